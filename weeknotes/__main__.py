@@ -1,0 +1,5 @@
+"""Allow `python -m weeknotes`."""
+
+from weeknotes.cli import main
+
+raise SystemExit(main())

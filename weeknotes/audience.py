@@ -1,0 +1,28 @@
+"""The consent rule, in one place: what a build's audience may see.
+
+An item is in a build when its own visibility and every one of its authors' `publish`
+allow that build's audience. collect.py applies this before anything is rendered, so no
+page, list, count, feed, index or "mentioned in" line can carry what it was never given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from weeknotes.model import Audience, Author
+
+# Which author `publish` levels each audience may show.
+PUBLISH_ALLOWED = {"public": frozenset({"public"}), "internal": frozenset({"public", "internal"})}
+# Which item visibilities each audience may show (drafts are added by --drafts).
+VISIBILITY_ALLOWED = {"public": frozenset({"public", "unlisted"}),
+                      "internal": frozenset({"public", "unlisted", "internal"})}
+
+
+def admits(audience: Audience, visibility: str, authors: Iterable[Author]) -> bool:
+    """True when this audience may see a record with this visibility by these authors."""
+    visible = visibility in VISIBILITY_ALLOWED[audience.name] or (audience.drafts and visibility == "draft")
+    return visible and all(a.publish in PUBLISH_ALLOWED[audience.name] for a in authors)
+
+
+def author_admitted(audience: Audience, author: Author) -> bool:
+    return author.publish in PUBLISH_ALLOWED[audience.name]

@@ -1,0 +1,105 @@
+"""The whole pipeline: files -> validated content -> site for one audience -> written output."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jinja2
+
+from weeknotes import digest, search
+from weeknotes.collect import collect_site
+from weeknotes.content import load_content
+from weeknotes.errors import ContentErrors, Problem, Problems, UsageError
+from weeknotes.feeds import feed_outputs
+from weeknotes.indexes import index_outputs
+from weeknotes.model import Audience, Content, Site
+from weeknotes.plan import HtmlPlanner, Output, find_collisions, static_outputs
+from weeknotes.theme import Theme, find_theme, make_environment, template_problem
+from weeknotes.write import StagedSite, WriteStats, check_output_dir
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    content: Path = Path("content")
+    output: Path = Path("public")
+    audience: str = "public"
+    drafts: bool = False
+    future: bool = False
+    base_url: str | None = None
+    force: bool = False
+    use_cache: bool = True
+
+
+@dataclass
+class BuildResult:
+    site: Site
+    stats: WriteStats
+    seconds: float
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def now_from_environment() -> datetime:
+    """"Now" for scheduled items: SOURCE_DATE_EPOCH when set, so a build can be reproduced."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        return datetime.now(UTC)
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC)
+    except (ValueError, OverflowError, OSError) as exc:
+        raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from exc
+
+
+def load(options: BuildOptions, problems: Problems) -> tuple[Content, Theme]:
+    """Read and validate everything; raise ContentErrors listing every problem."""
+    if not options.content.is_dir():
+        raise UsageError(f"content directory {options.content} does not exist")
+    content = load_content(options.content, problems, options.base_url, options.use_cache)
+    theme = find_theme(content.config.theme, options.content, problems) if content else None
+    problems.raise_if_any()
+    assert content is not None and theme is not None
+    return content, theme
+
+
+def plan_site(site: Site, theme: Theme, problems: Problems) -> list[Output]:
+    env = make_environment(theme)
+    # The content's static files override the theme's, file by file.
+    static = {f.rel: f for f in theme.static_files(problems)} | {f.rel: f for f in site.static}
+    outputs = [
+        *static_outputs(list(static.values())),
+        *HtmlPlanner(site, env).plan(),
+        *digest.email_outputs(env, site),
+        *feed_outputs(site, lambda: digest.weeks_feed(env, site)),
+        *index_outputs(site),
+    ]
+    find_collisions(outputs, problems)
+    return outputs
+
+
+def build(options: BuildOptions) -> BuildResult:
+    started = time.perf_counter()
+    problems = Problems()
+    audience = Audience(options.audience, options.drafts, options.future, now_from_environment())
+    content, theme = load(options, problems)
+    site = collect_site(content, audience)
+    outputs = plan_site(site, theme, problems)
+    problems.raise_if_any()
+    check_output_dir(options.output, options.content, options.force)
+    staged = StagedSite(options.output)
+    try:
+        for output in outputs:
+            staged.write(output.path, output.render())
+        if site.config.search_enabled:
+            search.build_index(staged.staging)
+        staged.commit()
+    except jinja2.TemplateError as exc:
+        staged.abandon()
+        template_problem(exc, theme, problems)
+        raise ContentErrors(problems.errors) from exc
+    except BaseException:
+        staged.abandon()
+        raise
+    return BuildResult(site, staged.stats, time.perf_counter() - started, problems.warnings)

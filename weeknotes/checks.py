@@ -1,0 +1,58 @@
+"""Advice for `weeknotes check`: curator warnings and who each audience will see.
+
+Nothing here changes a build; it helps contributors before they publish, and never ranks
+or shames anyone (DOMAIN.md): the audience report counts items, and names authors who
+have not opted in to public publishing only in the maintainer's terminal.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from weeknotes.audience import admits
+from weeknotes.collect import week_key
+from weeknotes.curation import normalize_url, tracking_params
+from weeknotes.errors import Problems
+from weeknotes.model import Audience, Content, Item
+
+
+def curator_warnings(content: Content, problems: Problems) -> None:
+    """Tracking parameters, plain http, and URLs already curated in an earlier week."""
+    first_seen: dict[str, Item] = {}
+    links = sorted((i for i in content.items if i.url), key=lambda i: (i.date.timestamp(), i.source))
+    for item in links:
+        assert item.url is not None
+        found = tracking_params(item.url)
+        if found:
+            problems.warn(item.source, 0, f"the link carries tracking parameters ({', '.join(found)})",
+                          hint="remove them from `url:`; readers do not need them")
+        if item.url.lower().startswith("http://"):
+            problems.warn(item.source, 0, "the link uses http://",
+                          hint="most sites serve https:// now; check whether this one does")
+        key = normalize_url(item.url)
+        earlier = first_seen.get(key)
+        if earlier is not None and week_key(earlier.date, content) != week_key(item.date, content):
+            who = ", ".join(a.name for a in earlier.authors)
+            problems.warn(item.source, 0,
+                          f"{who} already curated this link in {week_key(earlier.date, content)} ({earlier.source})",
+                          hint="add to their conversation: say what you see that they did not")
+        first_seen.setdefault(key, item)
+
+
+def audience_report(content: Content, now: datetime) -> list[str]:
+    lines = []
+    for name, drafts in (("public", False), ("internal", False), ("internal", True)):
+        audience = Audience(name, drafts, False, now)
+        count = sum(1 for i in content.items if admits(audience, i.visibility, i.authors) and i.date <= now)
+        label = f"{name} build" + (" with --drafts" if drafts else "")
+        lines.append(f"info: a {label} will include {count} of {len(content.items)} items")
+    by_level: dict[str, list[str]] = defaultdict(list)
+    for author in content.authors.values():
+        if author.publish != "public":
+            by_level[author.publish].append(author.handle)
+    if by_level.get("internal"):
+        lines.append(f"info: publishing to colleagues only (internal): {', '.join(sorted(by_level['internal']))}")
+    if by_level.get("none"):
+        lines.append(f"info: not publishing (none): {', '.join(sorted(by_level['none']))}")
+    return lines

@@ -1,0 +1,130 @@
+"""The `weeknotes` command line: parse arguments, run a command, map errors to exit codes.
+
+Content problems exit 1 with every `PATH:LINE: error:` line; a bad command line exits 2.
+Tracebacks are shown only with --debug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any
+from pathlib import Path
+
+from weeknotes import __version__, commands
+from weeknotes.errors import ContentErrors, UsageError, WeeknotesError
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}\n  hint: see `{self.prog} --help`")
+
+
+def add_content(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
+                        help="the content directory (default: content)")
+
+
+def add_audience(parser: argparse.ArgumentParser, drafts_default: bool = False) -> None:
+    parser.add_argument("--audience", choices=("public", "internal"), default=None,
+                        help="who the site is for (default: public)")
+    parser.add_argument("--drafts", action="store_true", default=drafts_default,
+                        help="include drafts; the build is then marked noindex (a preview)")
+    parser.add_argument("--future", action="store_true", help="include items dated in the future")
+    parser.add_argument("--base-url", metavar="URL", help="override base_url from site.yaml")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    common = Parser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    parser = Parser(prog="weeknotes", description="Build a website from weeknotes and link curations.",
+                    parents=[common])
+    parser.add_argument("--version", action="version", version=f"weeknotes {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    class Verbs:
+        """Every verb takes --debug too, wherever it stands on the line."""
+
+        @staticmethod
+        def add_parser(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+            return subparsers.add_parser(name, parents=[common], **kwargs)
+
+    verbs = Verbs()
+
+    build = verbs.add_parser("build", help="build the site into the output directory")
+    add_content(build)
+    build.add_argument("--output", type=Path, default=Path("public"), metavar="DIR",
+                       help="where to write the site (default: public)")
+    add_audience(build)
+    build.add_argument("--force", action="store_true",
+                       help="replace a non-empty output directory that weeknotes did not make")
+    build.add_argument("--no-cache", action="store_true", help="ignore and do not write the parse cache")
+    build.set_defaults(run=commands.run_build)
+
+    check = verbs.add_parser("check", help="validate the content; write nothing")
+    add_content(check)
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.set_defaults(run=commands.run_check)
+
+    serve = verbs.add_parser("serve", help="preview the site locally, rebuilding on save")
+    add_content(serve)
+    add_audience(serve)
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (0 picks a free one)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--public-only", action="store_true",
+                       help="preview exactly what a public build shows (no drafts, no internal items)")
+    serve.set_defaults(run=commands.run_serve)
+
+    new = verbs.add_parser("new", help="start a new weeknote or link curation")
+    new.add_argument("kind", choices=("note", "link"))
+    add_content(new)
+    new.add_argument("--author", metavar="HANDLE", help="your handle from authors.yaml")
+    new.add_argument("--title", metavar="TEXT")
+    new.add_argument("--url", metavar="URL", help="the link you are curating (for `new link`)")
+    new.set_defaults(run=commands.run_new)
+
+    digest = verbs.add_parser("digest", help="print one week's digest (default: the latest)")
+    digest.add_argument("week", nargs="?", metavar="YYYY-Www")
+    add_content(digest)
+    digest.add_argument("--format", choices=("html", "email", "markdown"), default="markdown")
+    add_audience(digest)
+    digest.set_defaults(run=commands.run_digest)
+
+    init = verbs.add_parser("init", help="create a new site to start from")
+    init.add_argument("directory", type=Path, metavar="DIR")
+    init.set_defaults(run=commands.run_init)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else list(argv)
+    debug = "--debug" in args
+    try:
+        parsed = make_parser().parse_args(args)
+        if parsed.command is None:
+            make_parser().print_help()
+            return 2
+        run: Callable[[argparse.Namespace], int] = parsed.run
+        return run(parsed)
+    except ContentErrors as exc:
+        print(str(exc), file=sys.stderr)
+        count = len(exc.problems)
+        print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
+        return exc.exit_code
+    except WeeknotesError as exc:
+        print(f"error: {exc}" if not str(exc).startswith("weeknotes") else str(exc), file=sys.stderr)
+        if debug and not isinstance(exc, UsageError):
+            traceback.print_exc()
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("stopped.", file=sys.stderr)
+        return 130
+    except Exception:
+        if debug:
+            raise
+        print("weeknotes: internal error (this is a bug in weeknotes, not in your content); "
+              "run again with --debug for details", file=sys.stderr)
+        print("  " + traceback.format_exc().strip().splitlines()[-1], file=sys.stderr)
+        return 3

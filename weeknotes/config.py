@@ -1,0 +1,157 @@
+"""Read site.yaml into a `Config` and authors.yaml into `Author` records."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from weeknotes.errors import Problems
+from weeknotes.fields import (
+    Field,
+    boolean,
+    choice,
+    did_you_mean,
+    get,
+    plain_text,
+    positive_int,
+    warn_unknown_keys,
+    web_url,
+)
+from weeknotes.model import PUBLISH_LEVELS, Author, Config
+from weeknotes.sources import YamlData, display_path, load_yaml, read_text
+
+SITE_KEYS = {
+    "": ("title", "base_url", "description", "language", "timezone", "theme", "per_page",
+         "feeds", "markdown", "search"),
+    "feeds": ("limit", "full_content"),
+    "markdown": ("allow_html",),
+    "search": ("enabled",),
+}
+AUTHOR_KEYS = ("name", "bio", "url", "avatar", "feed", "publish")
+HANDLE_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
+THEME_RE = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def read_yaml_file(path: Path, problems: Problems) -> tuple[str, YamlData] | None:
+    display = display_path(path)
+    if not path.is_file():
+        problems.error(display, 0, f"{path.name} is missing",
+                       hint="every content directory needs site.yaml and authors.yaml; `weeknotes init DIR` writes both")
+        return None
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    data = load_yaml(text, display, problems)
+    return (display, data) if data is not None else None
+
+
+def load_config(content_dir: Path, problems: Problems, base_url: str | None = None) -> Config | None:
+    """Read and validate site.yaml; `base_url` (from the command line) overrides the file's."""
+    loaded = read_yaml_file(content_dir / "site.yaml", problems)
+    if loaded is None:
+        return None
+    display, data = loaded
+    for section, keys in SITE_KEYS.items():
+        values = get(data, section) if section else data.values
+        if isinstance(values, dict):
+            warn_unknown_keys(display, data, keys, problems, f"{section}." if section else "", values)
+        elif section and values is not None:
+            Field(display, data, section, problems).error(f"`{section}` must be a group of `key: value` lines")
+
+    def field(key: str) -> Field:
+        return Field(display, data, key, problems)
+
+    title = plain_text(field("title"), get(data, "title"), required=True)
+    url_field = field("base_url")
+    url = web_url(url_field, base_url if base_url is not None else get(data, "base_url"), required=True)
+    language = plain_text(field("language"), get(data, "language")) or "en"
+    if not LANGUAGE_RE.fullmatch(language):
+        field("language").error(f"`language` must be a language tag like en or en-GB, not {language!r}")
+        language = "en"
+    theme = plain_text(field("theme"), get(data, "theme")) or "default"
+    if not THEME_RE.fullmatch(theme):
+        field("theme").error("`theme` must be a folder name made of letters, digits, - and _")
+        theme = "default"
+    config = Config(
+        title=title or "",
+        base_url=_with_slash(url or "http://localhost/"),
+        description=plain_text(field("description"), get(data, "description")) or "",
+        language=language,
+        timezone=_zone(field("timezone"), get(data, "timezone")),
+        theme=theme,
+        per_page=positive_int(field("per_page"), get(data, "per_page"), 10),
+        feed_limit=positive_int(field("feeds.limit"), get(data, "feeds.limit"), 20),
+        feed_full_content=boolean(field("feeds.full_content"), get(data, "feeds.full_content"), True),
+        allow_html=boolean(field("markdown.allow_html"), get(data, "markdown.allow_html"), False),
+        search_enabled=boolean(field("search.enabled"), get(data, "search.enabled"), True),
+    )
+    return config if title and url else None
+
+
+def _with_slash(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, "", ""))
+
+
+def _zone(f: Field, value: object) -> ZoneInfo:
+    if value is None:
+        return ZoneInfo("UTC")
+    name = str(value)
+    try:
+        if "/" in name or name == "UTC":
+            return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    f.error(f"`timezone` must be an IANA time zone name like Europe/London, not {name!r}",
+            hint=did_you_mean(name, available_timezones()))
+    return ZoneInfo("UTC")
+
+
+def load_authors(content_dir: Path, problems: Problems) -> dict[str, Author]:
+    """Read and validate authors.yaml: handle -> Author."""
+    loaded = read_yaml_file(content_dir / "authors.yaml", problems)
+    if loaded is None:
+        return {}
+    display, data = loaded
+    authors: dict[str, Author] = {}
+    for handle, record in data.values.items():
+        line = data.line(handle)
+        if not HANDLE_RE.fullmatch(handle):
+            problems.error(display, line, f"author handle {handle!r} may use only lowercase letters, digits and -")
+            continue
+        if not isinstance(record, dict):
+            problems.error(display, line, f"author `{handle}` needs `name:` and other fields indented below it",
+                           hint=f"write:\n    {handle}:\n      name: Full Name\n      publish: public")
+            continue
+        author = _author(handle, record, display, data, problems)
+        if author is not None:
+            authors[handle] = author
+    return authors
+
+
+def _author(handle: str, record: dict[str, object], display: str, data: YamlData,
+            problems: Problems) -> Author | None:
+    warn_unknown_keys(display, data, AUTHOR_KEYS, problems, f"{handle}.", record)
+
+    def field(key: str) -> Field:
+        return Field(display, data, f"{handle}.{key}", problems)
+
+    name = plain_text(field("name"), record.get("name"), required=True)
+    avatar = plain_text(field("avatar"), record.get("avatar"))
+    if avatar and ":" in avatar.split("/")[0] and not avatar.startswith(("http://", "https://")):
+        field("avatar").error("`avatar` must be an http(s) address or a path to a file in static/")
+        avatar = None
+    return Author(
+        handle=handle,
+        name=name or handle,
+        publish=choice(field("publish"), record.get("publish"), PUBLISH_LEVELS, "internal"),
+        bio=plain_text(field("bio"), record.get("bio")) or "",
+        url=web_url(field("url"), record.get("url")),
+        avatar=avatar,
+        feed=web_url(field("feed"), record.get("feed")),
+    ) if name else None

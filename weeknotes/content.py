@@ -1,0 +1,135 @@
+"""Read a whole content directory into a validated `Content` value.
+
+Order: settings and authors first (items are checked against them), then every Markdown
+source, then all bodies rendered at once (from the cache, or on both cores when many are
+new), then each record parsed by schema.py. Every problem is collected; nothing stops early.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from slugify import slugify
+
+from weeknotes import schema
+from weeknotes.cache import CACHE_DIR, RenderCache, render_key
+from weeknotes.config import load_authors, load_config
+from weeknotes.errors import Problems
+from weeknotes.markdown import Rendered, render_markdown
+from weeknotes.model import Content, StaticFile
+from weeknotes.sources import Source, display_path, iter_files, read_source
+
+# Below this many new bodies, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 64
+
+
+def load_content(content_dir: Path, problems: Problems, base_url: str | None = None,
+                 use_cache: bool = True) -> Content | None:
+    """Load and validate everything; return None when site.yaml itself is unusable."""
+    config = load_config(content_dir, problems, base_url)
+    authors = load_authors(content_dir, problems)
+    sources = read_sources(content_dir, problems)
+    if config is None:
+        return None
+    cache = RenderCache(content_dir / CACHE_DIR if use_cache else None)
+    rendered = render_all(sources, config.allow_html, cache)
+    cache.save()
+    items, pages, intros = [], [], []
+    for source in sources:
+        body = rendered[_key(source, config.allow_html)]
+        if source.kind in ("notes", "links"):
+            item = schema.parse_item(source, body, config, authors, problems)
+            if item is not None:
+                items.append(item)
+        elif source.kind == "pages":
+            page = schema.parse_page(source, body, problems)
+            if page is not None:
+                pages.append(page)
+        else:
+            intro = schema.parse_intro(source, body, authors, problems)
+            if intro is not None:
+                intros.append(intro)
+    check_unique(items, pages, intros, problems)
+    return Content(config, authors, tuple(items), tuple(pages), tuple(intros),
+                   tuple(static_files(content_dir / "static", content_dir, problems)))
+
+
+def read_sources(content_dir: Path, problems: Problems) -> list[Source]:
+    sources = []
+    for kind in ("notes", "links", "pages", "digests"):
+        kind_dir = content_dir / kind
+        for path in iter_files(kind_dir, content_dir, problems, ".md"):
+            source = read_source(path, kind, kind_dir, problems)
+            if source is not None:
+                sources.append(source)
+    return sources
+
+
+def static_files(root: Path, content_dir: Path, problems: Problems) -> list[StaticFile]:
+    return [StaticFile(path.relative_to(root).as_posix(), path, display_path(path))
+            for path in iter_files(root, content_dir, problems, None)]
+
+
+def _doc_id(source: Source) -> str:
+    return slugify(f"{source.kind[0]}-{source.rel.removesuffix('.md')}") or source.kind
+
+
+def _key(source: Source, allow_html: bool) -> str:
+    return render_key(source.body, allow_html, _doc_id(source))
+
+
+def render_all(sources: list[Source], allow_html: bool, cache: RenderCache) -> dict[str, Rendered]:
+    """Render every body once: cached ones from the cache, new ones in parallel when many."""
+    result: dict[str, Rendered] = {}
+    missing: dict[str, tuple[str, bool, str]] = {}
+    for source in sources:
+        key = _key(source, allow_html)
+        found = cache.get(key)
+        if found is not None:
+            result[key] = found
+        else:
+            missing[key] = (source.body, allow_html, _doc_id(source))
+    for key, rendered in zip(missing, _render_many(list(missing.values())), strict=True):
+        cache.put(key, rendered)
+        result[key] = rendered
+    return result
+
+
+def _render_one(job: tuple[str, bool, str]) -> Rendered:
+    return render_markdown(*job)
+
+
+def _render_many(jobs: list[tuple[str, bool, str]]) -> list[Rendered]:
+    workers = min(os.cpu_count() or 1, 8)
+    # fork is only safe while this process has no other threads (serve has several).
+    if len(jobs) < PARALLEL_THRESHOLD or workers < 2 or threading.active_count() > 1:
+        return [_render_one(job) for job in jobs]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(_render_one, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+
+
+def check_unique(items: list, pages: list, intros: list, problems: Problems) -> None:  # type: ignore[type-arg]
+    """Two records may not claim the same URL or the same feed id."""
+    _report_duplicates([(f"/{i.kind}/{i.slug}/", i.source) for i in items], "URL", problems,
+                       "set a different `slug:` in one of them")
+    _report_duplicates([(i.id, i.source) for i in items], "feed id", problems,
+                       "each `id:` must be unique; remove the copied one")
+    _report_duplicates([(f"/{p.slug}/", p.source) for p in pages], "URL", problems,
+                       "rename one of the pages or set a different `slug:`")
+    _report_duplicates([(i.week, i.source) for i in intros], "week intro", problems, "")
+
+
+def _report_duplicates(claims: list[tuple[str, str]], what: str, problems: Problems, hint: str) -> None:
+    first: dict[str, str] = {}
+    for value, source in claims:
+        if value in first:
+            problems.error(source, 0, f"{what} {value} is already used by {first[value]}", hint=hint)
+        else:
+            first[value] = source
+
+

@@ -1,0 +1,94 @@
+"""Four renderings of one `Week`: its page (planned in plan.py), its feed entry, its email
+and its Markdown export. All read the same model value; none works anything out itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import css_inline
+import jinja2
+from feedgen.feed import FeedGenerator
+
+from weeknotes import urls
+from weeknotes.feeds import EPOCH, item_updated, new_generator
+from weeknotes.model import Site, Week
+from weeknotes.plan import Output, PageMeta, render_template, site_feeds
+from weeknotes.urls import Linker, path_of
+
+
+def week_updated(week: Week) -> datetime:
+    moments = [item_updated(i) for i in week.notes] + [item_updated(c) for m in week.links for c in m.curations]
+    return max(moments, default=EPOCH)
+
+
+def week_id(site: Site, week: Week) -> str:
+    return f"tag:{site.config.domain},{week.start.isoformat()}:weeks/{week.key}"
+
+
+def render_week(env: jinja2.Environment, template: str, site: Site, week: Week, path: str,
+                absolute: bool) -> str:
+    linker = Linker(path, site.config.base_url, absolute)
+    meta = PageMeta(path=path, title=week.title, noindex=True, feeds=site_feeds(site), section="weeks")
+    return render_template(env, template, site, linker, meta, week=week)
+
+
+def email_html(env: jinja2.Environment, site: Site, week: Week) -> str:
+    """The digest as one self-contained email: inline styles only, absolute URLs, no scripts."""
+    html = render_week(env, "email.html", site, week, urls.email_path(week), absolute=True)
+    inliner = css_inline.CSSInliner(keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False)
+    return inliner.inline(html)
+
+
+def weeks_feed(env: jinja2.Environment, site: Site) -> bytes:
+    """One Atom entry per digest, newest first; content is the whole digest."""
+    weeks: Sequence[Week] = list(reversed(site.weeks))[: site.config.feed_limit]
+    fg: FeedGenerator = new_generator(site, urls.feed_path("weeks/"), f"{site.config.title}: weekly digest",
+                                      "weeks/", [])
+    newest = max((week_updated(w) for w in weeks), default=EPOCH)
+    fg.updated(newest)
+    fg.lastBuildDate(newest)
+    for week in weeks:
+        fe = fg.add_entry(order="append")
+        fe.id(week_id(site, week))
+        fe.guid(week_id(site, week), permalink=False)
+        fe.title(week.title)
+        fe.link(href=site.config.base_url + path_of(week), rel="alternate")
+        for person in week.contributors:
+            fe.author({"name": person.name})
+        fe.published(week_updated(week))
+        fe.updated(week_updated(week))
+        fe.content(render_week(env, "digest_content.html", site, week, path_of(week), absolute=True), type="html")
+    return bytes(fg.atom_str(pretty=True))
+
+
+def email_outputs(env: jinja2.Environment, site: Site) -> list[Output]:
+    return [Output(urls.email_path(week), (lambda week=week: email_html(env, site, week).encode("utf-8")),
+                   week.intro.source if week.intro else "weeknotes")
+            for week in site.weeks]
+
+
+def digest_markdown(site: Site, week: Week) -> str:
+    """The digest as Markdown, for newsletter tools that take Markdown."""
+    base = site.config.base_url
+    lines = [f"# {week.title}", "",
+             f"{site.config.title}, {week.start.isoformat()} to {week.end.isoformat()}", ""]
+    if week.intro:
+        lines += [f"Introduced by {', '.join(e.name for e in week.intro.editors)}" if week.intro.editors else "",
+                  "", f"[Read the editor's introduction]({base}{path_of(week)})", ""]
+    if week.notes:
+        lines += ["## Weeknotes", ""]
+        lines += [f"- [{item.title}]({base}{path_of(item)}) by {', '.join(a.name for a in item.authors)}"
+                  + (f": {item.summary}" if item.summary else "") for item in week.notes]
+        lines.append("")
+    if week.links:
+        lines += ["## Links", ""]
+        for merged in week.links:
+            lines.append(f"- [{merged.title}]({merged.url})")
+            for curation in merged.curations:
+                who = ", ".join(a.name for a in curation.authors)
+                lines.append(f"  - {who}: {curation.summary}" if curation.summary else f"  - {who}")
+        lines.append("")
+    lines.append(f"Contributors: {', '.join(p.name for p in week.contributors)}")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,84 @@
+"""Errors and warnings that users see.
+
+    WeeknotesError            anything we report without a traceback
+    ├── ContentErrors         one or more problems in the content (exit 1)
+    ├── OutputDirError        an output directory we refuse to touch (exit 1)
+    └── UsageError            a bad command line (exit 2)
+
+A `Problem` is one line of a report: `PATH:LINE: error: message`, then the offending
+source line and a hint, in the style of Jinja's TemplateSyntaxError.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One error or warning about one place in the content."""
+
+    path: str
+    """Path as the user wrote it on the command line (relative to the cwd when possible)."""
+    line: int
+    """1-based line number; 0 when the problem concerns the whole file."""
+    message: str
+    hint: str = ""
+    source_line: str = ""
+    severity: str = "error"
+
+    def format(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        text = f"{where}: {self.severity}: {self.message}"
+        if self.source_line.strip():
+            text += f"\n    {self.source_line.strip()}"
+        if self.hint:
+            text += f"\n  hint: {self.hint}"
+        return text
+
+
+class WeeknotesError(Exception):
+    """An error reported to the user as text, without a traceback."""
+
+    exit_code = 1
+
+
+class ContentErrors(WeeknotesError):
+    """Every problem found in one run, reported together."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        super().__init__("\n".join(p.format() for p in self.problems))
+
+
+class OutputDirError(WeeknotesError):
+    """An output directory that a build must not write into."""
+
+
+class UsageError(WeeknotesError):
+    """A command line that does not make sense."""
+
+    exit_code = 2
+
+
+@dataclass
+class Problems:
+    """Collects errors and warnings so that one run reports all of them."""
+
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def error(self, path: str | Path, line: int, message: str, hint: str = "", source_line: str = "") -> None:
+        self.errors.append(Problem(str(path), line, message, hint, source_line))
+
+    def warn(self, path: str | Path, line: int, message: str, hint: str = "", source_line: str = "") -> None:
+        self.warnings.append(Problem(str(path), line, message, hint, source_line, "warning"))
+
+    def extend(self, other: Problems) -> None:
+        self.errors.extend(other.errors)
+        self.warnings.extend(other.warnings)
+
+    def raise_if_any(self) -> None:
+        if self.errors:
+            raise ContentErrors(self.errors)

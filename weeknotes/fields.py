@@ -1,0 +1,191 @@
+"""Parse one front-matter or settings value explicitly, reporting what is wrong and where.
+
+Every function takes the raw value (a string, list, mapping or None, as sources.py reads
+it) and either returns the parsed value or records a problem and returns None.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from weeknotes.errors import Problems
+from weeknotes.sources import YamlData
+
+DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATETIME_RE = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?\s*(Z|[+-]\d{2}:?\d{2})?"
+)
+# C0/C1 control characters other than tab and newline cannot appear in XML 1.0 output.
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+LINK_SCHEMES = ("http", "https")
+
+
+@dataclass(frozen=True)
+class Field:
+    """Where a value lives: the file, its parsed YAML and the key, for error messages."""
+
+    display: str
+    data: YamlData
+    key: str
+    problems: Problems
+
+    @property
+    def line(self) -> int:
+        return self.data.line(self.key)
+
+    def error(self, message: str, hint: str = "") -> None:
+        self.problems.error(self.display, self.line, message, hint)
+
+    def warn(self, message: str, hint: str = "") -> None:
+        self.problems.warn(self.display, self.line, message, hint)
+
+
+def get(data: YamlData, dotted: str) -> Any:
+    value: Any = data.values
+    for part in dotted.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def plain_text(f: Field, value: Any, required: bool = False) -> str | None:
+    """A one-line plain-text value such as a title or a name."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            f.error(f"`{f.key}` is required", hint=f"add a line `{f.key}: ...`")
+        return None
+    if not isinstance(value, str):
+        f.error(f"`{f.key}` must be text, not a {'list' if isinstance(value, list) else 'mapping'}",
+                hint="put quotes around it if it contains special characters")
+        return None
+    cleaned = CONTROL_RE.sub("", value)
+    if cleaned != value:
+        f.warn(f"`{f.key}` contains control characters; they were removed")
+    return " ".join(cleaned.split())
+
+
+def boolean(f: Field, value: Any, default: bool) -> bool:
+    if value is None:
+        return default
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    f.error(f"`{f.key}` must be true or false, not {value!r}")
+    return default
+
+
+def positive_int(f: Field, value: Any, default: int) -> int:
+    if value is None:
+        return default
+    if isinstance(value, str) and value.isdigit() and int(value) > 0:
+        return int(value)
+    f.error(f"`{f.key}` must be a whole number above 0, not {value!r}")
+    return default
+
+
+def choice(f: Field, value: Any, choices: tuple[str, ...], default: str) -> str:
+    if value is None:
+        return default
+    if isinstance(value, str) and value in choices:
+        return value
+    f.error(f"`{f.key}` must be one of {', '.join(choices)}, not {value!r}",
+            hint=_did_you_mean(str(value), choices))
+    return default
+
+
+def web_url(f: Field, value: Any, required: bool = False) -> str | None:
+    """An absolute http(s) URL; anything else (javascript:, data:, ...) is rejected."""
+    text = plain_text(f, value, required)
+    if text is None:
+        return None
+    if " " in text or not _is_web_url(text):
+        f.error(f"`{f.key}` must be an absolute http:// or https:// address, not {text!r}",
+                hint="copy the address from your browser's address bar")
+        return None
+    return text
+
+
+def _is_web_url(text: str) -> bool:
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in LINK_SCHEMES and bool(parts.hostname)
+
+
+def string_list(f: Field, value: Any) -> list[str]:
+    """A list of short strings; a comma-separated string is accepted too (as Pelican does)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        items: list[Any] = [part for part in value.split(",")]
+    elif isinstance(value, list):
+        items = value
+    else:
+        f.error(f"`{f.key}` must be a list", hint=f"write `{f.key}: [first, second]`")
+        return []
+    result = []
+    for item in items:
+        if not isinstance(item, str):
+            f.error(f"every entry of `{f.key}` must be text, not a list or mapping")
+            continue
+        text = " ".join(CONTROL_RE.sub("", item).split())
+        if text:
+            result.append(text)
+    return result
+
+
+def timestamp(f: Field, value: Any, zone: ZoneInfo, required: bool = False) -> datetime | None:
+    """`YYYY-MM-DD` (midnight) or a date-time, with or without an offset, as an aware datetime."""
+    if value is None:
+        if required:
+            f.error(f"`{f.key}` is required", hint=f"add a line `{f.key}: {date.today().isoformat()}`")
+        return None
+    if not isinstance(value, str):
+        f.error(f"`{f.key}` must be a date like 2026-11-20 or 2026-11-20 09:30")
+        return None
+    text = value.strip()
+    try:
+        if DATE_RE.fullmatch(text):
+            return datetime.combine(date.fromisoformat(text), time(0, 0), zone)
+        if DATETIME_RE.fullmatch(text):
+            parsed = datetime.fromisoformat(text.replace(" ", "T", 1).replace(" ", ""))
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+    except ValueError as exc:
+        f.error(f"`{f.key}` is not a real date: {exc}", hint="check the month and day")
+        return None
+    f.error(f"`{f.key}` must be a date like 2026-11-20, 2026-11-20 09:30 or 2026-11-20T09:30:00+01:00, not {text!r}")
+    return None
+
+
+def warn_unknown_keys(display: str, data: YamlData, known: Iterable[str], problems: Problems,
+                      prefix: str = "", values: dict[str, Any] | None = None) -> None:
+    """Warn about keys we do not know, suggesting the nearest known one."""
+    known = tuple(known)
+    for key in (values if values is not None else data.values):
+        if key not in known:
+            dotted = f"{prefix}{key}"
+            problems.warn(display, data.line(dotted), f"unknown key `{key}` is ignored",
+                          hint=_did_you_mean(key, known) or f"known keys: {', '.join(known)}")
+
+
+def _did_you_mean(word: str, choices: Iterable[str]) -> str:
+    match = difflib.get_close_matches(word.lower(), list(choices), n=1, cutoff=0.6)
+    return f"did you mean `{match[0]}`?" if match else ""
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    return _did_you_mean(word, choices)
+
+
+def normalise_text(text: str) -> str:
+    """NFC, so that the same word typed on two keyboards compares equal."""
+    return unicodedata.normalize("NFC", text)

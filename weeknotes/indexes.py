@@ -1,0 +1,56 @@
+"""Files for machines: sitemap.xml, robots.txt and the blogroll (OPML 2.0)."""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+from weeknotes.feeds import item_updated
+from weeknotes.model import Site
+from weeknotes.plan import Output, paginate
+from weeknotes.urls import paginated, path_of
+
+
+def sitemap(site: Site) -> bytes:
+    """Every listed page; unlisted items and preview builds are never in it."""
+    base = site.config.base_url
+    entries: list[tuple[str, str]] = []
+    entries += [(paginated("", p.number), "") for p in paginate(site.listed, site.config.per_page, "")]
+    entries += [(path_of(i), item_updated(i).date().isoformat()) for i in site.listed]
+    entries += [(path_of(p), "") for p in site.pages if p.visibility != "unlisted"]
+    entries += [("authors/", "")] + [(path_of(a), "") for a in site.authors]
+    entries += [("tags/", "")] + [(path_of(t), "") for t in site.tags]
+    entries += [("weeks/", "")] + [(path_of(w), "") for w in site.weeks]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path, lastmod in entries:
+        extra = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+        lines.append(f"  <url><loc>{escape(base + path)}</loc>{extra}</url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def robots(site: Site) -> bytes:
+    if site.audience.is_preview:
+        return b"# A preview or internal build: keep it out of every index.\nUser-agent: *\nDisallow: /\n"
+    return f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}sitemap.xml\n".encode()
+
+
+def blogroll(site: Site) -> bytes:
+    """OPML 2.0: the own feeds of the authors shown in this build, for a feed reader to import."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">', "  <head>",
+             f"    <title>{escape(site.config.title)}: blogroll</title>", "  </head>", "  <body>"]
+    for author in site.authors:
+        if author.feed:
+            attrs = f"text={quoteattr(author.name)} title={quoteattr(author.name)} type=\"rss\" xmlUrl={quoteattr(author.feed)}"
+            if author.url:
+                attrs += f" htmlUrl={quoteattr(author.url)}"
+            lines.append(f"    <outline {attrs}/>")
+    lines += ["  </body>", "</opml>"]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def index_outputs(site: Site) -> list[Output]:
+    outputs = [Output("robots.txt", lambda: robots(site)), Output("blogroll.opml", lambda: blogroll(site))]
+    if not site.audience.is_preview:
+        outputs.append(Output("sitemap.xml", lambda: sitemap(site)))
+    return outputs

@@ -1,0 +1,256 @@
+"""The content model: frozen values, no I/O.
+
+schema.py builds `Author`, `Item`, `Page` and `Intro` from sources; collect.py turns them
+into a `Site` that holds only what one build's audience may see, with tags, weeks,
+merged link curations and backlinks worked out. Templates and feed writers read a `Site`
+and never change it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+PUBLISH_LEVELS = ("public", "internal", "none")
+VISIBILITIES = ("public", "unlisted", "internal", "draft")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings from site.yaml, with defaults filled in."""
+
+    title: str
+    base_url: str
+    """Absolute http(s) URL ending in `/`; its path is the site's prefix."""
+    description: str = ""
+    language: str = "en"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    theme: str = "default"
+    per_page: int = 10
+    feed_limit: int = 20
+    feed_full_content: bool = True
+    allow_html: bool = False
+    search_enabled: bool = True
+
+    @property
+    def domain(self) -> str:
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.base_url).hostname or "localhost"
+
+
+@dataclass(frozen=True)
+class Author:
+    """One person from authors.yaml."""
+
+    handle: str
+    name: str
+    publish: str = "internal"
+    """`public`, `internal` (the default: only internal builds) or `none`."""
+    bio: str = ""
+    url: str | None = None
+    avatar: str | None = None
+    feed: str | None = None
+
+
+@dataclass(frozen=True)
+class Via:
+    """Who a link was found through: an author of the site, a name, or a URL."""
+
+    name: str
+    url: str | None = None
+    handle: str | None = None
+
+
+@dataclass(frozen=True)
+class TagRef:
+    """A tag as one item carries it: its slug, and the spelling shown for it."""
+
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """A weeknote (`kind == "notes"`) or a link curation (`kind == "links"`)."""
+
+    kind: str
+    slug: str
+    title: str
+    date: datetime
+    """Aware datetime; a plain date is midnight in the site's timezone."""
+    authors: tuple[Author, ...]
+    tags: tuple[TagRef, ...]
+    summary: str
+    body_html: str
+    visibility: str
+    id: str
+    source: str
+    """The file it came from, as shown in messages."""
+    updated: datetime | None = None
+    url: str | None = None
+    """The curated URL (links only)."""
+    via: Via | None = None
+    outbound: tuple[str, ...] = ()
+    """Targets of the links in the body, as written, for backlinks."""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.slug)
+
+    @property
+    def is_link(self) -> bool:
+        return self.kind == "links"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A standalone page, e.g. pages/about.md at /about/."""
+
+    slug: str
+    title: str
+    body_html: str
+    visibility: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Intro:
+    """An editor's introduction to one week's digest (digests/YYYY-Www.md)."""
+
+    week: str
+    title: str
+    editors: tuple[Author, ...]
+    body_html: str
+    visibility: str
+    source: str
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    """A file copied verbatim: from the theme's static/ or the content's static/."""
+
+    rel: str
+    """Output path relative to the site root, `/`-separated."""
+    path: Path
+    source: str
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything read and validated from a content directory, before any audience filter."""
+
+    config: Config
+    authors: dict[str, Author]
+    items: tuple[Item, ...]
+    pages: tuple[Page, ...]
+    intros: tuple[Intro, ...]
+    static: tuple[StaticFile, ...]
+
+
+@dataclass(frozen=True)
+class Tag:
+    slug: str
+    name: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class MergedLink:
+    """One URL as curated by one or more people: a single entry in a digest."""
+
+    normalized: str
+    url: str
+    title: str
+    curations: tuple[Item, ...]
+
+    @property
+    def curators(self) -> tuple[Author, ...]:
+        seen: dict[str, Author] = {}
+        for item in self.curations:
+            for author in item.authors:
+                seen.setdefault(author.handle, author)
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class Week:
+    """One ISO week's digest: every rendering (page, feed entry, email, Markdown) reads this."""
+
+    key: str
+    """`YYYY-Www`, e.g. `2026-W47`."""
+    year: int
+    week: int
+    number: int
+    """1 for the first week with content in this build."""
+    start: date
+    end: date
+    intro: Intro | None
+    notes: tuple[Item, ...]
+    links: tuple[MergedLink, ...]
+    contributors: tuple[Author, ...]
+    previous: str | None = None
+    next: str | None = None
+
+    @property
+    def title(self) -> str:
+        """The intro's own title, else `Week 47, 2026`."""
+        return self.intro.title if self.intro and self.intro.title else f"Week {self.week}, {self.year}"
+
+    @property
+    def item_count(self) -> int:
+        return len(self.notes) + sum(len(link.curations) for link in self.links)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a build is for, and the moment it is built for."""
+
+    name: str = "public"
+    """`public` or `internal`."""
+    drafts: bool = False
+    future: bool = False
+    now: datetime | None = None
+
+    @property
+    def is_preview(self) -> bool:
+        """Builds that must never be indexed by search engines."""
+        return self.name != "public" or self.drafts
+
+
+@dataclass(frozen=True)
+class Site:
+    """What one build shows: already filtered for its audience, so nothing else can leak."""
+
+    config: Config
+    audience: Audience
+    items: tuple[Item, ...]
+    """Every item with a page in this build (including unlisted), newest first."""
+    listed: tuple[Item, ...]
+    """Items that appear in lists, feeds, digests and the sitemap: `items` minus unlisted."""
+    authors: tuple[Author, ...]
+    """Authors with at least one listed item, sorted by name."""
+    tags: tuple[Tag, ...]
+    """Tags of listed items, sorted by slug."""
+    weeks: tuple[Week, ...]
+    """Digests, oldest first."""
+    pages: tuple[Page, ...]
+    static: tuple[StaticFile, ...]
+    author_items: dict[str, tuple[Item, ...]]
+    backlinks: dict[tuple[str, str], tuple[Item, ...]]
+    """Item key -> listed notes that link to it."""
+    also_curated: dict[tuple[str, str], tuple[Item, ...]]
+    """Link item key -> other listed curations of the same URL, in any week."""
+    held_back: tuple[Item, ...] = ()
+    """Scheduled items left out because their date is still to come."""
+
+    @cached_property
+    def author_handles(self) -> frozenset[str]:
+        return frozenset(a.handle for a in self.authors)
+
+    @cached_property
+    def tag_slugs(self) -> frozenset[str]:
+        return frozenset(t.slug for t in self.tags)

@@ -1,0 +1,195 @@
+"""Site -> the list of files a build writes, each with a function that renders its bytes.
+
+Rendering is lazy so that a build holds one page in memory at a time. Every path comes
+from urls.py; two outputs claiming one path is an error naming both sources.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from weeknotes import urls
+from weeknotes.errors import Problems
+from weeknotes.model import Item, Site, StaticFile
+from weeknotes.urls import Linker, file_of, paginated, path_of, rebase_html
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the built site."""
+
+    path: str
+    """File path relative to the output root, e.g. `notes/hello/index.html`."""
+    render: Callable[[], bytes]
+    source: str = "weeknotes"
+    """What asked for this file, for collision messages."""
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    title: str
+    path: str
+    type: str = "application/atom+xml"
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What the base template needs to know about the page it frames."""
+
+    path: str
+    title: str
+    description: str = ""
+    noindex: bool = False
+    feeds: tuple[FeedLink, ...] = ()
+    section: str = ""
+    """Which navigation entry is current (`home`, `weeks`, `authors`, `tags`, `search`)."""
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    total: int
+    items: Sequence[Item]
+    base: str
+    previous: str | None = None
+    next: str | None = None
+    all_pages: tuple[str, ...] = field(default=())
+
+
+def paginate(items: Sequence[Item], per_page: int, base: str) -> list[Pagination]:
+    """Split a list into pages at `base`, `base/page/2/`, ... (one empty page when no items)."""
+    total = max(1, math.ceil(len(items) / per_page))
+    paths = tuple(paginated(base, n) for n in range(1, total + 1))
+    return [Pagination(
+        number=n, total=total, items=items[(n - 1) * per_page:n * per_page], base=base,
+        previous=paths[n - 2] if n > 1 else None, next=paths[n] if n < total else None, all_pages=paths,
+    ) for n in range(1, total + 1)]
+
+
+def site_feeds(site: Site) -> tuple[FeedLink, ...]:
+    title = site.config.title
+    return (FeedLink(f"{title}: everything (Atom)", urls.feed_path()),
+            FeedLink(f"{title}: everything (RSS)", "rss.xml", "application/rss+xml"),
+            FeedLink(f"{title}: everything (JSON Feed)", "feed.json", "application/feed+json"),
+            FeedLink(f"{title}: weekly digest", urls.feed_path("weeks/")))
+
+
+def render_template(env: jinja2.Environment, template: str, site: Site, linker: Linker, meta: PageMeta,
+                    **context: Any) -> str:
+    """Render one template with what every template gets: the site, a URL maker, the page."""
+    return env.get_template(template).render(
+        site=site, config=site.config, url=linker, page=meta,
+        body=lambda record: Markup(rebase_html(record.body_html, path_of(record), linker)),
+        **context,
+    )
+
+
+class HtmlPlanner:
+    """Plans every HTML page of a site, rendering each with the theme's templates."""
+
+    def __init__(self, site: Site, env: jinja2.Environment) -> None:
+        self.site = site
+        self.env = env
+        self.feeds = site_feeds(site)
+        self.preview = site.audience.is_preview
+
+    def page(self, path: str, template: str, meta: PageMeta, absolute: bool = False,
+             source: str = "weeknotes", **context: Any) -> Output:
+        linker = Linker(path, self.site.config.base_url, absolute)
+
+        def render() -> bytes:
+            return render_template(self.env, template, self.site, linker, meta, **context).encode("utf-8")
+
+        return Output(file_of(path), render, source)
+
+    def meta(self, path: str, title: str, section: str = "", extra_feeds: tuple[FeedLink, ...] = (),
+             noindex: bool = False, description: str = "") -> PageMeta:
+        return PageMeta(path=path, title=title, description=description or self.site.config.description,
+                        noindex=noindex or self.preview, feeds=self.feeds + extra_feeds, section=section)
+
+    def plan(self) -> list[Output]:
+        return [*self.home(), *self.items(), *self.pages(), *self.authors(), *self.tags(),
+                *self.weeks(), *self.special()]
+
+    def listing(self, items: Sequence[Item], base: str, template: str, title: str, section: str,
+                extra_feeds: tuple[FeedLink, ...] = (), **context: Any) -> list[Output]:
+        pages = paginate(items, self.site.config.per_page, base)
+        return [self.page(p.base if p.number == 1 else paginated(p.base, p.number), template,
+                          self.meta(paginated(base, p.number),
+                                    title if p.number == 1 else f"{title} (page {p.number})",
+                                    section, extra_feeds),
+                          pagination=p, **context)
+                for p in pages]
+
+    def home(self) -> list[Output]:
+        return self.listing(self.site.listed, urls.HOME, "index.html", self.site.config.title, "home")
+
+    def items(self) -> list[Output]:
+        outputs = []
+        for item in self.site.items:
+            path = path_of(item)
+            meta = self.meta(path, item.title, noindex=item.visibility == "unlisted",
+                             description=item.summary)
+            outputs.append(self.page(path, "item.html", meta, source=item.source, item=item,
+                                     backlinks=self.site.backlinks.get(item.key, ()),
+                                     also_curated=self.site.also_curated.get(item.key, ())))
+        return outputs
+
+    def pages(self) -> list[Output]:
+        return [self.page(path_of(page), "page.html",
+                          self.meta(path_of(page), page.title, noindex=page.visibility == "unlisted"),
+                          source=page.source, standalone=page)
+                for page in self.site.pages]
+
+    def authors(self) -> list[Output]:
+        outputs = [self.page("authors/", "authors.html", self.meta("authors/", "Authors", "authors"))]
+        for author in self.site.authors:
+            feed = (FeedLink(f"{author.name} on {self.site.config.title}", urls.feed_path(author)),)
+            outputs += self.listing(self.site.author_items[author.handle], path_of(author), "author.html",
+                                    author.name, "authors", feed, author=author)
+        return outputs
+
+    def tags(self) -> list[Output]:
+        outputs = [self.page("tags/", "tags.html", self.meta("tags/", "Tags", "tags"))]
+        for tag in self.site.tags:
+            feed = (FeedLink(f"Tagged {tag.name} on {self.site.config.title}", urls.feed_path(tag)),)
+            outputs += self.listing(tag.items, path_of(tag), "tag.html", f"Tagged {tag.name}", "tags",
+                                    feed, tag=tag)
+        return outputs
+
+    def weeks(self) -> list[Output]:
+        outputs = [self.page("weeks/", "weeks.html", self.meta("weeks/", "Weekly digests", "weeks"))]
+        for week in self.site.weeks:
+            path = path_of(week)
+            outputs.append(self.page(path, "week.html", self.meta(path, week.title, "weeks"),
+                                     source=week.intro.source if week.intro else "weeknotes", week=week))
+        return outputs
+
+    def special(self) -> list[Output]:
+        outputs = [self.page("404.html", "404.html", self.meta("404.html", "Page not found", noindex=True),
+                             absolute=True)]
+        if self.site.config.search_enabled:
+            outputs.append(self.page("search/", "search.html", self.meta("search/", "Search", "search")))
+        return outputs
+
+
+def static_outputs(files: Sequence[StaticFile]) -> list[Output]:
+    return [Output(f.rel, f.path.read_bytes, f.source) for f in files]
+
+
+def find_collisions(outputs: Sequence[Output], problems: Problems) -> None:
+    """Two outputs at one path would silently overwrite each other: name both."""
+    first: dict[str, Output] = {}
+    for output in outputs:
+        if output.path in first:
+            other = first[output.path]
+            problems.error(output.source, 0, f"/{output.path} would be written twice (also by {other.source})",
+                           hint="rename one of them or give it another `slug:`")
+        else:
+            first[output.path] = output

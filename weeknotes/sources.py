@@ -1,0 +1,217 @@
+"""Find content files, read their text and split off YAML front matter.
+
+This module interprets nothing: it turns files into `Source` values (text, front matter as
+plain strings, lists and mappings, and the line of every key) for `schema.py` to validate.
+YAML is read with every scalar kept as the string the author wrote, because YAML 1.1's
+guesses (`NO` -> False, `2025-01-17` -> date, `09:00` -> 540) silently change meaning;
+schema.py parses each field explicitly instead.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from weeknotes.errors import Problems
+
+try:  # the C parser is ~10x faster; fall back where libyaml is missing
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+KINDS = ("notes", "links", "pages", "digests")
+
+
+@dataclass(frozen=True)
+class YamlData:
+    """YAML values with every scalar as a string, and the line of every key."""
+
+    values: dict[str, Any]
+    lines: dict[str, int] = field(default_factory=dict)
+    """Dotted key path -> 1-based line in the file (e.g. `feeds.limit`, `ana.name`)."""
+    start_line: int = 1
+
+    def line(self, key: str) -> int:
+        """The line of `key`, else of its nearest parent key, else of the data's start."""
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key.rpartition(".")[0]
+        return self.start_line
+
+
+@dataclass(frozen=True)
+class Source:
+    """One content file: where it is, its front matter and its Markdown body."""
+
+    path: Path
+    """Absolute path of the file."""
+    display: str
+    """The path as shown in messages."""
+    rel: str
+    """Path relative to its kind's folder, with `/` separators (e.g. `ana/2026-11-20-hi.md`)."""
+    kind: str
+    front_matter: YamlData
+    body: str
+    body_line: int
+    """Line number of the body's first line, so Markdown problems can name their line."""
+    lines: tuple[str, ...]
+    digest: str
+    """A hash of the file's bytes, for the parse cache."""
+
+    def source_line(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
+
+def display_path(path: Path) -> str:
+    """Show a path relative to the current directory when it is below it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def read_text(path: Path, problems: Problems) -> str | None:
+    """Read a file as UTF-8 text with any BOM removed and newlines made `\\n`."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        problems.error(display_path(path), 0, f"cannot read file: {exc.strerror}")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        problems.error(display_path(path), line, "the file is not valid UTF-8 text",
+                       hint="save it as UTF-8 in your editor")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def load_yaml(text: str, display: str, problems: Problems, first_line: int = 1) -> YamlData | None:
+    """Parse YAML into strings, lists and mappings; report syntax errors with their line."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        problems.error(display, line, f"YAML syntax error: {exc.problem or exc.context}",
+                       hint="check indentation, and put quotes around values that contain ': ' or start with a special character")
+        return None
+    except yaml.YAMLError as exc:
+        problems.error(display, first_line, f"YAML error: {exc}")
+        return None
+    if node is None:
+        return YamlData({}, {}, first_line)
+    if not isinstance(node, yaml.MappingNode):
+        problems.error(display, first_line + node.start_mark.line,
+                       "expected `key: value` lines here, not a single value or a list")
+        return None
+    lines: dict[str, int] = {}
+    values = _to_python(node, "", lines, display, problems, first_line)
+    return YamlData(values, lines, first_line)
+
+
+def _to_python(node: yaml.Node, path: str, lines: dict[str, int], display: str,
+               problems: Problems, first_line: int) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        if node.style is None and node.value in NULL_WORDS:
+            return None
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(child, f"{path}[{i}]", lines, display, problems, first_line)
+                for i, child in enumerate(node.value)]
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        line = first_line + key_node.start_mark.line
+        if not isinstance(key_node, yaml.ScalarNode):
+            problems.error(display, line, "a key must be a plain word")
+            continue
+        key = str(key_node.value)
+        dotted = f"{path}.{key}" if path else key
+        if key in result:
+            problems.error(display, line, f"`{key}` is given twice",
+                           hint=f"keep one `{key}:` line (the first is on line {lines[dotted]})")
+            continue
+        lines[dotted] = line
+        result[key] = _to_python(value_node, dotted, lines, display, problems, first_line)
+    return result
+
+
+def split_front_matter(text: str, display: str, problems: Problems) -> tuple[YamlData, str, int] | None:
+    """Split `---` front matter from the body; return (front matter, body, body's first line)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        problems.error(display, 1, "the file does not start with front matter",
+                       hint="start the file with a line `---`, then `title:` and `date:` lines, then another `---`")
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            data = load_yaml("\n".join(lines[1:index]), display, problems, first_line=2)
+            if data is None:
+                return None
+            return data, "\n".join(lines[index + 1:]), index + 2
+    problems.error(display, 1, "the front matter is never closed",
+                   hint="add a line `---` after the last front-matter line")
+    return None
+
+
+def iter_files(root: Path, content_dir: Path, problems: Problems, suffix: str | None) -> Iterator[Path]:
+    """Yield regular files below `root` in sorted order, refusing links that leave the content."""
+    if not root.is_dir():
+        return
+    content_real = content_dir.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(dirpath)
+        for name in list(dirnames):
+            if (here / name).is_symlink() and not _inside((here / name).resolve(), content_real):
+                dirnames.remove(name)
+                problems.error(display_path(here / name), 0,
+                               "this folder is a link to somewhere outside the content directory",
+                               hint="copy what you need into the content directory instead")
+        for name in sorted(filenames):
+            path = here / name
+            if name.startswith(".") or (suffix and not name.endswith(suffix)):
+                continue
+            if path.is_symlink() and not _inside(path.resolve(), content_real):
+                problems.error(display_path(path), 0,
+                               "this file is a link to somewhere outside the content directory",
+                               hint="copy the file into the content directory instead")
+                continue
+            if path.is_file():
+                yield path
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def read_source(path: Path, kind: str, kind_dir: Path, problems: Problems) -> Source | None:
+    """Read one Markdown file with front matter."""
+    display = display_path(path)
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    split = split_front_matter(text, display, problems)
+    if split is None:
+        return None
+    front_matter, body, body_line = split
+    return Source(
+        path=path,
+        display=display,
+        rel=path.relative_to(kind_dir).as_posix(),
+        kind=kind,
+        front_matter=front_matter,
+        body=body,
+        body_line=body_line,
+        lines=tuple(text.split("\n")),
+        digest=hashlib.sha1(text.encode("utf-8")).hexdigest(),
+    )

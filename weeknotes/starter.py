@@ -1,0 +1,101 @@
+"""Files that `weeknotes new` and `weeknotes init` write for people to start from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+NOTE_BODY = """
+## What happened
+
+-
+
+## What I learnt
+
+-
+
+## Next week
+
+-
+
+## Thanks
+
+-
+"""
+
+LINK_BODY = """
+Why it matters, and how it connects to your work: two or three sentences.
+"""
+
+
+def yaml_string(text: str) -> str:
+    """Quote a value for YAML front matter so that any title survives as written."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def new_file(kind: str, title: str, now: datetime, author: str, item_id: str, url: str | None) -> str:
+    lines = ["---"]
+    if kind == "link":
+        lines.append(f"url: {yaml_string(url or '')}")
+    if title:
+        lines.append(f"title: {yaml_string(title)}")
+    lines += [f"date: {now:%Y-%m-%d %H:%M}", f"author: {author}", "tags: []"]
+    if kind == "link":
+        lines.append("# via: who you found it through (a handle, a name or a URL)")
+    lines += [f"id: {item_id}", "---"]
+    return "\n".join(lines) + "\n" + (NOTE_BODY if kind == "note" else LINK_BODY)
+
+
+STARTER_FILES = {
+    "content/site.yaml": """title: Our weeknotes
+base_url: https://example.org/
+description: What we are working on, learning and reading, week by week.
+language: en
+timezone: Europe/London
+""",
+    "content/authors.yaml": """# One record per person. Nothing of yours is published until you set `publish: public`.
+ada:
+  name: Ada Example
+  bio: Writes weeknotes about the work.
+  publish: public
+""",
+    "content/notes/ada/2026-01-05-first-weeknote.md": """---
+title: My first weeknote
+date: 2026-01-05
+author: ada
+tags: [getting started]
+---
+
+## What happened
+
+- Set up our weeknotes site.
+
+## What I learnt
+
+- Working out loud is easier with a rhythm.
+""",
+    "content/links/2026-01-06-working-out-loud.md": """---
+url: https://example.org/working-out-loud/
+title: Working out loud
+date: 2026-01-06
+author: ada
+tags: [getting started]
+---
+
+Why this matters to us: a short explanation in your own words.
+""",
+    "content/pages/about.md": """---
+title: About
+---
+
+Who we are, and how to join in.
+""",
+    ".gitignore": "/public/\n.weeknotes-cache/\n",
+}
+
+
+def write_site(target: Path) -> None:
+    for rel, text in STARTER_FILES.items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")

@@ -1,0 +1,122 @@
+"""The only place that maps model objects to output paths and URLs.
+
+A *site path* is relative to the site root and has no leading slash: `notes/hello/` for a
+page (written as `notes/hello/index.html`), `feed.xml` for a file, `` for the home page.
+Pages link to each other with relative URLs, so the output works under any path prefix;
+404.html, email.html, feeds and the sitemap use absolute URLs from `base_url`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from weeknotes.model import Author, Intro, Item, Page, Tag, TagRef, Week
+
+HOME = ""
+
+
+def path_of(target: object) -> str:
+    """The site path of a model object's page (or a site path given as a string)."""
+    if isinstance(target, str):
+        return target
+    if isinstance(target, Item):
+        return f"{target.kind}/{target.slug}/"
+    if isinstance(target, Author):
+        return f"authors/{target.handle}/"
+    if isinstance(target, (Tag, TagRef)):
+        return f"tags/{target.slug}/"
+    if isinstance(target, Week):
+        return week_path(target.key)
+    if isinstance(target, Page):
+        return f"{target.slug}/"
+    if isinstance(target, Intro):
+        return week_path(target.week)
+    raise TypeError(f"no URL for {type(target).__name__}")
+
+
+def week_path(key: str) -> str:
+    return f"weeks/{key}/"
+
+
+def email_path(week: Week) -> str:
+    return f"weeks/{week.key}/email.html"
+
+
+def feed_path(target: object | None = None) -> str:
+    """The Atom feed of the whole site (None), an author, a tag, or a section (`notes/`)."""
+    return "feed.xml" if target is None else path_of(target) + "feed.xml"
+
+
+def paginated(base: str, number: int) -> str:
+    """`base` for page 1, then `base` + `page/N/`."""
+    return base if number == 1 else f"{base}page/{number}/"
+
+
+def file_of(path: str) -> str:
+    """The file written for a site path: directories get index.html."""
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+@dataclass(frozen=True)
+class Linker:
+    """Makes URLs from one page to others: relative by default, absolute where required."""
+
+    page: str
+    """The site path of the page being rendered."""
+    base_url: str
+    absolute: bool = False
+
+    def __call__(self, target: object) -> str:
+        path = path_of(target)
+        if self.absolute:
+            return self.base_url + path
+        return ("../" * self.page.count("/") + path) or "./"
+
+    def absolute_url(self, target: object) -> str:
+        return self.base_url + path_of(target)
+
+
+_URL_ATTR_RE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+_HAS_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:|^//")
+
+
+def rebase_html(html: str, written_at: str, linker: Linker) -> str:
+    """Re-point relative URLs in HTML written for the page at `written_at` to `linker`'s page.
+
+    Fragment-only links (footnotes) are kept, since the fragment travels with the HTML.
+    """
+    if linker.page == written_at and not linker.absolute:
+        return html
+    source_url = "http://site.invalid/" + written_at
+
+    def fix(match: re.Match[str]) -> str:
+        url = match.group(2)
+        if not url or url.startswith("#") or _HAS_SCHEME_RE.match(url):
+            return match.group(0)
+        resolved = urljoin(source_url, url.replace("&amp;", "&"))
+        parts = urlsplit(resolved)
+        if parts.netloc != "site.invalid":
+            return match.group(0)
+        site_path = parts.path.lstrip("/")
+        suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+        new = linker(site_path) + suffix
+        return match.group(1) + new.replace("&", "&amp;") + match.group(3)
+
+    return _URL_ATTR_RE.sub(fix, html)
+
+
+def site_path_of_url(url: str, written_at: str, base_url: str) -> str | None:
+    """The site path a link in a body points to, if it points inside this site."""
+    if url.startswith("#"):
+        return None
+    if _HAS_SCHEME_RE.match(url):
+        if not url.startswith(base_url):
+            alt = base_url.replace("https://", "http://", 1) if base_url.startswith("https://") else base_url.replace("http://", "https://", 1)
+            if not url.startswith(alt):
+                return None
+            url = base_url + url[len(alt):]
+        return urlsplit(url[len(base_url):]).path
+    resolved = urlsplit(urljoin("http://site.invalid/" + written_at, url))
+    return resolved.path.lstrip("/")
