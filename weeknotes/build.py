@@ -98,7 +98,7 @@ def build(options: BuildOptions) -> BuildResult:
     except jinja2.TemplateError as exc:
         staged.abandon()
         template_problem(exc, theme, problems)
-        raise ContentErrors(problems.errors) from exc
+        raise ContentErrors(problems.errors, problems.warnings) from exc
     except BaseException:
         staged.abandon()
         raise

@@ -14,14 +14,14 @@ from weeknotes import checks, digest, starter
 from weeknotes.build import BuildOptions, BuildResult, build, load, now_from_environment
 from weeknotes.collect import collect_site
 from weeknotes.config import load_authors, load_config
-from weeknotes.errors import Problem, Problems, UsageError
+from weeknotes.errors import Problem, Problems, UsageError, with_source_lines
 from weeknotes.model import Audience
 from weeknotes.sources import display_path
 from weeknotes.theme import make_environment
 
 
 def print_warnings(warnings: list[Problem]) -> None:
-    for warning in sorted(warnings):
+    for warning in sorted(with_source_lines(warnings)):
         print(warning.format(), file=sys.stderr)
 
 

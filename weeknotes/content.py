@@ -115,21 +115,26 @@ def _render_many(jobs: list[tuple[str, bool, str]]) -> list[Rendered]:
 
 def check_unique(items: list, pages: list, intros: list, problems: Problems) -> None:  # type: ignore[type-arg]
     """Two records may not claim the same URL or the same feed id."""
-    _report_duplicates([(f"/{i.kind}/{i.slug}/", i.source) for i in items], "URL", problems,
-                       "set a different `slug:` in one of them")
-    _report_duplicates([(i.id, i.source) for i in items], "feed id", problems,
+    clashing = _report_duplicates([(f"/{i.kind}/{i.slug}/", i.source) for i in items], "URL", problems,
+                                  "set a different `slug:` in one of them")
+    # A clash of URLs is usually a clash of default ids too: report the cause once.
+    _report_duplicates([(i.id, i.source) for i in items if i.source not in clashing], "feed id", problems,
                        "each `id:` must be unique; remove the copied one")
     _report_duplicates([(f"/{p.slug}/", p.source) for p in pages], "URL", problems,
                        "rename one of the pages or set a different `slug:`")
     _report_duplicates([(i.week, i.source) for i in intros], "week intro", problems, "")
 
 
-def _report_duplicates(claims: list[tuple[str, str]], what: str, problems: Problems, hint: str) -> None:
+def _report_duplicates(claims: list[tuple[str, str]], what: str, problems: Problems, hint: str) -> set[str]:
+    """Report every claim on a value already claimed; return the sources involved."""
     first: dict[str, str] = {}
+    involved: set[str] = set()
     for value, source in claims:
         if value in first:
             problems.error(source, 0, f"{what} {value} is already used by {first[value]}", hint=hint)
+            involved |= {source, first[value]}
         else:
             first[value] = source
+    return involved
 
 

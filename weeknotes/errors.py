@@ -11,7 +11,8 @@ source line and a hint, in the style of Jinja's TemplateSyntaxError.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import linecache
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 
@@ -38,6 +39,17 @@ class Problem:
         return text
 
 
+def with_source_lines(problems: list[Problem]) -> list[Problem]:
+    """Add the offending line of each file, as a compiler shows it under the message."""
+    result = []
+    for problem in problems:
+        if problem.line and not problem.source_line:
+            text = linecache.getline(problem.path, problem.line).lstrip("\ufeff").rstrip()
+            problem = replace(problem, source_line=text)
+        result.append(problem)
+    return result
+
+
 class WeeknotesError(Exception):
     """An error reported to the user as text, without a traceback."""
 
@@ -47,9 +59,10 @@ class WeeknotesError(Exception):
 class ContentErrors(WeeknotesError):
     """Every problem found in one run, reported together."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
-        super().__init__("\n".join(p.format() for p in self.problems))
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None) -> None:
+        self.problems = sorted(with_source_lines(problems))
+        self.warnings = sorted(with_source_lines(warnings or []))
+        super().__init__("\n".join(p.format() for p in sorted(self.problems + self.warnings)))
 
 
 class OutputDirError(WeeknotesError):
@@ -81,4 +94,4 @@ class Problems:
 
     def raise_if_any(self) -> None:
         if self.errors:
-            raise ContentErrors(self.errors)
+            raise ContentErrors(self.errors, self.warnings)

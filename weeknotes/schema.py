@@ -159,7 +159,7 @@ def _authors(source: Source, authors: dict[str, Author], problems: Problems,
         if handle not in authors:
             guess = did_you_mean(handle, authors)
             f.error(f"unknown author {handle!r}",
-                    hint=(guess + " " if guess else "") + f"known authors: {_known(authors)} (content/authors.yaml)")
+                    hint=(guess + " " if guess else "") + f"known authors: {_known(authors)} (from authors.yaml)")
         elif authors[handle] not in result:
             result.append(authors[handle])
     return tuple(result) if len(result) == len(handles) else ()

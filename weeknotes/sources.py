@@ -102,7 +102,10 @@ def load_yaml(text: str, display: str, problems: Problems, first_line: int = 1) 
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
-        problems.error(display, line, f"YAML syntax error: {exc.problem or exc.context}",
+        context = ""
+        if exc.context and exc.context_mark and exc.context_mark.line != (mark.line if mark else -1):
+            context = f" ({exc.context} that starts on line {first_line + exc.context_mark.line})"
+        problems.error(display, line, f"YAML syntax error: {exc.problem or exc.context}{context}",
                        hint="check indentation, and put quotes around values that contain ': ' or start with a special character")
         return None
     except yaml.YAMLError as exc:

@@ -87,14 +87,17 @@ def rebase_html(html: str, written_at: str, linker: Linker) -> str:
 
     Fragment-only links (footnotes) are kept, since the fragment travels with the HTML.
     """
-    if linker.page == written_at and not linker.absolute:
-        return html
+    if linker.page == written_at and not linker.absolute and '="/' not in html:
+        return html  # already right where it was written, with no root-relative URL to fix
     source_url = "http://site.invalid/" + written_at
+    at_home = linker.page == written_at and not linker.absolute
 
     def fix(match: re.Match[str]) -> str:
         url = match.group(2)
         if not url or url.startswith("#") or _HAS_SCHEME_RE.match(url):
             return match.group(0)
+        if at_home and not url.startswith("/"):
+            return match.group(0)  # a relative link on its own page stays as the author wrote it
         resolved = urljoin(source_url, url.replace("&amp;", "&"))
         parts = urlsplit(resolved)
         if parts.netloc != "site.invalid":

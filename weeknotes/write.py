@@ -81,7 +81,7 @@ class StagedSite:
         self.stats.written += 1
 
     def commit(self) -> None:
-        (self.staging / MARKER).write_bytes(MARKER_TEXT)
+        self.write(MARKER, MARKER_TEXT)
         trash = self.output.parent / f".{self.output.name}.weeknotes-old"
         if trash.exists():
             shutil.rmtree(trash)
