@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from weeknotes import digest, search
+from weeknotes.cache import RenderCache
 from weeknotes.collect import collect_site
 from weeknotes.content import load_content
 from weeknotes.errors import ContentErrors, Problem, Problems, UsageError
@@ -32,6 +33,23 @@ class BuildOptions:
     base_url: str | None = None
     force: bool = False
     use_cache: bool = True
+    search_index: bool = True
+    """False when the caller indexes the built site itself (serve does, after the swap)."""
+
+
+@dataclass
+class Warm:
+    """What a long-running `serve` keeps from one build to the next, so a rebuild redoes little."""
+
+    renders: RenderCache
+    """Rendered Markdown by content hash, kept in memory instead of reloaded from disk."""
+    environments: dict[Theme, jinja2.Environment] = field(default_factory=dict)
+    """One Jinja environment per theme; it recompiles a template whose file changed."""
+
+    def environment(self, theme: Theme) -> jinja2.Environment:
+        if theme not in self.environments:
+            self.environments[theme] = make_environment(theme)
+        return self.environments[theme]
 
 
 @dataclass
@@ -53,19 +71,21 @@ def now_from_environment() -> datetime:
         raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from exc
 
 
-def load(options: BuildOptions, problems: Problems) -> tuple[Content, Theme]:
+def load(options: BuildOptions, problems: Problems,
+         renders: RenderCache | None = None) -> tuple[Content, Theme]:
     """Read and validate everything; raise ContentErrors listing every problem."""
     if not options.content.is_dir():
         raise UsageError(f"content directory {options.content} does not exist")
-    content = load_content(options.content, problems, options.base_url, options.use_cache)
+    content = load_content(options.content, problems, options.base_url, options.use_cache, renders)
     theme = find_theme(content.config.theme, options.content, problems) if content else None
     problems.raise_if_any()
     assert content is not None and theme is not None
     return content, theme
 
 
-def plan_site(site: Site, theme: Theme, problems: Problems) -> list[Output]:
-    env = make_environment(theme)
+def plan_site(site: Site, theme: Theme, problems: Problems,
+              env: jinja2.Environment | None = None) -> list[Output]:
+    env = env or make_environment(theme)
     # The content's static files override the theme's, file by file.
     static = {f.rel: f for f in theme.static_files(problems)} | {f.rel: f for f in site.static}
     outputs = [
@@ -79,20 +99,20 @@ def plan_site(site: Site, theme: Theme, problems: Problems) -> list[Output]:
     return outputs
 
 
-def build(options: BuildOptions) -> BuildResult:
+def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
     started = time.perf_counter()
     problems = Problems()
     audience = Audience(options.audience, options.drafts, options.future, now_from_environment())
-    content, theme = load(options, problems)
+    check_output_dir(options.output, options.content, options.force)  # before anything is written
+    content, theme = load(options, problems, warm.renders if warm else None)
     site = collect_site(content, audience)
-    outputs = plan_site(site, theme, problems)
+    outputs = plan_site(site, theme, problems, warm.environment(theme) if warm else None)
     problems.raise_if_any()
-    check_output_dir(options.output, options.content, options.force)
     staged = StagedSite(options.output)
     try:
         for output in outputs:
             staged.write(output.path, output.render())
-        if site.config.search_enabled:
+        if site.config.search_enabled and options.search_index:
             search.build_index(staged.staging)
         staged.commit()
     except jinja2.TemplateError as exc:

@@ -28,14 +28,19 @@ PARALLEL_THRESHOLD = 64
 
 
 def load_content(content_dir: Path, problems: Problems, base_url: str | None = None,
-                 use_cache: bool = True) -> Content | None:
-    """Load and validate everything; return None when site.yaml itself is unusable."""
+                 use_cache: bool = True, cache: RenderCache | None = None) -> Content | None:
+    """Load and validate everything; return None when site.yaml itself is unusable.
+
+    `cache` is an in-memory cache that outlives this call (serve); without it the cache
+    is read from and saved to the content directory, or not kept at all.
+    """
     config = load_config(content_dir, problems, base_url)
     authors = load_authors(content_dir, problems)
     sources = read_sources(content_dir, problems)
     if config is None:
         return None
-    cache = RenderCache(content_dir / CACHE_DIR if use_cache else None)
+    if cache is None:
+        cache = RenderCache(content_dir / CACHE_DIR if use_cache else None)
     rendered = render_all(sources, config.allow_html, cache)
     cache.save()
     items, pages, intros = [], [], []
