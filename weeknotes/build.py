@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -11,15 +12,17 @@ from pathlib import Path
 import jinja2
 
 from weeknotes import digest, search
-from weeknotes.cache import RenderCache
+from weeknotes.cache import CACHE_DIR, RenderCache
+from weeknotes.render_pool import render_into
 from weeknotes.collect import collect_site
 from weeknotes.content import load_content
-from weeknotes.errors import ContentErrors, Problem, Problems, UsageError
+from weeknotes.drift import warn_on_feed_drift
+from weeknotes.errors import Problem, Problems, UsageError
 from weeknotes.feeds import feed_outputs
 from weeknotes.indexes import index_outputs
 from weeknotes.model import Audience, Content, Site
 from weeknotes.plan import HtmlPlanner, Output, find_collisions, static_outputs
-from weeknotes.theme import Theme, find_theme, make_environment, template_problem
+from weeknotes.theme import Theme, find_theme, make_environment
 from weeknotes.write import StagedSite, WriteStats, check_output_dir
 
 
@@ -99,6 +102,14 @@ def plan_site(site: Site, theme: Theme, problems: Problems,
     return outputs
 
 
+def manifest_path(options: BuildOptions) -> Path | None:
+    """Where the list of last-written files lives: the parse cache, keyed by output folder."""
+    if not options.use_cache:
+        return None
+    key = hashlib.blake2b(str(options.output.resolve()).encode(), digest_size=8).hexdigest()
+    return options.content / CACHE_DIR / f"outputs-{key}.json"
+
+
 def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
     started = time.perf_counter()
     problems = Problems()
@@ -108,18 +119,18 @@ def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
     site = collect_site(content, audience)
     outputs = plan_site(site, theme, problems, warm.environment(theme) if warm else None)
     problems.raise_if_any()
-    staged = StagedSite(options.output)
+    warn_on_feed_drift(options.output, site, problems)  # reads the old feeds before they are replaced
+    staged = StagedSite(options.output, manifest_path(options), options.force)
     try:
-        for output in outputs:
-            staged.write(output.path, output.render())
-        if site.config.search_enabled and options.search_index:
+        render_into(staged, outputs, theme)
+        index_now = site.config.search_enabled and options.search_index
+        if index_now and not staged.incremental:
             search.build_index(staged.staging)
         staged.commit()
-    except jinja2.TemplateError as exc:
-        staged.abandon()
-        template_problem(exc, theme, problems)
-        raise ContentErrors(problems.errors, problems.warnings) from exc
     except BaseException:
         staged.abandon()
         raise
+    # An updated site is re-indexed in place, and only when a file changed.
+    if index_now and staged.incremental and staged.stats.written:
+        search.refresh_index(options.output)
     return BuildResult(site, staged.stats, time.perf_counter() - started, problems.warnings)

@@ -13,7 +13,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from weeknotes.audience import admits, author_admitted
-from weeknotes.curation import normalize_url
+from weeknotes.curation import normalize_url, quick_key
 from weeknotes.model import Audience, Author, Content, Intro, Item, MergedLink, Site, Tag, TagRef, Week
 from weeknotes.urls import path_of, site_path_of_url
 
@@ -165,24 +165,26 @@ def collect_backlinks(shown: list[Item], listed: tuple[Item, ...],
     for item in shown:
         if item.url:
             by_url[normalize_url(item.url)].append(item)
+    # Most links in notes point elsewhere: a cheap key rules them out before a full parse.
+    quick_keys = {quick_key(item.url) for item in shown if item.url}
     found: dict[tuple[str, str], dict[tuple[str, str], Item]] = defaultdict(dict)
     for source in listed:
         if source.is_link:
             continue
         for href in source.outbound:
-            for target in link_targets(href, source, by_key, by_url, base_url):
+            for target in link_targets(href, source, by_key, by_url, quick_keys, base_url):
                 if target.key != source.key:
                     found[target.key][source.key] = source
     return {key: tuple(sorted(sources.values(), key=newest_first)) for key, sources in found.items()}
 
 
 def link_targets(href: str, source: Item, by_key: dict[tuple[str, str], Item],
-                 by_url: dict[str, list[Item]], base_url: str) -> list[Item]:
+                 by_url: dict[str, list[Item]], quick_keys: set[str], base_url: str) -> list[Item]:
     site_path = site_path_of_url(href, path_of(source), base_url)
     if site_path is not None:
         match = ITEM_PATH_RE.match(site_path)
         target = by_key.get((match.group(1), match.group(2))) if match else None
         return [target] if target else []
-    if href.startswith(("http://", "https://")):
+    if href.startswith(("http://", "https://")) and quick_key(href) in quick_keys:
         return by_url.get(normalize_url(href), [])
     return []

@@ -40,3 +40,16 @@ def normalize_url(url: str) -> str:
 def tracking_params(url: str) -> list[str]:
     """The tracking parameters a URL carries, for the curator's warning."""
     return [k for k, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True) if is_tracking_param(k)]
+
+
+def quick_key(url: str) -> str:
+    """A cheap prefilter for normalize_url: host and path only, no parsing.
+
+    Two URLs that normalise equal always have equal quick keys, so a URL whose quick key
+    matches no curated URL's cannot be a curated URL, and the full parse can be skipped.
+    """
+    rest = url.split("://", 1)[-1].split("#", 1)[0].split("?", 1)[0]
+    host, _, path = rest.partition("/")
+    host = host.rsplit("@", 1)[-1].lower().removeprefix("www.")
+    host = host.removesuffix(":80").removesuffix(":443")
+    return host + "/" + path.rstrip("/")

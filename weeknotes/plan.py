@@ -98,15 +98,27 @@ class HtmlPlanner:
         self.env = env
         self.feeds = site_feeds(site)
         self.preview = site.audience.is_preview
+        self.entries: dict[tuple[tuple[str, str], int, bool], Markup] = {}
+        """Rendered list entries by (item, page depth, absolute): each item shows on many lists."""
 
     def page(self, path: str, template: str, meta: PageMeta, absolute: bool = False,
              source: str = "weeknotes", **context: Any) -> Output:
         linker = Linker(path, self.site.config.base_url, absolute)
 
         def render() -> bytes:
-            return render_template(self.env, template, self.site, linker, meta, **context).encode("utf-8")
+            return render_template(self.env, template, self.site, linker, meta,
+                                   entry=lambda item: self.entry(item, linker), **context).encode("utf-8")
 
         return Output(file_of(path), render, source)
+
+    def entry(self, item: Item, linker: Linker) -> Markup:
+        """An item as a list shows it; its relative URLs depend only on the page's depth."""
+        key = (item.key, linker.page.count("/"), linker.absolute)
+        if key not in self.entries:
+            html = self.env.get_template("_entry.html").render(site=self.site, config=self.site.config,
+                                                               url=linker, item=item)
+            self.entries[key] = Markup(html)
+        return self.entries[key]
 
     def meta(self, path: str, title: str, section: str = "", extra_feeds: tuple[FeedLink, ...] = (),
              noindex: bool = False, description: str = "") -> PageMeta:

@@ -1,17 +1,27 @@
 """Write a site atomically, and refuse output directories a build must never touch.
 
-The new site is written into a staging folder beside the output directory, then swapped
-in with two renames, so a failed build leaves the old site byte for byte. A file whose
-bytes did not change is hard-linked from the old site instead of written, so it keeps its
-mtime and deploys that sync by mtime stay small.
+Every file is rendered and compared before the old site is touched, so a content or
+template error leaves the old site byte for byte. Then:
+
+- a first build (no earlier site) is written into a staging folder beside the output
+  and renamed into place;
+- a rebuild writes only the files whose bytes changed into the staging folder and moves
+  each into place with os.replace (atomic per file, so a server never serves half a file),
+  then deletes files the new site no longer has. Unchanged files are not touched, so they
+  keep their mtime and deploys that sync by mtime stay small.
+
+Which files changed is decided by a manifest of the last build (size, mtime, hash per
+file) kept in the parse cache; a file whose size or mtime differs from the manifest is
+compared byte for byte, so a hand-edited output is still repaired.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from weeknotes.errors import OutputDirError
@@ -43,9 +53,8 @@ def check_output_dir(output: Path, content: Path, force: bool) -> None:
         if out == folder or out in folder.parents:
             raise OutputDirError(f"refusing to build into {shown}: it is or contains {name} ({display_path(folder)})")
     if content.resolve() in out.parents:
-        raise OutputDirError(f"refusing to build into {shown}: it is inside the content directory",
-                             )
-    if out.parent == Path("/home") or out.parent == Path("/Users"):
+        raise OutputDirError(f"refusing to build into {shown}: it is inside the content directory")
+    if out.parent in (Path("/home"), Path("/Users")):
         raise OutputDirError(f"refusing to build into {shown}: it is a home directory")
     if out.exists() and not out.is_dir():
         raise OutputDirError(f"refusing to build into {shown}: it is a file, not a folder")
@@ -55,33 +64,100 @@ def check_output_dir(output: Path, content: Path, force: bool) -> None:
             "(no .weeknotes-build marker inside); choose another --output, or add --force to replace it")
 
 
-class StagedSite:
-    """A new site written beside the old one, then swapped in."""
+def digest_of(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
-    def __init__(self, output: Path) -> None:
+
+@dataclass
+class Manifest:
+    """What the last build wrote: path -> (size, mtime_ns, hash)."""
+
+    files: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None) -> Manifest:
+        try:
+            raw = json.loads(path.read_text()) if path else {}
+            return cls({k: (int(v[0]), int(v[1]), str(v[2])) for k, v in raw.get("files", {}).items()})
+        except (OSError, ValueError, TypeError, IndexError, AttributeError):
+            return cls()
+
+    def save(self, path: Path | None) -> None:
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"files": self.files}, sort_keys=True))
+        os.replace(tmp, path)
+
+
+@dataclass
+class Change:
+    """One output file's fate in this build."""
+
+    rel: str
+    changed: bool
+    size: int
+    digest: str
+
+
+class StagedSite:
+    """The new site, compared against the old one, applied only when complete."""
+
+    def __init__(self, output: Path, manifest_path: Path | None = None, force: bool = False) -> None:
         self.output = output
+        self.manifest_path = manifest_path
         self.staging = output.parent / f".{output.name}.weeknotes-new"
-        self.stats = WriteStats()
+        # A rebuild updates the earlier site in place; anything else starts a new folder.
+        self.incremental = (output / MARKER).is_file()
+        self.old = Manifest.load(manifest_path) if self.incremental else Manifest()
+        self.changes: dict[str, Change] = {}
         if self.staging.exists():
             shutil.rmtree(self.staging)  # left by a build that was killed
         self.staging.mkdir(parents=True)
 
-    def write(self, rel: str, data: bytes) -> None:
-        dest = self.staging / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
+    def write(self, rel: str, data: bytes) -> Change:
+        """Stage one file (only if it differs from the old site's copy, when updating)."""
+        change = self.compare(rel, data)
+        if change.changed or not self.incremental:
+            dest = self.staging / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(data)
+        self.record(change)
+        return change
+
+    def compare(self, rel: str, data: bytes) -> Change:
+        digest = digest_of(data)
+        if not self.incremental:
+            return Change(rel, True, len(data), digest)
         old = self.output / rel
-        if _same_bytes(old, data):
-            try:
-                os.link(old, dest)
-            except OSError:
-                shutil.copy2(old, dest)
-            self.stats.unchanged += 1
-            return
-        dest.write_bytes(data)
-        self.stats.written += 1
+        known = self.old.files.get(rel)
+        try:
+            stat = old.stat()
+        except OSError:
+            return Change(rel, True, len(data), digest)
+        if known and known[:2] == (stat.st_size, stat.st_mtime_ns):
+            return Change(rel, known[2] != digest, len(data), digest)
+        return Change(rel, stat.st_size != len(data) or old.read_bytes() != data, len(data), digest)
+
+    def record(self, change: Change) -> None:
+        self.changes[change.rel] = change
+
+    @property
+    def stats(self) -> WriteStats:
+        written = sum(1 for c in self.changes.values() if c.changed)
+        return WriteStats(written, len(self.changes) - written)
 
     def commit(self) -> None:
+        """Put the new site in place: swap the folder, or apply the changed files."""
         self.write(MARKER, MARKER_TEXT)
+        if self.incremental:
+            self._apply_changes()
+        else:
+            self._swap_folders()
+        self._save_manifest()
+
+    def _swap_folders(self) -> None:
         trash = self.output.parent / f".{self.output.name}.weeknotes-old"
         if trash.exists():
             shutil.rmtree(trash)
@@ -91,19 +167,38 @@ class StagedSite:
         if trash.exists():
             shutil.rmtree(trash)
 
-    def abandon(self) -> None:
+    def _apply_changes(self) -> None:
+        for change in self.changes.values():
+            if change.changed:
+                target = self.output / change.rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(self.staging / change.rel, target)
+        self._delete_stale()
         shutil.rmtree(self.staging, ignore_errors=True)
 
+    def _delete_stale(self) -> None:
+        """Remove what the new site no longer has (the search index is replaced separately)."""
+        for dirpath, dirnames, filenames in os.walk(self.output, topdown=False):
+            here = Path(dirpath)
+            rel_dir = here.relative_to(self.output).as_posix()
+            if rel_dir == "pagefind" or rel_dir.startswith("pagefind/"):
+                continue
+            for name in filenames:
+                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+                if rel not in self.changes:
+                    (here / name).unlink()
+            if here != self.output and not any(here.iterdir()):
+                here.rmdir()
 
-def _same_bytes(path: Path, data: bytes) -> bool:
-    try:
-        if path.stat().st_size != len(data):
-            return False
-        return path.read_bytes() == data
-    except OSError:
-        return False
+    def _save_manifest(self) -> None:
+        manifest = Manifest()
+        for change in self.changes.values():
+            try:
+                stat = (self.output / change.rel).stat()
+            except OSError:
+                continue
+            manifest.files[change.rel] = (stat.st_size, stat.st_mtime_ns, change.digest)
+        manifest.save(self.manifest_path)
 
-
-def write_all(site: StagedSite, outputs: Iterable[tuple[str, Callable[[], bytes]]]) -> None:
-    for rel, render in outputs:
-        site.write(rel, render())
+    def abandon(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)

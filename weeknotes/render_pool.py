@@ -1,0 +1,87 @@
+"""Render and stage every output file, on every core when there are many.
+
+Workers are forked, so they share the site model and the planned outputs without
+pickling them; each renders a stripe of the outputs, stages the changed files itself, and
+sends back what it did (a small list) or the problems it met. Forking is only safe while
+this process runs no other threads, so `serve` (which has several) renders in one process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+import traceback
+from collections.abc import Sequence
+from multiprocessing.connection import Connection
+
+import jinja2
+
+from weeknotes.errors import ContentErrors, Problems
+from weeknotes.plan import Output
+from weeknotes.theme import Theme, template_problem
+from weeknotes.write import Change, StagedSite
+
+# Below this many files, starting workers costs more than it saves.
+PARALLEL_THRESHOLD = 400
+
+
+def render_into(staged: StagedSite, outputs: Sequence[Output], theme: Theme) -> None:
+    """Render every output into `staged`; raise ContentErrors for template errors."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(outputs) < PARALLEL_THRESHOLD or workers < 2 or threading.active_count() > 1:
+        _render_stripe(staged, outputs, theme)
+        return
+    context = multiprocessing.get_context("fork")
+    children = []
+    for index in range(1, workers):
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_child, args=(staged, outputs[index::workers], theme, sender))
+        process.start()
+        sender.close()
+        children.append((process, receiver))
+    failure: BaseException | None = None
+    try:
+        _render_stripe(staged, outputs[0::workers], theme)
+    except BaseException as exc:  # still collect the children before re-raising
+        failure = exc
+    problems = Problems()
+    for process, receiver in children:
+        try:
+            kind, payload = receiver.recv()
+        except EOFError:
+            kind, payload = "crash", "the worker stopped without a word"
+        process.join()
+        if kind == "ok":
+            for change in payload:
+                staged.record(change)
+        elif kind == "problems":
+            problems.extend(payload)
+        else:
+            failure = failure or RuntimeError(f"a render worker failed:\n{payload}")
+    if failure is not None:
+        raise failure
+    problems.raise_if_any()
+
+
+def _render_stripe(staged: StagedSite, outputs: Sequence[Output], theme: Theme) -> list[Change]:
+    try:
+        return [staged.write(output.path, output.render()) for output in outputs]
+    except jinja2.TemplateError as exc:
+        problems = Problems()
+        template_problem(exc, theme, problems)
+        raise ContentErrors(problems.errors) from exc
+
+
+def _child(staged: StagedSite, outputs: Sequence[Output], theme: Theme, sender: Connection) -> None:
+    try:
+        sender.send(("ok", _render_stripe(staged, outputs, theme)))
+    except ContentErrors as exc:
+        problems = Problems()
+        problems.errors.extend(exc.problems)
+        sender.send(("problems", problems))
+    except BaseException:
+        sender.send(("crash", traceback.format_exc()))
+    finally:
+        sender.close()
+        os._exit(0)  # skip the parent's atexit handlers and buffers in this forked copy
