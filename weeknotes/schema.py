@@ -6,6 +6,7 @@ records problems with their line, and returns a model value (or None when it can
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from typing import Any
@@ -33,7 +34,9 @@ RESERVED = frozenset({"notes", "links", "authors", "tags", "weeks", "page", "sea
                       "404.html", "blogroll.opml", "index.html"})
 
 
+@functools.lru_cache(maxsize=4096)
 def tag_slug(name: str) -> str:
+    """The URL slug of a tag; cached because the same few hundred tags recur on every item."""
     return slugify(name)
 
 

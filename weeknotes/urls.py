@@ -111,15 +111,16 @@ def rebase_html(html: str, written_at: str, linker: Linker) -> str:
 
 
 def site_path_of_url(url: str, written_at: str, base_url: str) -> str | None:
-    """The site path a link in a body points to, if it points inside this site."""
+    """The site path a link in a body points to, if it points inside this site (either scheme)."""
     if url.startswith("#"):
         return None
     if _HAS_SCHEME_RE.match(url):
-        if not url.startswith(base_url):
-            alt = base_url.replace("https://", "http://", 1) if base_url.startswith("https://") else base_url.replace("http://", "https://", 1)
-            if not url.startswith(alt):
-                return None
-            url = base_url + url[len(alt):]
-        return urlsplit(url[len(base_url):]).path
+        base = urlsplit(base_url)
+        if base.hostname is None or base.hostname not in url.lower():
+            return None  # cheap: most links point elsewhere
+        parts = urlsplit(url)
+        if parts.hostname != base.hostname or not parts.path.startswith(base.path):
+            return None
+        return parts.path[len(base.path):]
     resolved = urlsplit(urljoin("http://site.invalid/" + written_at, url))
     return resolved.path.lstrip("/")
