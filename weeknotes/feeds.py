@@ -3,16 +3,26 @@
 A table of (path, title, items) and one loop make every feed; each entry's id is the
 item's stable id (DESIGN.md), and a feed's `updated` is its newest entry's, never the
 build clock, so the same input gives the same bytes.
+
+Escaping follows the context: titles, names and tags are plain text and are escaped once,
+by the XML (or JSON) writer; a summary going into an RSS `description` or an Atom
+`type="html"` element is HTML, so it is HTML-escaped first. Control characters, which XML
+1.0 cannot carry, are removed from everything that reaches a feed.
 """
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
+from typing import Any
 
-from feedgen.feed import FeedGenerator
+from feedgen.entry import FeedEntry  # type: ignore[import-untyped]
+from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
+from lxml.etree import SubElement  # type: ignore[import-untyped]
 
 from weeknotes import __version__, urls
 from weeknotes.fields import CONTROL_RE
@@ -21,6 +31,11 @@ from weeknotes.plan import Output
 from weeknotes.urls import Linker, path_of, rebase_html
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ATOM_TYPE = "application/atom+xml"
+RSS_TYPE = "application/rss+xml"
+HTML_TYPE = "text/html"
+LINK_ATTRIBUTES = ("rel", "type", "hreflang", "title", "length")
+ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
 
 
 @dataclass(frozen=True)
@@ -39,9 +54,11 @@ def feed_specs(site: Site) -> list[FeedSpec]:
     specs = [FeedSpec(urls.feed_path(), title, site.listed, urls.HOME),
              FeedSpec(urls.feed_path("notes/"), f"{title}: weeknotes", notes, urls.HOME),
              FeedSpec(urls.feed_path("links/"), f"{title}: link curations", links, urls.HOME)]
-    specs += [FeedSpec(urls.feed_path(a), f"{a.name} on {title}", site.author_items[a.handle], path_of(a))
+    specs += [FeedSpec(urls.feed_path(a), f"{a.name} on {title}", site.author_items[a.handle],
+                       path_of(a))
               for a in site.authors]
-    specs += [FeedSpec(urls.feed_path(t), f"Tagged {t.name} on {title}", t.items, path_of(t)) for t in site.tags]
+    specs += [FeedSpec(urls.feed_path(t), f"Tagged {t.name} on {title}", t.items, path_of(t))
+              for t in site.tags]
     return specs
 
 
@@ -49,12 +66,24 @@ def item_updated(item: Item) -> datetime:
     return item.updated or item.date
 
 
+def clean(text: str) -> str:
+    """Text without the control characters XML 1.0 cannot carry (JSON gets the same text)."""
+    return CONTROL_RE.sub("", text)
+
+
+def permalink(item: Item, site: Site) -> str:
+    return site.config.base_url + path_of(item)
+
+
 def entry_html(item: Item, site: Site) -> str:
-    """The entry's content: the full body (or summary), with every URL made absolute."""
-    if not site.config.feed_full_content:
-        return ""
+    """The item's full body as HTML, with every relative URL made absolute against base_url."""
     linker = Linker(path_of(item), site.config.base_url, absolute=True)
-    return CONTROL_RE.sub("", rebase_html(item.body_html, path_of(item), linker))
+    return clean(rebase_html(item.body_html, path_of(item), linker))
+
+
+def summary_html(item: Item) -> str:
+    """The plain-text summary, escaped for places that hold HTML."""
+    return html.escape(clean(item.summary), quote=False)
 
 
 def author_url(author: Author, site: Site) -> str | None:
@@ -63,16 +92,58 @@ def author_url(author: Author, site: Site) -> str | None:
     return author.url
 
 
-def new_generator(site: Site, spec_path: str, title: str, home: str, items: Sequence[Item]) -> FeedGenerator:
+def entry_links(item: Item, site: Site) -> list[dict[str, str]]:
+    """A link curation points at the curated URL, with the site's page as `related`."""
+    if item.url:
+        return [{"href": item.url, "rel": "alternate"},
+                {"href": permalink(item, site), "rel": "related", "type": HTML_TYPE}]
+    return [{"href": permalink(item, site), "rel": "alternate", "type": HTML_TYPE}]
+
+
+class Entry(FeedEntry):  # type: ignore[misc]
+    """A feedgen entry that keeps its `related` link in Atom and in RSS."""
+
+    def atom_entry(self, extensions: bool = True) -> Any:
+        """feedgen 1.0 writes each link's `href` only (its loop rebinds `link` to the new
+        element), so a `related` link would come out as a second `alternate`, which RFC 4287
+        forbids: put the attributes back."""
+        entry = super().atom_entry(extensions)
+        for element, link in zip(entry.findall("link"), self.link() or [], strict=True):
+            for key in LINK_ATTRIBUTES:
+                if link.get(key):
+                    element.set(key, link[key])
+        return entry
+
+    def rss_entry(self, extensions: bool = True) -> Any:
+        """RSS has one `link`; a `related` one goes in as an `atom:link`, as RSS extensions may."""
+        item = super().rss_entry(extensions)
+        for link in self.link() or []:
+            if link.get("rel") == "related":
+                attributes = {k: link[k] for k in ("href", "rel", "type") if link.get(k)}
+                SubElement(item, ATOM_LINK, attributes)
+        return item
+
+
+class Generator(FeedGenerator):  # type: ignore[misc]
+    """A feedgen generator that appends `Entry`s, so entries keep the order they are added in."""
+
+    def add_entry(self, feedEntry: FeedEntry | None = None, order: str = "append") -> FeedEntry:
+        return super().add_entry(feedEntry or Entry(), order)
+
+
+def new_generator(site: Site, spec_path: str, title: str, home: str, items: Sequence[Item],
+                  self_type: str = ATOM_TYPE) -> FeedGenerator:
+    """A feed's head: ids and links from base_url, `updated` from its newest entry."""
     base = site.config.base_url
-    fg = FeedGenerator()
+    fg = Generator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.id(base + spec_path)
-    fg.title(title)
-    fg.link(href=base + home, rel="alternate")
-    fg.link(href=base + spec_path, rel="self")
+    fg.title(clean(title))
+    # RSS has one channel link, and feedgen takes the last one given: the home page.
+    fg.link(href=base + spec_path, rel="self", type=self_type)
+    fg.link(href=base + home, rel="alternate", type=HTML_TYPE)
     fg.language(site.config.language)
-    fg.description(site.config.description or site.config.title)
+    fg.description(clean(site.config.description or site.config.title))
     fg.generator("weeknotes", version=__version__)
     newest = max((item_updated(i) for i in items), default=EPOCH)
     fg.updated(newest)
@@ -81,32 +152,27 @@ def new_generator(site: Site, spec_path: str, title: str, home: str, items: Sequ
 
 
 def add_entry(fg: FeedGenerator, item: Item, site: Site) -> None:
-    base = site.config.base_url
-    permalink = base + path_of(item)
-    fe = fg.add_entry(order="append")
-    fe.id(item.id)
-    fe.guid(item.id, permalink=False)
-    fe.title(CONTROL_RE.sub("", item.title))
-    if item.url:
-        fe.link(href=item.url, rel="alternate")
-        fe.link(href=permalink, rel="related")
-    else:
-        fe.link(href=permalink, rel="alternate")
-    for author in item.authors:
-        fe.author({"name": author.name, **({"uri": u} if (u := author_url(author, site)) else {})})
-        fe.dc.dc_creator(author.name)
+    fe = fg.add_entry()
+    fe.id(item.id)  # also the RSS guid, isPermaLink="false": an id, not an address
+    fe.title(clean(item.title))
+    fe.link(entry_links(item, site))
+    add_authors(fe, item, site)
     for tag in item.tags:
-        fe.category(term=tag.name)
+        fe.category(term=clean(tag.name))
     fe.published(item.date)
     fe.updated(item_updated(item))
+    if site.config.feed_full_content:
+        fe.content(entry_html(item, site), type="html")
     if item.summary:
-        fe.summary(CONTROL_RE.sub("", item.summary))
-    html = entry_html(item, site)
-    if html:
-        fe.content(html, type="html")
-        fe.description(html)
-    elif item.summary:
-        fe.description(item.summary)
+        fe.summary(summary_html(item), type="html")
+
+
+def add_authors(fe: FeedEntry, item: Item, site: Site) -> None:
+    """Atom `author`s with name and page; RSS `dc:creator`s, since RSS `author` must be an email."""
+    for author in item.authors:
+        url = author_url(author, site)
+        fe.author({"name": clean(author.name), **({"uri": url} if url else {})})
+        fe.dc.dc_creator(clean(author.name))
 
 
 def atom_feed(site: Site, spec: FeedSpec) -> bytes:
@@ -119,7 +185,7 @@ def atom_feed(site: Site, spec: FeedSpec) -> bytes:
 
 def rss_feed(site: Site) -> bytes:
     items = site.listed[: site.config.feed_limit]
-    fg = new_generator(site, "rss.xml", site.config.title, urls.HOME, items)
+    fg = new_generator(site, "rss.xml", site.config.title, urls.HOME, items, self_type=RSS_TYPE)
     for item in items:
         add_entry(fg, item, site)
     return bytes(fg.rss_str(pretty=True))
@@ -130,38 +196,43 @@ def json_feed(site: Site) -> bytes:
     base = site.config.base_url
     feed: dict[str, object] = {
         "version": "https://jsonfeed.org/version/1.1",
-        "title": site.config.title,
+        "title": clean(site.config.title),
         "home_page_url": base,
         "feed_url": base + "feed.json",
         "language": site.config.language,
         "items": [json_item(item, site) for item in site.listed[: site.config.feed_limit]],
     }
     if site.config.description:
-        feed["description"] = site.config.description
+        feed["description"] = clean(site.config.description)
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def json_item(item: Item, site: Site) -> dict[str, object]:
+    """One item: `url` is always the site's page; a link curation adds its `external_url`."""
     entry: dict[str, object] = {
         "id": item.id,
-        "url": site.config.base_url + path_of(item),
-        "title": item.title,
+        "url": permalink(item, site),
+        "title": clean(item.title),
         "date_published": item.date.isoformat(),
         "date_modified": item_updated(item).isoformat(),
-        "authors": [{"name": a.name, **({"url": u} if (u := author_url(a, site)) else {})} for a in item.authors],
+        "authors": [{"name": clean(a.name), **({"url": u} if (u := author_url(a, site)) else {})}
+                    for a in item.authors],
     }
     if item.url:
         entry["external_url"] = item.url
     if item.tags:
-        entry["tags"] = [t.name for t in item.tags]
+        entry["tags"] = [clean(t.name) for t in item.tags]
     if item.summary:
-        entry["summary"] = item.summary
-    entry["content_html"] = entry_html(item, site) or item.summary
+        entry["summary"] = clean(item.summary)
+    if site.config.feed_full_content:
+        entry["content_html"] = entry_html(item, site)
+    else:
+        entry["content_text"] = clean(item.summary)
     return entry
 
 
 def feed_outputs(site: Site, weeks_feed: Callable[[], bytes]) -> list[Output]:
-    outputs = [Output(spec.path, (lambda spec=spec: atom_feed(site, spec))) for spec in feed_specs(site)]
+    outputs = [Output(spec.path, partial(atom_feed, site, spec)) for spec in feed_specs(site)]
     outputs.append(Output("rss.xml", lambda: rss_feed(site)))
     outputs.append(Output("feed.json", lambda: json_feed(site)))
     outputs.append(Output(urls.feed_path("weeks/"), weeks_feed))
