@@ -437,14 +437,6 @@ def test_weekly_digest_entries_carry_the_whole_digest(circle: SiteDir) -> None:
         assert BASE + item in urls_in_html(newest.content), item
 
 
-BUG_WEEK_AUTHORS = ("digest.py weeks_feed: a week whose only content is an intro without "
-                    "editors has no contributors, so its entry has no author "
-                    "(RFC 4287 4.1.1); reported")
-BUG_WEEK_DATE = ("digest.py week_updated: a week whose only content is an intro is dated "
-                 "1970-01-01 (EPOCH) in its entry's published and updated; reported")
-
-
-@pytest.mark.xfail(reason=BUG_WEEK_AUTHORS)
 def test_a_week_with_only_an_unsigned_intro_names_an_author(site: SiteDir, build: Build) -> None:
     write_circle(site)
     site.write("digests/2026-W45.md", INTRO.format(editors="[]"))
@@ -453,7 +445,6 @@ def test_a_week_with_only_an_unsigned_intro_names_an_author(site: SiteDir, build
     assert week.authors
 
 
-@pytest.mark.xfail(reason=BUG_WEEK_DATE)
 def test_a_week_with_only_an_intro_is_dated_in_that_week(circle: SiteDir) -> None:
     [week] = [e for e in entries(circle.output / "weeks/feed.xml") if e.page.endswith("/2026-W45/")]
     assert week.published.startswith("2026-11-0"), week.published

@@ -5,7 +5,7 @@ and its Markdown export. All read the same model value; none works anything out 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, time
 
 import css_inline
 import jinja2
@@ -18,9 +18,15 @@ from weeknotes.plan import Output, PageMeta, render_template, site_feeds
 from weeknotes.urls import Linker, path_of
 
 
-def week_updated(week: Week) -> datetime:
+def week_published(site: Site, week: Week) -> datetime:
+    """A digest's stable publication moment: the start of its week, in the site's timezone."""
+    return datetime.combine(week.start, time(), tzinfo=site.config.timezone)
+
+
+def week_updated(site: Site, week: Week) -> datetime:
+    """The newest change to anything in the week (the week's start for an intro-only week)."""
     moments = [item_updated(i) for i in week.notes] + [item_updated(c) for m in week.links for c in m.curations]
-    return max(moments, default=EPOCH)
+    return max(moments, default=week_published(site, week))
 
 
 def week_id(site: Site, week: Week) -> str:
@@ -46,7 +52,7 @@ def weeks_feed(env: jinja2.Environment, site: Site) -> bytes:
     weeks: Sequence[Week] = list(reversed(site.weeks))[: site.config.feed_limit]
     fg: FeedGenerator = new_generator(site, urls.feed_path("weeks/"), f"{site.config.title}: weekly digest",
                                       "weeks/", [])
-    newest = max((week_updated(w) for w in weeks), default=EPOCH)
+    newest = max((week_updated(site, w) for w in weeks), default=EPOCH)
     fg.updated(newest)
     fg.lastBuildDate(newest)
     for week in weeks:
@@ -57,8 +63,10 @@ def weeks_feed(env: jinja2.Environment, site: Site) -> bytes:
         fe.link(href=site.config.base_url + path_of(week), rel="alternate")
         for person in week.contributors:
             fe.author({"name": person.name})
-        fe.published(week_updated(week))
-        fe.updated(week_updated(week))
+        if not week.contributors:  # Atom requires an author: the community speaks for itself
+            fe.author({"name": site.config.title, "uri": site.config.base_url})
+        fe.published(week_published(site, week))
+        fe.updated(week_updated(site, week))
         fe.content(render_week(env, "digest_content.html", site, week, path_of(week), absolute=True), type="html")
     return bytes(fg.atom_str(pretty=True))
 
