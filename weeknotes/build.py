@@ -13,7 +13,6 @@ import jinja2
 
 from weeknotes import digest, search
 from weeknotes.cache import CACHE_DIR, RenderCache
-from weeknotes.render_pool import render_into
 from weeknotes.collect import collect_site
 from weeknotes.content import load_content
 from weeknotes.drift import warn_on_feed_drift
@@ -22,6 +21,7 @@ from weeknotes.feeds import feed_outputs
 from weeknotes.indexes import index_outputs
 from weeknotes.model import Audience, Content, Site
 from weeknotes.plan import HtmlPlanner, Output, find_collisions, static_outputs
+from weeknotes.render_pool import render_into
 from weeknotes.theme import Theme, find_theme, make_environment
 from weeknotes.write import StagedSite, WriteStats, check_output_dir
 

@@ -10,8 +10,8 @@ import argparse
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from weeknotes import __version__, commands
 from weeknotes.errors import ContentErrors, UsageError, WeeknotesError

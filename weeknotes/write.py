@@ -178,7 +178,7 @@ class StagedSite:
 
     def _delete_stale(self) -> None:
         """Remove what the new site no longer has (the search index is replaced separately)."""
-        for dirpath, dirnames, filenames in os.walk(self.output, topdown=False):
+        for dirpath, _dirnames, filenames in os.walk(self.output, topdown=False):
             here = Path(dirpath)
             rel_dir = here.relative_to(self.output).as_posix()
             if rel_dir == "pagefind" or rel_dir.startswith("pagefind/"):
