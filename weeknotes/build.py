@@ -18,6 +18,7 @@ from weeknotes.content import load_content
 from weeknotes.drift import warn_on_feed_drift
 from weeknotes.errors import Problem, Problems, UsageError
 from weeknotes.feeds import feed_outputs
+from weeknotes.fingerprint import Fingerprinter
 from weeknotes.indexes import index_outputs
 from weeknotes.model import Audience, Content, Site
 from weeknotes.plan import HtmlPlanner, Output, find_collisions, static_outputs
@@ -117,12 +118,15 @@ def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
     check_output_dir(options.output, options.content, options.force)  # before anything is written
     content, theme = load(options, problems, warm.renders if warm else None)
     site = collect_site(content, audience)
-    outputs = plan_site(site, theme, problems, warm.environment(theme) if warm else None)
+    env = warm.environment(theme) if warm else make_environment(theme)
+    outputs = plan_site(site, theme, problems, env)
     problems.raise_if_any()
     warn_on_feed_drift(options.output, site, problems)  # reads the old feeds before they are replaced
     staged = StagedSite(options.output, manifest_path(options), options.force)
     try:
-        render_into(staged, outputs, theme)
+        fingerprints = Fingerprinter(site, env, theme)
+        keys = {o.path: fingerprints.key(o.path, o.template, o.inputs) for o in outputs if o.inputs is not None}
+        render_into(staged, outputs, theme, keys)
         index_now = site.config.search_enabled and options.search_index
         if index_now and not staged.incremental:
             search.build_index(staged.staging)

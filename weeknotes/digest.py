@@ -73,7 +73,7 @@ def weeks_feed(env: jinja2.Environment, site: Site) -> bytes:
 
 def email_outputs(env: jinja2.Environment, site: Site) -> list[Output]:
     return [Output(urls.email_path(week), (lambda week=week: email_html(env, site, week).encode("utf-8")),
-                   week.intro.source if week.intro else "weeknotes")
+                   week.intro.source if week.intro else "weeknotes", "email.html", (week,))
             for week in site.weeks]
 
 

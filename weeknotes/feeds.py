@@ -232,8 +232,11 @@ def json_item(item: Item, site: Site) -> dict[str, object]:
 
 
 def feed_outputs(site: Site, weeks_feed: Callable[[], bytes]) -> list[Output]:
-    outputs = [Output(spec.path, partial(atom_feed, site, spec)) for spec in feed_specs(site)]
+    # A feed reads its items, the settings, and who has an author page (for author links).
+    shared = (site.config, site.author_handles)
+    outputs = [Output(spec.path, partial(atom_feed, site, spec), inputs=(spec, shared)) for spec in feed_specs(site)]
     outputs.append(Output("rss.xml", lambda: rss_feed(site)))
     outputs.append(Output("feed.json", lambda: json_feed(site)))
-    outputs.append(Output(urls.feed_path("weeks/"), weeks_feed))
+    outputs.append(Output(urls.feed_path("weeks/"), weeks_feed, template="digest_content.html",
+                          inputs=(site.weeks, shared)))
     return outputs

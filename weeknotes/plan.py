@@ -29,6 +29,10 @@ class Output:
     render: Callable[[], bytes]
     source: str = "weeknotes"
     """What asked for this file, for collision messages."""
+    template: str | None = None
+    """The template it renders, whose reads of `site` count as inputs too."""
+    inputs: tuple[object, ...] | None = None
+    """Everything else its bytes depend on; None: always render (cheap or opaque outputs)."""
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,8 @@ class HtmlPlanner:
             return render_template(self.env, template, self.site, linker, meta,
                                    entry=lambda item: self.entry(item, linker), **context).encode("utf-8")
 
-        return Output(file_of(path), render, source)
+        inputs = (meta, absolute, tuple(sorted(context.items())))
+        return Output(file_of(path), render, source, template, inputs)
 
     def entry(self, item: Item, linker: Linker) -> Markup:
         """An item as a list shows it; its relative URLs depend only on the page's depth."""

@@ -26,23 +26,27 @@ from weeknotes.write import Change, StagedSite
 PARALLEL_THRESHOLD = 400
 
 
-def render_into(staged: StagedSite, outputs: Sequence[Output], theme: Theme) -> None:
-    """Render every output into `staged`; raise ContentErrors for template errors."""
+def render_into(staged: StagedSite, outputs: Sequence[Output], theme: Theme, keys: dict[str, str]) -> None:
+    """Render into `staged` every output whose inputs changed; raise ContentErrors for template errors.
+
+    `keys` maps an output's path to the fingerprint of its inputs (weeknotes.fingerprint).
+    """
+    outputs = [o for o in outputs if staged.keep(o.path, keys.get(o.path)) is None]
     workers = min(os.cpu_count() or 1, 8)
     if len(outputs) < PARALLEL_THRESHOLD or workers < 2 or threading.active_count() > 1:
-        _render_stripe(staged, outputs, theme)
+        _render_stripe(staged, outputs, theme, keys)
         return
     context = multiprocessing.get_context("fork")
     children = []
     for index in range(1, workers):
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_child, args=(staged, outputs[index::workers], theme, sender))
+        process = context.Process(target=_child, args=(staged, outputs[index::workers], theme, keys, sender))
         process.start()
         sender.close()
         children.append((process, receiver))
     failure: BaseException | None = None
     try:
-        _render_stripe(staged, outputs[0::workers], theme)
+        _render_stripe(staged, outputs[0::workers], theme, keys)
     except BaseException as exc:  # still collect the children before re-raising
         failure = exc
     problems = Problems()
@@ -64,18 +68,20 @@ def render_into(staged: StagedSite, outputs: Sequence[Output], theme: Theme) -> 
     problems.raise_if_any()
 
 
-def _render_stripe(staged: StagedSite, outputs: Sequence[Output], theme: Theme) -> list[Change]:
+def _render_stripe(staged: StagedSite, outputs: Sequence[Output], theme: Theme,
+                   keys: dict[str, str]) -> list[Change]:
     try:
-        return [staged.write(output.path, output.render()) for output in outputs]
+        return [staged.write(output.path, output.render(), keys.get(output.path)) for output in outputs]
     except jinja2.TemplateError as exc:
         problems = Problems()
         template_problem(exc, theme, problems)
         raise ContentErrors(problems.errors) from exc
 
 
-def _child(staged: StagedSite, outputs: Sequence[Output], theme: Theme, sender: Connection) -> None:
+def _child(staged: StagedSite, outputs: Sequence[Output], theme: Theme, keys: dict[str, str],
+           sender: Connection) -> None:
     try:
-        sender.send(("ok", _render_stripe(staged, outputs, theme)))
+        sender.send(("ok", _render_stripe(staged, outputs, theme, keys)))
     except ContentErrors as exc:
         problems = Problems()
         problems.errors.extend(exc.problems)

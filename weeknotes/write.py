@@ -70,15 +70,15 @@ def digest_of(data: bytes) -> str:
 
 @dataclass
 class Manifest:
-    """What the last build wrote: path -> (size, mtime_ns, hash)."""
+    """What the last build wrote: path -> (size, mtime_ns, hash, fingerprint of its inputs)."""
 
-    files: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    files: dict[str, tuple[int, int, str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None) -> Manifest:
         try:
             raw = json.loads(path.read_text()) if path else {}
-            return cls({k: (int(v[0]), int(v[1]), str(v[2])) for k, v in raw.get("files", {}).items()})
+            return cls({k: (int(v[0]), int(v[1]), str(v[2]), str(v[3])) for k, v in raw.get("files", {}).items()})
         except (OSError, ValueError, TypeError, IndexError, AttributeError):
             return cls()
 
@@ -99,6 +99,8 @@ class Change:
     changed: bool
     size: int
     digest: str
+    inputs: str = ""
+    """Fingerprint of what it was made from ("" when unknown)."""
 
 
 class StagedSite:
@@ -116,9 +118,24 @@ class StagedSite:
             shutil.rmtree(self.staging)  # left by a build that was killed
         self.staging.mkdir(parents=True)
 
-    def write(self, rel: str, data: bytes) -> Change:
+    def keep(self, rel: str, inputs: str | None) -> Change | None:
+        """Keep the old file without rendering, if it was made from these very inputs and is intact."""
+        known = self.old.files.get(rel)
+        if not (self.incremental and inputs and known and known[3] == inputs):
+            return None
+        try:
+            stat = (self.output / rel).stat()
+        except OSError:
+            return None
+        if known[:2] != (stat.st_size, stat.st_mtime_ns):
+            return None
+        change = Change(rel, False, known[0], known[2], inputs)
+        self.record(change)
+        return change
+
+    def write(self, rel: str, data: bytes, inputs: str | None = None) -> Change:
         """Stage one file (only if it differs from the old site's copy, when updating)."""
-        change = self.compare(rel, data)
+        change = self.compare(rel, data, inputs or "")
         if change.changed or not self.incremental:
             dest = self.staging / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
@@ -126,19 +143,19 @@ class StagedSite:
         self.record(change)
         return change
 
-    def compare(self, rel: str, data: bytes) -> Change:
+    def compare(self, rel: str, data: bytes, inputs: str) -> Change:
         digest = digest_of(data)
         if not self.incremental:
-            return Change(rel, True, len(data), digest)
+            return Change(rel, True, len(data), digest, inputs)
         old = self.output / rel
         known = self.old.files.get(rel)
         try:
             stat = old.stat()
         except OSError:
-            return Change(rel, True, len(data), digest)
+            return Change(rel, True, len(data), digest, inputs)
         if known and known[:2] == (stat.st_size, stat.st_mtime_ns):
-            return Change(rel, known[2] != digest, len(data), digest)
-        return Change(rel, stat.st_size != len(data) or old.read_bytes() != data, len(data), digest)
+            return Change(rel, known[2] != digest, len(data), digest, inputs)
+        return Change(rel, stat.st_size != len(data) or old.read_bytes() != data, len(data), digest, inputs)
 
     def record(self, change: Change) -> None:
         self.changes[change.rel] = change
@@ -197,7 +214,7 @@ class StagedSite:
                 stat = (self.output / change.rel).stat()
             except OSError:
                 continue
-            manifest.files[change.rel] = (stat.st_size, stat.st_mtime_ns, change.digest)
+            manifest.files[change.rel] = (stat.st_size, stat.st_mtime_ns, change.digest, change.inputs)
         manifest.save(self.manifest_path)
 
     def abandon(self) -> None:

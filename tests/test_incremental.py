@@ -1,0 +1,114 @@
+"""Rebuilds render only what changed, and never serve stale output.
+
+After every kind of change, the updated site must equal a cold build of the same content
+in a fresh folder, byte for byte; and files the change cannot affect keep their mtime.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SiteDir, link, note
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
+
+
+def populate(site: SiteDir) -> None:
+    for week in range(4):
+        day = 2 + week * 7
+        site.write(f"notes/ana/2026-10-{day:02d}-note-{week}.md",
+                   note(f"Note {week}", date=f"2026-10-{day:02d}", tags="[alpha, beta]" if week % 2 else "[alpha]",
+                        body=f"Body {week}. See [the next](../note-{week + 1}/)."))
+        site.write(f"links/2026-10-{day:02d}-link-{week}.md",
+                   link(f"https://example.net/{week}", date=f"2026-10-{day:02d}", author="ben", tags="[gamma]"))
+    site.write("pages/about.md", "---\ntitle: About\n---\n\nUs.\n")
+    site.write("digests/2026-W41.md", "---\ntitle: An intro\neditors: [ana]\n---\n\nHello.\n")
+
+
+def edit_body(site: SiteDir) -> None:
+    site.write("notes/ana/2026-10-09-note-1.md", note("Note 1", date="2026-10-09", tags="[alpha, beta]", body="New body."))
+
+
+def edit_title(site: SiteDir) -> None:
+    site.write("notes/ana/2026-10-09-note-1.md", note("A new title", date="2026-10-09", tags="[alpha, beta]"))
+
+
+def edit_tags(site: SiteDir) -> None:
+    site.write("notes/ana/2026-10-02-note-0.md", note("Note 0", date="2026-10-02", tags="[delta]", body="Body 0."))
+
+
+def edit_author_name(site: SiteDir) -> None:
+    site.write("authors.yaml", (site.content / "authors.yaml").read_text().replace("Ben Okafor", "Ben O."))
+
+
+def edit_site_title(site: SiteDir) -> None:
+    site.write("site.yaml", (site.content / "site.yaml").read_text().replace("Test Circle", "Renamed Circle"))
+
+
+def edit_template(site: SiteDir) -> None:
+    folder = site.root / "themes/default/templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "404.html").write_text("{% extends 'base.html' %}{% block main %}<h1>Gone</h1>{% endblock %}")
+
+
+def add_note(site: SiteDir) -> None:
+    site.write("notes/ben/2026-10-20-fresh.md", note("Fresh", date="2026-10-20", author="ben", tags="[beta]"))
+
+
+def delete_note(site: SiteDir) -> None:
+    (site.content / "notes/ana/2026-10-16-note-2.md").unlink()
+
+
+def make_draft(site: SiteDir) -> None:
+    site.write("notes/ana/2026-10-23-note-3.md", note("Note 3", date="2026-10-23", visibility="draft"))
+
+
+def edit_intro(site: SiteDir) -> None:
+    site.write("digests/2026-W41.md", "---\ntitle: A better intro\neditors: [ana, ben]\n---\n\nHello again.\n")
+
+
+CHANGES: dict[str, Callable[[SiteDir], None]] = {
+    "body": edit_body, "title": edit_title, "tags": edit_tags, "author name": edit_author_name,
+    "site title": edit_site_title, "template": edit_template, "new note": add_note,
+    "deleted note": delete_note, "now a draft": make_draft, "digest intro": edit_intro,
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_an_updated_site_equals_a_cold_build(site, build, run, change) -> None:  # type: ignore[no-untyped-def]
+    populate(site)
+    build()
+    CHANGES[change](site)
+    build()
+    cold = site.root / "cold"
+    result = run("build", "--content", site.content, "--output", cold, "--no-cache")
+    assert result.code == 0, result.err
+    assert snapshot(site.output) == snapshot(cold)
+
+
+def test_a_body_edit_rewrites_only_the_pages_that_show_it(site, build) -> None:  # type: ignore[no-untyped-def]
+    populate(site)
+    build()
+    before = mtimes(site.output)
+    edit_body(site)
+    result = build()
+    after = mtimes(site.output)
+    rewritten = sorted(rel for rel in after if after[rel] != before.get(rel))
+    # Its page; its week's digest, email and the digest feed; the feeds that carry it in full.
+    # (Lists show summaries, and the summary "New body." is new too, so they change as well.)
+    assert "notes/note-1/index.html" in rewritten
+    assert "weeks/2026-W41/index.html" in rewritten
+    assert "links/link-3/index.html" not in rewritten
+    assert "notes/note-3/index.html" not in rewritten
+    assert "about/index.html" not in rewritten
+    assert len(rewritten) < len(after) / 2, rewritten
+    assert f"({len(rewritten)} written," in result.out

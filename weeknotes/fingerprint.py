@@ -1,0 +1,128 @@
+"""Fingerprints of what an output is made from, so a rebuild renders only what changed.
+
+Every planned output names its inputs: the model values its template is given (an item,
+a page of a list, a week), plus the parts of the site its templates read. A fingerprint
+digests those values completely (every field, recursively), so two equal fingerprints
+mean equal inputs; with the same theme and the same weeknotes version, the same inputs
+render the same bytes. An output whose fingerprint matches the one recorded for the file
+on disk is not rendered again.
+
+Which parts of `site` a template reads is found by reading the template's syntax tree
+(and those it extends, includes and imports). Any use that cannot be pinned to a named
+attribute (`site` passed along whole, a dynamic include) counts as reading everything,
+which is always correct, just slower.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+import jinja2
+from jinja2 import nodes
+
+from weeknotes import __version__
+from weeknotes.model import Site
+from weeknotes.theme import Theme
+
+# Rendered inside every page through the `entry()` helper, so it counts as part of each.
+ALWAYS_INCLUDED = ("_entry.html",)
+EVERYTHING = None
+
+
+def theme_digest(theme: Theme) -> str:
+    """Every template and its path, so a theme edit changes every fingerprint."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for folder in theme.folders:
+        for path in sorted((folder / "templates").rglob("*")):
+            if path.is_file():
+                digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def site_attributes(env: jinja2.Environment, name: str) -> frozenset[str] | None:
+    """The attributes of `site` that a template and everything it pulls in read (None: all)."""
+    attributes: set[str] = set()
+    seen: set[str] = set()
+    pending = [name, *ALWAYS_INCLUDED]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        assert env.loader is not None
+        source = env.loader.get_source(env, current)[0]
+        tree = env.parse(source)
+        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+            if not isinstance(node.template, nodes.Const):
+                return EVERYTHING
+            pending.append(node.template.value)
+        reads = [n for n in tree.find_all(nodes.Getattr) if isinstance(n.node, nodes.Name) and n.node.name == "site"]
+        mentions = [n for n in tree.find_all(nodes.Name) if n.name == "site"]
+        if len(reads) != len(mentions):
+            return EVERYTHING
+        attributes.update(n.attr for n in reads)
+    return frozenset(attributes)
+
+
+class Fingerprinter:
+    """Digests inputs for one build; values shared by many outputs are digested once."""
+
+    def __init__(self, site: Site, env: jinja2.Environment, theme: Theme) -> None:
+        self.site = site
+        self.env = env
+        self.theme = theme_digest(theme)
+        self.memo: dict[int, bytes] = {}
+        self.keep_alive: list[object] = []  # ids stay unique only while their objects live
+        self.template_parts: dict[str, bytes] = {}
+
+    def key(self, path: str, template: str | None, inputs: tuple[object, ...]) -> str:
+        digest = hashlib.blake2b(digest_size=16)
+        digest.update(self.theme.encode() + b"\0" + path.encode() + b"\0")
+        if template is not None:
+            digest.update(self.template_part(template))
+        digest.update(self.of(inputs))
+        return digest.hexdigest()
+
+    def template_part(self, template: str) -> bytes:
+        if template not in self.template_parts:
+            names = site_attributes(self.env, template)
+            if names is EVERYTHING:
+                names = frozenset(f.name for f in dataclasses.fields(Site))
+            values = tuple((name, getattr(self.site, name)) for name in sorted(names))
+            self.template_parts[template] = self.of((self.site.config, values))
+        return self.template_parts[template]
+
+    def of(self, value: Any) -> bytes:
+        """A digest of a value: dataclasses field by field, containers item by item."""
+        if isinstance(value, (str, int, float, bool, type(None), datetime, date)):
+            return hashlib.blake2b(repr(value).encode(), digest_size=16).digest()
+        found = self.memo.get(id(value))
+        if found is not None:
+            return found
+        digest = hashlib.blake2b(type(value).__name__.encode(), digest_size=16)
+        for part in self._parts(value):
+            digest.update(self.of(part))
+        result = digest.digest()
+        self.memo[id(value)] = result
+        self.keep_alive.append(value)
+        return result
+
+    def _parts(self, value: Any) -> Iterable[Any]:
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            for f in dataclasses.fields(value):
+                yield f.name
+                yield getattr(value, f.name)
+        elif isinstance(value, dict):
+            for key in sorted(value, key=repr):
+                yield key
+                yield value[key]
+        elif isinstance(value, (frozenset, set)):
+            yield from sorted(value, key=repr)
+        elif isinstance(value, (tuple, list)):
+            yield from value
+        else:  # ZoneInfo, Path and other plain values
+            yield repr(value)
