@@ -112,3 +112,17 @@ def test_a_body_edit_rewrites_only_the_pages_that_show_it(site, build) -> None: 
     assert "about/index.html" not in rewritten
     assert len(rewritten) < len(after) / 2, rewritten
     assert f"({len(rewritten)} written," in result.out
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing(site, build, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from weeknotes import plan
+
+    populate(site)
+    build()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000600")  # ten minutes later: a new "now"
+    rendered: list[str] = []
+    original = plan.render_template
+    monkeypatch.setattr(plan, "render_template", lambda env, template, *a, **k: rendered.append(template)
+                        or original(env, template, *a, **k))
+    build()
+    assert rendered == []

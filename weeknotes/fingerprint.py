@@ -25,7 +25,7 @@ import jinja2
 from jinja2 import nodes
 
 from weeknotes import __version__
-from weeknotes.model import Site
+from weeknotes.model import Audience, Site
 from weeknotes.theme import Theme
 
 # Rendered inside every page through the `entry()` helper, so it counts as part of each.
@@ -112,7 +112,11 @@ class Fingerprinter:
         return result
 
     def _parts(self, value: Any) -> Iterable[Any]:
-        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if isinstance(value, Audience):
+            # `now` differs on every build; what it decides (which items are held back) is
+            # already in the site itself, so only the audience's kind counts.
+            yield from (value.name, value.drafts, value.future)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             for f in dataclasses.fields(value):
                 yield f.name
                 yield getattr(value, f.name)
