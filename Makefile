@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CONTENT ?= content
 OUTPUT ?= public
 
-.PHONY: install build check serve test bench lint fmt clean
+.PHONY: install build check serve test bench lint fmt clean browser-deps system-deps
 
 install: $(STAMP)
 
@@ -26,8 +26,38 @@ check: $(STAMP)
 serve: $(STAMP)
 	$(BIN)/weeknotes serve --content $(CONTENT)
 
-test: $(STAMP)
+test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest -q
+
+# What the outside checkers need (tests/test_html_valid.py, tests/test_browser.py): Debian's
+# chromium and a Java runtime, installed with apt-get only when missing and only as root, and
+# the npm packages vnu-jar and axe-core (no install scripts: vnu-jar's would download a JDK).
+# Where they cannot be installed, those tests skip with the reason (and fail when CI is set).
+BROWSER_DIR := tests/browser
+NODE_STAMP := $(BROWSER_DIR)/node_modules/.installed
+
+browser-deps: $(STAMP) system-deps $(NODE_STAMP)
+
+system-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	if [ -z "$$missing" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing$$missing with apt-get"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	    || echo "warning: could not install$$missing: the browser and HTML-validity tests will skip"; \
+	else \
+	  echo "note: missing$$missing; install with apt-get (as root), or the browser and HTML-validity tests skip"; \
+	fi
+
+$(NODE_STAMP): $(BROWSER_DIR)/package.json $(BROWSER_DIR)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  (cd $(BROWSER_DIR) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch node_modules/.installed) \
+	    || echo "warning: npm ci failed in $(BROWSER_DIR): the browser and HTML-validity tests will skip"; \
+	else \
+	  echo "note: npm not found: install Node.js and npm, or the browser and HTML-validity tests skip"; \
+	fi
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
@@ -42,4 +72,5 @@ fmt: $(STAMP)
 	$(BIN)/ruff format weeknotes tests benchmarks
 
 clean:
-	rm -rf $(VENV) $(OUTPUT) .pytest_cache .mypy_cache .ruff_cache $(CONTENT)/.weeknotes-cache test-artifacts
+	rm -rf $(VENV) $(OUTPUT) .pytest_cache .mypy_cache .ruff_cache $(CONTENT)/.weeknotes-cache test-artifacts \
+	  $(BROWSER_DIR)/node_modules

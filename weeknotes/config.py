@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from weeknotes.errors import Problems
@@ -12,6 +13,7 @@ from weeknotes.fields import (
     boolean,
     choice,
     did_you_mean,
+    escape_url,
     get,
     plain_text,
     positive_int,
@@ -146,6 +148,10 @@ def _author(handle: str, record: dict[str, object], display: str, data: YamlData
     if avatar and ":" in avatar.split("/")[0] and not avatar.startswith(("http://", "https://")):
         field("avatar").error("`avatar` must be an http(s) address or a path to a file in static/")
         avatar = None
+    if avatar and not avatar.startswith(("http://", "https://")):
+        avatar = quote(avatar.lstrip("/"), safe="/%")  # a path in static/, used in src="..."
+    elif avatar:
+        avatar = escape_url(avatar)
     return Author(
         handle=handle,
         name=name or handle,

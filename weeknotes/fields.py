@@ -110,7 +110,18 @@ def web_url(f: Field, value: Any, required: bool = False) -> str | None:
         f.error(f"`{f.key}` must be an absolute http:// or https:// address, not {text!r}",
                 hint="copy the address from your browser's address bar")
         return None
-    return text
+    return escape_url(text)
+
+
+UNSAFE_URL_CHARS = re.compile(r'[\x00-\x20"<>\\^`{|}\x7f]')
+
+
+def escape_url(url: str) -> str:
+    """Percent-encode the characters that may not stand in a URL as written (quotes, <, >, ...).
+
+    Browsers do the same when such an address is pasted, so the link still works.
+    """
+    return UNSAFE_URL_CHARS.sub(lambda m: f"%{ord(m.group()):02X}", url)
 
 
 def _is_web_url(text: str) -> bool:

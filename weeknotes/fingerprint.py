@@ -54,8 +54,10 @@ def site_attributes(env: jinja2.Environment, name: str) -> frozenset[str] | None
             continue
         seen.add(current)
         assert env.loader is not None
-        source = env.loader.get_source(env, current)[0]
-        tree = env.parse(source)
+        try:
+            tree = env.parse(env.loader.get_source(env, current)[0])
+        except jinja2.TemplateError:
+            return EVERYTHING  # rendering will report the error with its file and line
         for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
             if not isinstance(node.template, nodes.Const):
                 return EVERYTHING

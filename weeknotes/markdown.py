@@ -70,7 +70,7 @@ def _drop_html(*_args: Any, **_kwargs: Any) -> str:
 
 
 def _make_parser(allow_html: bool) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight})
+    md = MarkdownIt("commonmark", {"html": True, "highlight": _highlight, "xhtmlOut": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_slug)
