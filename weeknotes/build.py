@@ -24,7 +24,7 @@ from weeknotes.model import Audience, Content, Site
 from weeknotes.plan import HtmlPlanner, Output, find_collisions, static_outputs
 from weeknotes.render_pool import render_into
 from weeknotes.theme import Theme, find_theme, make_environment
-from weeknotes.write import StagedSite, WriteStats, check_output_dir
+from weeknotes.write import Manifest, StagedSite, WriteStats, check_output_dir
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ class Warm:
     """Rendered Markdown by content hash, kept in memory instead of reloaded from disk."""
     environments: dict[Theme, jinja2.Environment] = field(default_factory=dict)
     """One Jinja environment per theme; it recompiles a template whose file changed."""
+    manifest: Manifest | None = None
+    """What the last build wrote, so the next renders only what changed."""
 
     def environment(self, theme: Theme) -> jinja2.Environment:
         if theme not in self.environments:
@@ -103,12 +105,27 @@ def plan_site(site: Site, theme: Theme, problems: Problems,
     return outputs
 
 
-def manifest_path(options: BuildOptions) -> Path | None:
+def manifest_path(options: BuildOptions) -> Path:
     """Where the list of last-written files lives: the parse cache, keyed by output folder."""
-    if not options.use_cache:
-        return None
     key = hashlib.blake2b(str(options.output.resolve()).encode(), digest_size=8).hexdigest()
     return options.content / CACHE_DIR / f"outputs-{key}.json"
+
+
+def previous_manifest(options: BuildOptions, warm: Warm | None) -> Manifest | None:
+    if warm is not None:
+        return warm.manifest
+    if options.use_cache:
+        return Manifest.load(manifest_path(options))
+    # A build without the cache changes the output behind the stored manifest's back.
+    manifest_path(options).unlink(missing_ok=True)
+    return None
+
+
+def keep_manifest(manifest: Manifest, options: BuildOptions, warm: Warm | None) -> None:
+    if warm is not None:
+        warm.manifest = manifest
+    elif options.use_cache:
+        manifest.save(manifest_path(options))
 
 
 def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
@@ -122,7 +139,7 @@ def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
     outputs = plan_site(site, theme, problems, env)
     problems.raise_if_any()
     warn_on_feed_drift(options.output, site, problems)  # reads the old feeds before they are replaced
-    staged = StagedSite(options.output, manifest_path(options), options.force)
+    staged = StagedSite(options.output, previous_manifest(options, warm))
     try:
         fingerprints = Fingerprinter(site, env, theme)
         keys = {o.path: fingerprints.key(o.path, o.template, o.inputs) for o in outputs if o.inputs is not None}
@@ -130,7 +147,7 @@ def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
         index_now = site.config.search_enabled and options.search_index
         if index_now and not staged.incremental:
             search.build_index(staged.staging)
-        staged.commit()
+        keep_manifest(staged.commit(), options, warm)
     except BaseException:
         staged.abandon()
         raise

@@ -25,8 +25,12 @@ import jinja2
 from jinja2 import nodes
 
 from weeknotes import __version__
-from weeknotes.model import Audience, Site
+from weeknotes.model import Audience, Author, Config, Intro, Item, Page, Site
 from weeknotes.theme import Theme
+
+# Model records made only of plain values (strings, dates, tuples of such records): their
+# dataclass repr is complete and deterministic, and far cheaper than walking each field.
+LEAF_RECORDS = (Item, Author, Page, Intro, Config)
 
 # Rendered inside every page through the `entry()` helper, so it counts as part of each.
 ALWAYS_INCLUDED = ("_entry.html",)
@@ -105,10 +109,14 @@ class Fingerprinter:
         found = self.memo.get(id(value))
         if found is not None:
             return found
-        digest = hashlib.blake2b(type(value).__name__.encode(), digest_size=16)
-        for part in self._parts(value):
-            digest.update(self.of(part))
-        result = digest.digest()
+        if isinstance(value, LEAF_RECORDS):
+            # Records that hold only plain values: their generated repr shows every field.
+            result = hashlib.blake2b(repr(value).encode(), digest_size=16).digest()
+        else:
+            digest = hashlib.blake2b(type(value).__name__.encode(), digest_size=16)
+            for part in self._parts(value):
+                digest.update(self.of(part))
+            result = digest.digest()
         self.memo[id(value)] = result
         self.keep_alive.append(value)
         return result

@@ -82,9 +82,7 @@ class Manifest:
         except (OSError, ValueError, TypeError, IndexError, AttributeError):
             return cls()
 
-    def save(self, path: Path | None) -> None:
-        if path is None:
-            return
+    def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"files": self.files}, sort_keys=True))
@@ -106,13 +104,13 @@ class Change:
 class StagedSite:
     """The new site, compared against the old one, applied only when complete."""
 
-    def __init__(self, output: Path, manifest_path: Path | None = None, force: bool = False) -> None:
+    def __init__(self, output: Path, previous: Manifest | None = None) -> None:
+        """`previous` is what the last build into `output` wrote, when known."""
         self.output = output
-        self.manifest_path = manifest_path
         self.staging = output.parent / f".{output.name}.weeknotes-new"
         # A rebuild updates the earlier site in place; anything else starts a new folder.
         self.incremental = (output / MARKER).is_file()
-        self.old = Manifest.load(manifest_path) if self.incremental else Manifest()
+        self.old = previous if previous is not None and self.incremental else Manifest()
         self.changes: dict[str, Change] = {}
         if self.staging.exists():
             shutil.rmtree(self.staging)  # left by a build that was killed
@@ -165,14 +163,14 @@ class StagedSite:
         written = sum(1 for c in self.changes.values() if c.changed)
         return WriteStats(written, len(self.changes) - written)
 
-    def commit(self) -> None:
-        """Put the new site in place: swap the folder, or apply the changed files."""
+    def commit(self) -> Manifest:
+        """Put the new site in place (swap the folder, or apply the changed files); say what it holds."""
         self.write(MARKER, MARKER_TEXT)
         if self.incremental:
             self._apply_changes()
         else:
             self._swap_folders()
-        self._save_manifest()
+        return self._manifest()
 
     def _swap_folders(self) -> None:
         trash = self.output.parent / f".{self.output.name}.weeknotes-old"
@@ -195,6 +193,15 @@ class StagedSite:
 
     def _delete_stale(self) -> None:
         """Remove what the new site no longer has (the search index is replaced separately)."""
+        if self.old.files:  # the manifest knows what the last build wrote: no need to walk the tree
+            for rel in sorted(set(self.old.files) - set(self.changes), reverse=True):
+                path = self.output / rel
+                path.unlink(missing_ok=True)
+                for parent in path.parents:
+                    if parent == self.output or any(parent.iterdir()):
+                        break
+                    parent.rmdir()
+            return
         for dirpath, _dirnames, filenames in os.walk(self.output, topdown=False):
             here = Path(dirpath)
             rel_dir = here.relative_to(self.output).as_posix()
@@ -207,7 +214,7 @@ class StagedSite:
             if here != self.output and not any(here.iterdir()):
                 here.rmdir()
 
-    def _save_manifest(self) -> None:
+    def _manifest(self) -> Manifest:
         manifest = Manifest()
         for change in self.changes.values():
             try:
@@ -215,7 +222,7 @@ class StagedSite:
             except OSError:
                 continue
             manifest.files[change.rel] = (stat.st_size, stat.st_mtime_ns, change.digest, change.inputs)
-        manifest.save(self.manifest_path)
+        return manifest
 
     def abandon(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
