@@ -126,3 +126,38 @@ def test_a_rebuild_with_nothing_changed_renders_nothing(site, build, monkeypatch
                         or original(env, template, *a, **k))
     build()
     assert rendered == []
+
+
+def test_a_new_weeknotes_version_renders_everything_again(site, build, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A weeknotes upgrade may render the same input differently: no cache may hide that.
+
+    The upgrade is simulated in a fresh process that bumps the version and changes how
+    dates are shown, exactly what a release could do without touching any template.
+    """
+    import os
+    import subprocess
+    import sys
+
+    populate(site)
+    build()
+    upgrade = (
+        "import weeknotes; weeknotes.__version__ = '99.0'\n"
+        "import weeknotes.theme as theme; theme.human_date = lambda value: 'UPGRADED-DATE'\n"
+        "from weeknotes.cli import main\n"
+        f"raise SystemExit(main(['build', '--content', {str(site.content)!r}, '--output', {str(site.output)!r}]))\n"
+    )
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
+    subprocess.run([sys.executable, "-c", upgrade], check=True, env=env, capture_output=True)
+    assert "UPGRADED-DATE" in (site.output / "notes/note-1/index.html").read_text()
+    assert "UPGRADED-DATE" in (site.output / "index.html").read_text()
+
+
+def test_a_hand_edited_output_file_is_repaired(site, build) -> None:  # type: ignore[no-untyped-def]
+    populate(site)
+    build()
+    page = site.output / "notes/note-2/index.html"
+    good = page.read_bytes()
+    page.write_bytes(b"vandalised")
+    (site.output / "stray.txt").write_text("left by someone")
+    build()
+    assert page.read_bytes() == good

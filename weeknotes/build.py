@@ -12,7 +12,7 @@ from pathlib import Path
 import jinja2
 
 from weeknotes import digest, search
-from weeknotes.cache import CACHE_DIR, RenderCache
+from weeknotes.cache import CACHE_DIR, RecordCache, RenderCache
 from weeknotes.collect import collect_site
 from weeknotes.content import load_content
 from weeknotes.drift import warn_on_feed_drift
@@ -47,6 +47,8 @@ class Warm:
 
     renders: RenderCache
     """Rendered Markdown by content hash, kept in memory instead of reloaded from disk."""
+    records: RecordCache = field(default_factory=lambda: RecordCache(None))
+    """Validated records by file stamp, so unchanged files are not even read again."""
     environments: dict[Theme, jinja2.Environment] = field(default_factory=dict)
     """One Jinja environment per theme; it recompiles a template whose file changed."""
     manifest: Manifest | None = None
@@ -77,12 +79,12 @@ def now_from_environment() -> datetime:
         raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from exc
 
 
-def load(options: BuildOptions, problems: Problems,
-         renders: RenderCache | None = None) -> tuple[Content, Theme]:
+def load(options: BuildOptions, problems: Problems, renders: RenderCache | None = None,
+         records: RecordCache | None = None) -> tuple[Content, Theme]:
     """Read and validate everything; raise ContentErrors listing every problem."""
     if not options.content.is_dir():
         raise UsageError(f"content directory {options.content} does not exist")
-    content = load_content(options.content, problems, options.base_url, options.use_cache, renders)
+    content = load_content(options.content, problems, options.base_url, options.use_cache, renders, records)
     theme = find_theme(content.config.theme, options.content, problems) if content else None
     problems.raise_if_any()
     assert content is not None and theme is not None
@@ -133,7 +135,7 @@ def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
     problems = Problems()
     audience = Audience(options.audience, options.drafts, options.future, now_from_environment())
     check_output_dir(options.output, options.content, options.force)  # before anything is written
-    content, theme = load(options, problems, warm.renders if warm else None)
+    content, theme = load(options, problems, warm.renders if warm else None, warm.records if warm else None)
     site = collect_site(content, audience)
     env = warm.environment(theme) if warm else make_environment(theme)
     outputs = plan_site(site, theme, problems, env)

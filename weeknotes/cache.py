@@ -19,6 +19,7 @@ from weeknotes.markdown import Rendered
 
 CACHE_DIR = ".weeknotes-cache"
 CACHE_FILE = "markdown.pickle"
+RECORDS_FILE = "records.pickle"
 
 
 def _library_versions() -> str:
@@ -75,13 +76,16 @@ class RenderCache:
         self.used.add(key)
         self.dirty = True
 
-    def save(self) -> None:
-        """Keep only what this build used, so the cache never grows without bound."""
-        if self.directory is None:
+    def save(self, live: int) -> None:
+        """Save new entries; drop unused ones once they outnumber the `live` sources.
+
+        Entries this build did not use may belong to files the record cache served, so
+        they are kept until the cache grows well past the size of the site.
+        """
+        if self.directory is None or not self.dirty:
             return
-        if not self.dirty and len(self.used) == len(self.entries):
-            return
-        kept = {key: self.entries[key] for key in self.used}
+        prune = len(self.entries) > 2 * live + 100
+        kept = {key: self.entries[key] for key in self.used} if prune else self.entries
         self.directory.mkdir(parents=True, exist_ok=True)
         gitignore = self.directory / ".gitignore"
         if not gitignore.exists():
@@ -94,3 +98,66 @@ class RenderCache:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+class RecordCache:
+    """Validated records (items, pages, intros) by file, so a rebuild reads only changed files.
+
+    An entry is used only while the file's size and mtime are those it was parsed from,
+    and while the context (site.yaml, authors.yaml, the working directory that error
+    messages are relative to, and every library version) is the same; files with errors
+    are never kept, so their errors are reported on every run.
+    """
+
+    def __init__(self, directory: Path | None) -> None:
+        self.path = directory / RECORDS_FILE if directory is not None else None
+        self.context = ""
+        self.entries: dict[str, tuple[tuple[int, int], object, list[object]]] = {}
+        self.used: set[str] = set()
+        self.dirty = False
+        if self.path is not None:
+            try:
+                with open(self.path, "rb") as handle:
+                    self.context, self.entries = pickle.load(handle)
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+                self.context, self.entries = "", {}
+
+    def use_context(self, context: str) -> None:
+        """Forget everything parsed under other settings."""
+        if context != self.context:
+            self.context, self.entries, self.dirty = context, {}, True
+
+    def get(self, path: str, stamp: tuple[int, int]) -> tuple[object, list[object]] | None:
+        entry = self.entries.get(path)
+        if entry is None or entry[0] != stamp:
+            return None
+        self.used.add(path)
+        return entry[1], entry[2]
+
+    def put(self, path: str, stamp: tuple[int, int], record: object, warnings: list[object]) -> None:
+        self.entries[path] = (stamp, record, warnings)
+        self.used.add(path)
+        self.dirty = True
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        if not self.dirty and len(self.used) == len(self.entries):
+            return
+        kept = {path: self.entries[path] for path in self.used}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((self.context, kept), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def context_key(*parts: bytes) -> str:
+    digest = hashlib.blake2b(_SALT, digest_size=20)
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big") + part)
+    return digest.hexdigest()

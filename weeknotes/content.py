@@ -16,11 +16,11 @@ from pathlib import Path
 from slugify import slugify
 
 from weeknotes import schema
-from weeknotes.cache import CACHE_DIR, RenderCache, render_key
+from weeknotes.cache import CACHE_DIR, RecordCache, RenderCache, context_key, render_key
 from weeknotes.config import load_authors, load_config
 from weeknotes.errors import Problems
 from weeknotes.markdown import Rendered, render_markdown
-from weeknotes.model import Content, StaticFile
+from weeknotes.model import Author, Config, Content, Intro, Item, Page, StaticFile
 from weeknotes.sources import Source, display_path, iter_files, read_source
 
 # Below this many new bodies, starting worker processes costs more than it saves.
@@ -28,50 +28,80 @@ PARALLEL_THRESHOLD = 64
 
 
 def load_content(content_dir: Path, problems: Problems, base_url: str | None = None,
-                 use_cache: bool = True, cache: RenderCache | None = None) -> Content | None:
+                 use_cache: bool = True, cache: RenderCache | None = None,
+                 records: RecordCache | None = None) -> Content | None:
     """Load and validate everything; return None when site.yaml itself is unusable.
 
-    `cache` is an in-memory cache that outlives this call (serve); without it the cache
-    is read from and saved to the content directory, or not kept at all.
+    `cache` and `records` are in-memory caches that outlive this call (serve); without
+    them the caches are read from and saved to the content directory, or not kept at all.
     """
     config = load_config(content_dir, problems, base_url)
     authors = load_authors(content_dir, problems)
-    sources = read_sources(content_dir, problems)
+    if records is None:
+        records = RecordCache(content_dir / CACHE_DIR if use_cache else None)
+    records.use_context(context_key(*(_bytes(content_dir / name) for name in ("site.yaml", "authors.yaml")),
+                                    (base_url or "").encode(), str(Path.cwd()).encode()))
+    found: list[tuple[str, object]] = []
+    fresh: list[tuple[Source, tuple[int, int]]] = []
+    for kind, kind_dir, path in source_paths(content_dir, problems):
+        stamp = _stamp(path)
+        hit = records.get(str(path), stamp)
+        if hit is not None:
+            found.append((kind, hit[0]))
+            problems.warnings.extend(hit[1])  # type: ignore[arg-type]
+            continue
+        source = read_source(path, kind, kind_dir, problems)
+        if source is not None:
+            fresh.append((source, stamp))
     if config is None:
         return None
-    if cache is None:
-        cache = RenderCache(content_dir / CACHE_DIR if use_cache else None)
-    rendered = render_all(sources, config.allow_html, cache)
-    cache.save()
-    items, pages, intros = [], [], []
-    for source in sources:
-        body = rendered[_key(source, config.allow_html)]
-        if source.kind in ("notes", "links"):
-            item = schema.parse_item(source, body, config, authors, problems)
-            if item is not None:
-                items.append(item)
-        elif source.kind == "pages":
-            page = schema.parse_page(source, body, problems)
-            if page is not None:
-                pages.append(page)
-        else:
-            intro = schema.parse_intro(source, body, authors, problems)
-            if intro is not None:
-                intros.append(intro)
+    if fresh:  # the Markdown cache is large: read it only when some file changed
+        if cache is None:
+            cache = RenderCache(content_dir / CACHE_DIR if use_cache else None)
+        rendered = render_all([source for source, _ in fresh], config.allow_html, cache)
+        cache.save(len(found) + len(fresh))
+        for source, stamp in fresh:
+            local = Problems()
+            record = parse_record(source, rendered[_key(source, config.allow_html)], config, authors, local)
+            problems.extend(local)
+            if record is not None:
+                found.append((source.kind, record))
+                if not local.errors:
+                    records.put(str(source.path), stamp, record, list(local.warnings))
+    records.save()
+    items = [r for kind, r in found if kind in ("notes", "links")]
+    pages = [r for kind, r in found if kind == "pages"]
+    intros = [r for kind, r in found if kind == "digests"]
     check_unique(items, pages, intros, problems)
-    return Content(config, authors, tuple(items), tuple(pages), tuple(intros),
+    return Content(config, authors, tuple(items), tuple(pages), tuple(intros),  # type: ignore[arg-type]
                    tuple(static_files(content_dir / "static", content_dir, problems)))
 
 
-def read_sources(content_dir: Path, problems: Problems) -> list[Source]:
-    sources = []
-    for kind in ("notes", "links", "pages", "digests"):
-        kind_dir = content_dir / kind
-        for path in iter_files(kind_dir, content_dir, problems, ".md"):
-            source = read_source(path, kind, kind_dir, problems)
-            if source is not None:
-                sources.append(source)
-    return sources
+def parse_record(source: Source, body: Rendered, config: Config, authors: dict[str, Author],
+                 problems: Problems) -> Item | Page | Intro | None:
+    if source.kind in ("notes", "links"):
+        return schema.parse_item(source, body, config, authors, problems)
+    if source.kind == "pages":
+        return schema.parse_page(source, body, problems)
+    return schema.parse_intro(source, body, authors, problems)
+
+
+def source_paths(content_dir: Path, problems: Problems) -> list[tuple[str, Path, Path]]:
+    return [(kind, content_dir / kind, path) for kind in ("notes", "links", "pages", "digests")
+            for path in iter_files(content_dir / kind, content_dir, problems, ".md")]
+
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def _bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
 
 
 def static_files(root: Path, content_dir: Path, problems: Problems) -> list[StaticFile]:

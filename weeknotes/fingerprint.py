@@ -32,6 +32,10 @@ from weeknotes.theme import Theme
 # dataclass repr is complete and deterministic, and far cheaper than walking each field.
 LEAF_RECORDS = (Item, Author, Page, Intro, Config)
 
+# Values fed to a digest by their repr. Types are matched exactly, so subclasses (Markup,
+# a datetime subclass) take the general path, which digests their repr too.
+PLAIN = frozenset({int, float, bool, type(None), datetime, date})
+
 # Rendered inside every page through the `entry()` helper, so it counts as part of each.
 ALWAYS_INCLUDED = ("_entry.html",)
 EVERYTHING = None
@@ -104,22 +108,32 @@ class Fingerprinter:
 
     def of(self, value: Any) -> bytes:
         """A digest of a value: dataclasses field by field, containers item by item."""
-        if isinstance(value, (str, int, float, bool, type(None), datetime, date)):
-            return hashlib.blake2b(repr(value).encode(), digest_size=16).digest()
         found = self.memo.get(id(value))
         if found is not None:
             return found
+        digest = hashlib.blake2b(type(value).__name__.encode(), digest_size=16)
         if isinstance(value, LEAF_RECORDS):
             # Records that hold only plain values: their generated repr shows every field.
-            result = hashlib.blake2b(repr(value).encode(), digest_size=16).digest()
+            digest.update(repr(value).encode())
         else:
-            digest = hashlib.blake2b(type(value).__name__.encode(), digest_size=16)
             for part in self._parts(value):
-                digest.update(self.of(part))
-            result = digest.digest()
+                self._feed(digest, part)
+        result = digest.digest()
         self.memo[id(value)] = result
         self.keep_alive.append(value)
         return result
+
+    def _feed(self, digest: Any, value: Any) -> None:
+        """Add one value to a digest: plain values directly (tagged with their length), others by digest."""
+        kind = type(value)
+        if kind is str:
+            text = value.encode()
+            digest.update(b"s%d:" % len(text) + text)
+        elif kind in PLAIN:
+            text = repr(value).encode()
+            digest.update(b"r%d:" % len(text) + text)
+        else:
+            digest.update(b"@" + self.of(value))
 
     def _parts(self, value: Any) -> Iterable[Any]:
         if isinstance(value, Audience):
@@ -127,9 +141,7 @@ class Fingerprinter:
             # already in the site itself, so only the audience's kind counts.
             yield from (value.name, value.drafts, value.future)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            for f in dataclasses.fields(value):
-                yield f.name
-                yield getattr(value, f.name)
+            yield from (getattr(value, f.name) for f in dataclasses.fields(value))  # the type names the fields
         elif isinstance(value, dict):
             for key in sorted(value, key=repr):
                 yield key

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
@@ -63,7 +63,6 @@ class Pagination:
     base: str
     previous: str | None = None
     next: str | None = None
-    all_pages: tuple[str, ...] = field(default=())
 
 
 def paginate(items: Sequence[Item], per_page: int, base: str) -> list[Pagination]:
@@ -72,7 +71,7 @@ def paginate(items: Sequence[Item], per_page: int, base: str) -> list[Pagination
     paths = tuple(paginated(base, n) for n in range(1, total + 1))
     return [Pagination(
         number=n, total=total, items=items[(n - 1) * per_page:n * per_page], base=base,
-        previous=paths[n - 2] if n > 1 else None, next=paths[n] if n < total else None, all_pages=paths,
+        previous=paths[n - 2] if n > 1 else None, next=paths[n] if n < total else None,
     ) for n in range(1, total + 1)]
 
 
@@ -113,7 +112,7 @@ class HtmlPlanner:
             return render_template(self.env, template, self.site, linker, meta,
                                    entry=lambda item: self.entry(item, linker), **context).encode("utf-8")
 
-        inputs = (meta, absolute, tuple(sorted(context.items())))
+        inputs = (meta, absolute, *(part for pair in sorted(context.items()) for part in pair))
         return Output(file_of(path), render, source, template, inputs)
 
     def entry(self, item: Item, linker: Linker) -> Markup:
