@@ -149,7 +149,7 @@ def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
         index_now = site.config.search_enabled and options.search_index
         if index_now and not staged.incremental:
             search.build_index(staged.staging)
-        keep_manifest(staged.commit(), options, warm)
+        staged.commit(lambda manifest: keep_manifest(manifest, options, warm))
     except BaseException:
         staged.abandon()
         raise

@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -163,14 +164,20 @@ class StagedSite:
         written = sum(1 for c in self.changes.values() if c.changed)
         return WriteStats(written, len(self.changes) - written)
 
-    def commit(self) -> Manifest:
-        """Put the new site in place (swap the folder, or apply the changed files); say what it holds."""
+    def commit(self, keep: Callable[[Manifest], None]) -> None:
+        """Put the new site in place (swap the folder, or apply the changed files).
+
+        `keep` stores the manifest. Before files are moved it is given every path of the old
+        and the new site, so that if this process dies half-way the next build still knows
+        which files may be stale and removes them (a withdrawn note must never linger).
+        """
         self.write(MARKER, MARKER_TEXT)
         if self.incremental:
+            keep(Manifest({**self.old.files, **{rel: (-1, -1, "", "") for rel in self.changes}}))
             self._apply_changes()
         else:
             self._swap_folders()
-        return self._manifest()
+        keep(self._manifest())
 
     def _swap_folders(self) -> None:
         trash = self.output.parent / f".{self.output.name}.weeknotes-old"
