@@ -21,6 +21,7 @@ from weeknotes.config import load_authors, load_config
 from weeknotes.errors import Problems
 from weeknotes.markdown import Rendered, render_markdown
 from weeknotes.model import Author, Config, Content, Intro, Item, Page, StaticFile
+from weeknotes.progress import Progress
 from weeknotes.sources import Source, display_path, iter_files, read_source
 
 # Below this many new bodies, starting worker processes costs more than it saves.
@@ -140,12 +141,22 @@ def _render_one(job: tuple[str, bool, str]) -> Rendered:
 
 def _render_many(jobs: list[tuple[str, bool, str]]) -> list[Rendered]:
     workers = min(os.cpu_count() or 1, 8)
+    progress = Progress(len(jobs), "reading Markdown")
     # fork is only safe while this process has no other threads (serve has several).
     if len(jobs) < PARALLEL_THRESHOLD or workers < 2 or threading.active_count() > 1:
-        return [_render_one(job) for job in jobs]
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_render_one, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+        rendered = []
+        for job in jobs:
+            rendered.append(_render_one(job))
+            progress.advance()
+    else:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            rendered = []
+            for result in pool.map(_render_one, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
+                rendered.append(result)
+                progress.advance()
+    progress.finish()
+    return rendered
 
 
 def check_unique(items: list, pages: list, intros: list, problems: Problems) -> None:  # type: ignore[type-arg]

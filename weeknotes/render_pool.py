@@ -19,6 +19,7 @@ import jinja2
 
 from weeknotes.errors import ContentErrors, Problems
 from weeknotes.plan import Output
+from weeknotes.progress import Progress
 from weeknotes.theme import Theme, template_problem
 from weeknotes.write import Change, StagedSite
 
@@ -34,7 +35,7 @@ def render_into(staged: StagedSite, outputs: Sequence[Output], theme: Theme, key
     outputs = [o for o in outputs if staged.keep(o.path, keys.get(o.path)) is None]
     workers = min(os.cpu_count() or 1, 8)
     if len(outputs) < PARALLEL_THRESHOLD or workers < 2 or threading.active_count() > 1:
-        _render_stripe(staged, outputs, theme, keys)
+        _render_stripe(staged, outputs, theme, keys, Progress(len(outputs)))
         return
     context = multiprocessing.get_context("fork")
     children = []
@@ -46,7 +47,7 @@ def render_into(staged: StagedSite, outputs: Sequence[Output], theme: Theme, key
         children.append((process, receiver))
     failure: BaseException | None = None
     try:
-        _render_stripe(staged, outputs[0::workers], theme, keys)
+        _render_stripe(staged, outputs[0::workers], theme, keys, Progress(len(outputs)))
     except BaseException as exc:  # still collect the children before re-raising
         failure = exc
     problems = Problems()
@@ -69,13 +70,22 @@ def render_into(staged: StagedSite, outputs: Sequence[Output], theme: Theme, key
 
 
 def _render_stripe(staged: StagedSite, outputs: Sequence[Output], theme: Theme,
-                   keys: dict[str, str]) -> list[Change]:
+                   keys: dict[str, str], progress: Progress | None = None) -> list[Change]:
+    """Render a share of the outputs; the parent's share also drives the progress line."""
+    changes = []
     try:
-        return [staged.write(output.path, output.render(), keys.get(output.path)) for output in outputs]
+        for output in outputs:
+            changes.append(staged.write(output.path, output.render(), keys.get(output.path)))
+            if progress is not None:
+                progress.advance(progress.total // max(len(outputs), 1) or 1)
     except jinja2.TemplateError as exc:
         problems = Problems()
         template_problem(exc, theme, problems)
         raise ContentErrors(problems.errors) from exc
+    finally:
+        if progress is not None:
+            progress.finish()
+    return changes
 
 
 def _child(staged: StagedSite, outputs: Sequence[Output], theme: Theme, keys: dict[str, str],
