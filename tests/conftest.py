@@ -104,11 +104,11 @@ def note(title: str, date: str = "2026-11-16", author: str = "ana", body: str = 
          **extra: str) -> str:
     lines = ["---", f"title: {title}", f"date: {date}", f"author: {author}"]
     lines += [f"{key}: {value}" for key, value in extra.items()]
-    return "\n".join(lines + ["---", "", body, ""])
+    return "\n".join([*lines, "---", "", body, ""])
 
 
 def link(url: str, date: str = "2026-11-17", author: str = "ana", body: str = "Why it matters.",
          **extra: str) -> str:
     lines = ["---", f"url: {url}", f"date: {date}", f"author: {author}"]
     lines += [f"{key}: {value}" for key, value in extra.items()]
-    return "\n".join(lines + ["---", "", body, ""])
+    return "\n".join([*lines, "---", "", body, ""])

@@ -37,7 +37,7 @@ def build_options(args: argparse.Namespace, **overrides: object) -> BuildOptions
         "use_cache": not getattr(args, "no_cache", False),
     }
     values.update(overrides)
-    return BuildOptions(**values)  # type: ignore[arg-type]
+    return BuildOptions(**values)
 
 
 def summary_line(result: BuildResult, output: Path) -> str:

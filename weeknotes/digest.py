@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, time
+from functools import partial
 
 import css_inline
 import jinja2
@@ -71,8 +72,12 @@ def weeks_feed(env: jinja2.Environment, site: Site) -> bytes:
     return bytes(fg.atom_str(pretty=True))
 
 
+def email_bytes(env: jinja2.Environment, site: Site, week: Week) -> bytes:
+    return email_html(env, site, week).encode("utf-8")
+
+
 def email_outputs(env: jinja2.Environment, site: Site) -> list[Output]:
-    return [Output(urls.email_path(week), (lambda week=week: email_html(env, site, week).encode("utf-8")),
+    return [Output(urls.email_path(week), partial(email_bytes, env, site, week),
                    week.intro.source if week.intro else "weeknotes", "email.html", (week,))
             for week in site.weeks]
 

@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-from feedgen.entry import FeedEntry  # type: ignore[import-untyped]
-from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
+from feedgen.entry import FeedEntry
+from feedgen.feed import FeedGenerator
 from lxml.etree import SubElement  # type: ignore[import-untyped]
 
 from weeknotes import __version__, urls

@@ -67,9 +67,10 @@ def site_attributes(env: jinja2.Environment, name: str) -> frozenset[str] | None
         except jinja2.TemplateError:
             return EVERYTHING  # rendering will report the error with its file and line
         for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
-            if not isinstance(node.template, nodes.Const):
+            target = getattr(node, "template", None)
+            if not isinstance(target, nodes.Const):
                 return EVERYTHING
-            pending.append(node.template.value)
+            pending.append(target.value)
         reads = [n for n in tree.find_all(nodes.Getattr) if isinstance(n.node, nodes.Name) and n.node.name == "site"]
         mentions = [n for n in tree.find_all(nodes.Name) if n.name == "site"]
         if len(reads) != len(mentions):
