@@ -77,6 +77,19 @@ class Linker:
     def absolute_url(self, target: object) -> str:
         return self.base_url + path_of(target)
 
+    def feed(self, target: object | None = None) -> str:
+        """The URL of the Atom feed of the site (None), an author, a tag or a section."""
+        return self(feed_path(target))
+
+    def week(self, key: str) -> str:
+        return self(week_path(key))
+
+    def email(self, week: Week) -> str:
+        return self(email_path(week))
+
+    def author(self, handle: str) -> str:
+        return self(f"authors/{handle}/")
+
 
 _URL_ATTR_RE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
 _HAS_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:|^//")
