@@ -46,7 +46,8 @@ def audience_report(content: Content, now: datetime) -> list[str]:
         audience = Audience(name, drafts, False, now)
         count = sum(1 for i in content.items if admits(audience, i.visibility, i.authors) and i.date <= now)
         label = f"{name} build" + (" with --drafts" if drafts else "")
-        lines.append(f"info: a {label} will include {count} of {len(content.items)} items")
+        article = "an" if name[0] in "aeiou" else "a"
+        lines.append(f"info: {article} {label} will include {count} of {len(content.items)} items")
     by_level: dict[str, list[str]] = defaultdict(list)
     for author in content.authors.values():
         if author.publish != "public":
