@@ -142,18 +142,20 @@ def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
     problems.raise_if_any()
     warn_on_feed_drift(options.output, site, problems)  # reads the old feeds before they are replaced
     staged = StagedSite(options.output, previous_manifest(options, warm))
+    searchable = site.config.search_enabled and search.has_searchable_pages(site)
     try:
         fingerprints = Fingerprinter(site, env, theme)
         keys = {o.path: fingerprints.key(o.path, o.template, o.inputs) for o in outputs if o.inputs is not None}
         render_into(staged, outputs, theme, keys)
-        index_now = site.config.search_enabled and options.search_index
-        if index_now and not staged.incremental:
+        if searchable and options.search_index and not staged.incremental:
             search.build_index(staged.staging)
+        if staged.incremental and (staged.stats.written or not searchable):
+            search.remove_index(options.output)  # never let an index outlive the pages it describes
         staged.commit(lambda manifest: keep_manifest(manifest, options, warm))
     except BaseException:
         staged.abandon()
         raise
-    # An updated site is re-indexed in place, and only when a file changed.
-    if index_now and staged.incremental and staged.stats.written:
+    missing_index = not (options.output / search.INDEX_DIR).is_dir()
+    if searchable and options.search_index and staged.incremental and missing_index:
         search.refresh_index(options.output)
     return BuildResult(site, staged.stats, time.perf_counter() - started, problems.warnings)

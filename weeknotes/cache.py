@@ -103,7 +103,7 @@ class RenderCache:
 class RecordCache:
     """Validated records (items, pages, intros) by file, so a rebuild reads only changed files.
 
-    An entry is used only while the file's size and mtime are those it was parsed from,
+    An entry is used only while the file's bytes are those it was parsed from (by digest),
     and while the context (site.yaml, authors.yaml, the working directory that error
     messages are relative to, and every library version) is the same; files with errors
     are never kept, so their errors are reported on every run.
@@ -112,7 +112,7 @@ class RecordCache:
     def __init__(self, directory: Path | None) -> None:
         self.path = directory / RECORDS_FILE if directory is not None else None
         self.context = ""
-        self.entries: dict[str, tuple[tuple[int, int], object, list[object]]] = {}
+        self.entries: dict[str, tuple[str, object, list[object]]] = {}
         self.used: set[str] = set()
         self.dirty = False
         if self.path is not None:
@@ -127,14 +127,14 @@ class RecordCache:
         if context != self.context:
             self.context, self.entries, self.dirty = context, {}, True
 
-    def get(self, path: str, stamp: tuple[int, int]) -> tuple[object, list[object]] | None:
+    def get(self, path: str, stamp: str) -> tuple[object, list[object]] | None:
         entry = self.entries.get(path)
         if entry is None or entry[0] != stamp:
             return None
         self.used.add(path)
         return entry[1], entry[2]
 
-    def put(self, path: str, stamp: tuple[int, int], record: object, warnings: list[object]) -> None:
+    def put(self, path: str, stamp: str, record: object, warnings: list[object]) -> None:
         self.entries[path] = (stamp, record, warnings)
         self.used.add(path)
         self.dirty = True

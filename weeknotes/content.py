@@ -7,6 +7,7 @@ new), then each record parsed by schema.py. Every problem is collected; nothing 
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import threading
@@ -43,7 +44,7 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
     records.use_context(context_key(*(_bytes(content_dir / name) for name in ("site.yaml", "authors.yaml")),
                                     (base_url or "").encode(), str(Path.cwd()).encode()))
     found: list[tuple[str, object]] = []
-    fresh: list[tuple[Source, tuple[int, int]]] = []
+    fresh: list[tuple[Source, str]] = []
     for kind, kind_dir, path in source_paths(content_dir, problems):
         stamp = _stamp(path)
         hit = records.get(str(path), stamp)
@@ -93,9 +94,13 @@ def source_paths(content_dir: Path, problems: Problems) -> list[tuple[str, Path,
 
 
 
-def _stamp(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return (stat.st_size, stat.st_mtime_ns)
+def _stamp(path: Path) -> str:
+    """What a file holds, as a digest: a size and mtime can stay equal across an edit
+    (a coarse clock, `cp -p`), and a visibility edit must never be missed."""
+    try:
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return ""
 
 
 def _bytes(path: Path) -> bytes:

@@ -37,7 +37,8 @@ def week_id(site: Site, week: Week) -> str:
 def render_week(env: jinja2.Environment, template: str, site: Site, week: Week, path: str,
                 absolute: bool) -> str:
     linker = Linker(path, site.config.base_url, absolute)
-    meta = PageMeta(path=path, title=week.title, noindex=True, feeds=site_feeds(site), section="weeks")
+    meta = PageMeta(path=path, title=week.title, noindex=site.audience.is_preview, feeds=site_feeds(site),
+                    section="weeks")
     return render_template(env, template, site, linker, meta, week=week)
 
 

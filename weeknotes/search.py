@@ -13,6 +13,9 @@ import sys
 from pathlib import Path
 
 from weeknotes.errors import WeeknotesError
+from weeknotes.model import Site
+
+INDEX_DIR = "pagefind"
 
 
 def build_index(site_dir: Path, output_path: Path | None = None) -> None:
@@ -30,24 +33,29 @@ def build_index(site_dir: Path, output_path: Path | None = None) -> None:
             + "\n  hint: install it with `pip install 'pagefind[extended]'`, or set `search: {enabled: false}` in site.yaml")
 
 
-def refresh_index(site_dir: Path) -> None:
-    """Re-index a site updated in place, swapping the new index in whole.
+def has_searchable_pages(site: Site) -> bool:
+    """Pagefind indexes every page when none is marked, so with nothing listed there is no index."""
+    return bool(site.listed) or any(page.visibility != "unlisted" for page in site.pages)
 
-    If indexing fails the old index is removed rather than kept: it may list pages the
-    site no longer shows (a note withdrawn since), and a stale index must never leak them.
+
+def remove_index(site_dir: Path) -> None:
+    """Drop the index before the pages it describes change (see refresh_index)."""
+    shutil.rmtree(site_dir / INDEX_DIR, ignore_errors=True)
+
+
+def refresh_index(site_dir: Path) -> None:
+    """Index a site updated in place, into a fresh folder swapped in whole.
+
+    The old index was removed before the pages changed, so if this fails or the process is
+    killed the site has no index rather than a stale one (which could still list a note
+    withdrawn since); the next build notices the missing index and makes it.
     """
-    index = site_dir / "pagefind"
+    index = site_dir / INDEX_DIR
     fresh = site_dir.parent / f".{site_dir.name}.pagefind-new"
     shutil.rmtree(fresh, ignore_errors=True)
     try:
         build_index(site_dir, fresh)
-    except WeeknotesError:
         shutil.rmtree(index, ignore_errors=True)
+        os.rename(fresh, index)
+    finally:
         shutil.rmtree(fresh, ignore_errors=True)
-        raise
-    old = site_dir.parent / f".{site_dir.name}.pagefind-old"
-    shutil.rmtree(old, ignore_errors=True)
-    if index.exists():
-        os.rename(index, old)
-    os.rename(fresh, index)
-    shutil.rmtree(old, ignore_errors=True)
