@@ -164,6 +164,6 @@ def test_editing_one_note_rewrites_only_what_shows_it(site, build) -> None:  # t
 
 
 def test_example_site_has_no_broken_links(tmp_path, run) -> None:  # type: ignore[no-untyped-def]
-    result = run("build", "--content", REPO / "content", "--output", tmp_path / "out")
+    result = run("build", "--content", REPO / "content", "--output", tmp_path / "out", "--no-cache")
     assert result.code == 0, result.err
     assert broken_links(tmp_path / "out") == []

@@ -47,6 +47,7 @@ DATES = ["2026-11-16", "2026-11-17", "2026-11-09", "2026-11-18", "2026-11-18T20:
 # something for exactly one reason. None: no `publish:` key (internal by default).
 PUBLISH = ["public", "public", "public", "internal", None, "none"]
 VISIBILITY = ["public", "draft", "internal", "unlisted", None, "draft", "internal"]  # None: no key (public)
+INTRO_VISIBILITY = [v for v in VISIBILITY if v != "unlisted"]  # an intro is a week page: never unlisted
 AUDIENCES = [("public", False), ("internal", False), ("public", True), ("internal", True)]
 POOL_URLS = [  # three spellings of each of two URLs: a digest merges them into one entry
     ["https://pool0.example.com/x", "https://www.pool0.example.com/x/", "http://POOL0.example.com/x?utm_source=a"],
@@ -154,7 +155,7 @@ def sites(draw: st.DrawFn) -> SiteSpec:
             title=title, body=body, tag=tag, host=host))
     intro = None
     if draw(st.booleans()):
-        intro = IntroSpec(draw(st.sampled_from(VISIBILITY)), tuple(draw(st.sets(handles, max_size=2))), next(words))
+        intro = IntroSpec(draw(st.sampled_from(INTRO_VISIBILITY)), tuple(draw(st.sets(handles, max_size=2))), next(words))
     return SiteSpec(authors, tuple(items), intro, draw(st.integers(1, 3)), draw(st.booleans()))
 
 

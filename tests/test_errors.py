@@ -75,7 +75,7 @@ def test_duplicate_slugs_name_both_files(site, build) -> None:  # type: ignore[n
     site.write("notes/ana/2026-11-16-weeknote.md", note("One"))
     site.write("notes/ben/2026-11-16-weeknote.md", note("Two", author="ben"))
     result = build(ok=False)
-    assert re.search(r"notes/ben/2026-11-16-weeknote\.md: error: URL /notes/weeknote/ is already used by .*notes/ana/2026-11-16-weeknote\.md", result.err)
+    assert re.search(r"notes/ben/2026-11-16-weeknote\.md:1: error: URL /notes/weeknote/ is already used by .*notes/ana/2026-11-16-weeknote\.md", result.err)
     assert "set a different `slug:`" in result.err
 
 
@@ -132,5 +132,5 @@ def test_symlink_leaving_the_content_dir_is_refused(site, build, tmp_path) -> No
     (site.content / "static").mkdir()
     (site.content / "static/leak.txt").symlink_to(secret)
     result = build(ok=False)
-    assert "leak.txt: error: this file is a link to somewhere outside the content directory" in result.err
+    assert "leak.txt:1: error: this file is a link to somewhere outside the content directory" in result.err
     assert not site.output.exists() or "TOP-SECRET" not in str(site.files())

@@ -697,7 +697,7 @@ def test_drift_guard_warns_when_a_page_gets_a_new_id(site: SiteDir, build: Build
     site.write("notes/ana/2026-11-15-explicit.md", note("Explicit", "2026-11-15", id=NEW_ID))
     result = build()
     [warning] = warnings_in(result)
-    assert "notes/ana/2026-11-15-explicit.md: warning: " in warning
+    assert "notes/ana/2026-11-15-explicit.md:1: warning: " in warning
     assert OLD_ID in warning and NEW_ID in warning
     for feed in ("feed.xml", "rss.xml", "feed.json", "notes/feed.xml", "authors/ana/feed.xml"):
         assert str(Path("public") / feed) in warning, feed

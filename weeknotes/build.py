@@ -24,7 +24,7 @@ from weeknotes.model import Audience, Content, Site
 from weeknotes.plan import HtmlPlanner, Output, find_collisions, static_outputs
 from weeknotes.render_pool import render_into
 from weeknotes.theme import Theme, find_theme, make_environment
-from weeknotes.write import Manifest, StagedSite, WriteStats, check_output_dir
+from weeknotes.write import INDEX_DIR, Manifest, StagedSite, WriteStats, check_output_dir
 
 
 @dataclass(frozen=True)
@@ -149,13 +149,13 @@ def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
         render_into(staged, outputs, theme, keys)
         if searchable and options.search_index and not staged.incremental:
             search.build_index(staged.staging)
-        if staged.incremental and (staged.stats.written or not searchable):
+        if staged.incremental and (staged.stats.written or staged.stale_files() or not searchable):
             search.remove_index(options.output)  # never let an index outlive the pages it describes
         staged.commit(lambda manifest: keep_manifest(manifest, options, warm))
     except BaseException:
         staged.abandon()
         raise
-    missing_index = not (options.output / search.INDEX_DIR).is_dir()
+    missing_index = not (options.output / INDEX_DIR).is_dir()
     if searchable and options.search_index and staged.incremental and missing_index:
         search.refresh_index(options.output)
     return BuildResult(site, staged.stats, time.perf_counter() - started, problems.warnings)

@@ -22,17 +22,26 @@ CACHE_FILE = "markdown.pickle"
 RECORDS_FILE = "records.pickle"
 
 
-def _library_versions() -> str:
-    parts = [__version__]
-    for name in ("markdown-it-py", "mdit-py-plugins", "pygments", "nh3", "python-slugify"):
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "nh3", "python-slugify", "PyYAML", "jinja2",
+             "markupsafe", "feedgen", "lxml", "css-inline", "tzdata")
+
+
+def code_version() -> str:
+    """weeknotes' version, a digest of its own source (an editable install keeps one version
+    number across edits), and the version of every library that shapes the output."""
+    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in LIBRARIES:
         try:
-            parts.append(version(name))
+            digest.update(f"{name}={version(name)};".encode())
         except PackageNotFoundError:  # pragma: no cover
-            parts.append("?")
-    return "/".join(parts)
+            digest.update(f"{name}=?;".encode())
+    return digest.hexdigest()
 
 
-_SALT = _library_versions().encode()
+CODE_VERSION = code_version()
+_SALT = CODE_VERSION.encode()
 
 
 def render_key(text: str, allow_html: bool, doc_id: str) -> str:

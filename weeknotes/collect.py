@@ -14,7 +14,19 @@ from datetime import datetime, timedelta
 
 from weeknotes.audience import admits, author_admitted
 from weeknotes.curation import normalize_url, quick_key
-from weeknotes.model import Audience, Author, Content, Intro, Item, MergedLink, Site, Tag, TagRef, Week
+from weeknotes.model import (
+    Audience,
+    Author,
+    Content,
+    Intro,
+    Item,
+    MergedLink,
+    Site,
+    StaticFile,
+    Tag,
+    TagRef,
+    Week,
+)
 from weeknotes.urls import path_of, site_path_of_url
 
 ITEM_PATH_RE = re.compile(r"(notes|links)/([^/]+)/?(?:index\.html)?$")
@@ -48,7 +60,7 @@ def collect_site(content: Content, audience: Audience) -> Site:
         tags=collect_tags(listed),
         weeks=collect_weeks(listed, intros, content),
         pages=tuple(sorted((p for p in content.pages if admits(audience, p.visibility, ())), key=lambda p: p.slug)),
-        static=content.static,
+        static=visible_static(content, audience),
         author_items=author_items,
         backlinks=collect_backlinks(shown, listed, content.config.base_url),
         also_curated=collect_also_curated(listed),
@@ -69,6 +81,16 @@ def with_canonical_tags(items: list[Item]) -> list[Item]:
         unique = {tag.slug: TagRef(tag.slug, names.get(tag.slug, tag.name)) for tag in item.tags}
         result.append(replace(item, tags=tuple(sorted(unique.values(), key=lambda t: t.slug))))
     return result
+
+
+def visible_static(content: Content, audience: Audience) -> tuple[StaticFile, ...]:
+    """Static files, less the avatars of people this audience may not see (unless shared)."""
+    def avatars(shown: bool) -> set[str]:
+        return {a.avatar for a in content.authors.values()
+                if a.avatar and author_admitted(audience, a) == shown}
+
+    hidden = avatars(False) - avatars(True)
+    return tuple(f for f in content.static if f.rel not in hidden)
 
 
 def without_hidden_via(item: Item, audience: Audience, content: Content) -> Item:

@@ -11,7 +11,7 @@ from pathlib import Path
 from slugify import slugify
 
 from weeknotes import checks, digest, starter
-from weeknotes.build import BuildOptions, BuildResult, build, load, now_from_environment
+from weeknotes.build import BuildOptions, BuildResult, build, load, now_from_environment, plan_site
 from weeknotes.collect import collect_site
 from weeknotes.config import load_authors, load_config
 from weeknotes.errors import Problem, Problems, UsageError, with_source_lines
@@ -63,10 +63,14 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     problems = Problems()
-    content, _theme = load(BuildOptions(content=args.content), problems)
+    options = BuildOptions(content=args.content, use_cache=False)  # check writes nothing
+    content, theme = load(options, problems)
+    now = now_from_environment()
+    for audience in (Audience("public", False, False, now), Audience("internal", True, True, now)):
+        plan_site(collect_site(content, audience), theme, problems)  # two pages at one address
+    problems.raise_if_any()
     checks.curator_warnings(content, problems)
     print_warnings(problems.warnings)
-    now = now_from_environment()
     for line in checks.audience_report(content, now):
         print(line)
     if args.strict and problems.warnings:

@@ -105,8 +105,7 @@ def _zone(f: Field, value: object) -> ZoneInfo:
         return ZoneInfo("UTC")
     name = str(value)
     try:
-        if "/" in name or name == "UTC":
-            return ZoneInfo(name)
+        return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         pass
     f.error(f"`timezone` must be an IANA time zone name like Europe/London, not {name!r}",

@@ -7,7 +7,6 @@ new), then each record parsed by schema.py. Every problem is collected; nothing 
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
 import threading
@@ -23,7 +22,7 @@ from weeknotes.errors import Problems
 from weeknotes.markdown import Rendered, render_markdown
 from weeknotes.model import Author, Config, Content, Intro, Item, Page, StaticFile
 from weeknotes.progress import Progress
-from weeknotes.sources import Source, display_path, iter_files, read_source
+from weeknotes.sources import Source, content_digest, display_path, iter_files, read_bytes, read_source
 
 # Below this many new bodies, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -46,15 +45,17 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
     found: list[tuple[str, object]] = []
     fresh: list[tuple[Source, str]] = []
     for kind, kind_dir, path in source_paths(content_dir, problems):
-        stamp = _stamp(path)
-        hit = records.get(str(path), stamp)
+        raw = read_bytes(path, problems)  # read once: the key and the parse come from the same bytes
+        if raw is None:
+            continue
+        hit = records.get(str(path), content_digest(raw))
         if hit is not None:
             found.append((kind, hit[0]))
             problems.warnings.extend(hit[1])  # type: ignore[arg-type]
             continue
-        source = read_source(path, kind, kind_dir, problems)
+        source = read_source(path, kind, kind_dir, problems, raw)
         if source is not None:
-            fresh.append((source, stamp))
+            fresh.append((source, source.digest))
     if config is None:
         return None
     if fresh:  # the Markdown cache is large: read it only when some file changed
@@ -92,15 +93,6 @@ def source_paths(content_dir: Path, problems: Problems) -> list[tuple[str, Path,
     return [(kind, content_dir / kind, path) for kind in ("notes", "links", "pages", "digests")
             for path in iter_files(content_dir / kind, content_dir, problems, ".md")]
 
-
-
-def _stamp(path: Path) -> str:
-    """What a file holds, as a digest: a size and mtime can stay equal across an edit
-    (a coarse clock, `cp -p`), and a visibility edit must never be missed."""
-    try:
-        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-    except OSError:
-        return ""
 
 
 def _bytes(path: Path) -> bytes:

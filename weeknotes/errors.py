@@ -30,7 +30,7 @@ class Problem:
     severity: str = "error"
 
     def format(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        where = f"{self.path}:{self.line or 1}"  # a problem with a whole file points at its start
         text = f"{where}: {self.severity}: {self.message}"
         if self.source_line.strip():
             text += f"\n    {self.source_line.strip()}"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -196,7 +195,3 @@ def _did_you_mean(word: str, choices: Iterable[str]) -> str:
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return _did_you_mean(word, choices)
 
-
-def normalise_text(text: str) -> str:
-    """NFC, so that the same word typed on two keyboards compares equal."""
-    return unicodedata.normalize("NFC", text)

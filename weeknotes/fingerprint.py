@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
-from weeknotes import __version__
+from weeknotes.cache import CODE_VERSION
 from weeknotes.model import Audience, Author, Config, Intro, Item, Page, Site
 from weeknotes.theme import Theme
 
@@ -43,7 +43,7 @@ EVERYTHING = None
 
 def theme_digest(theme: Theme) -> str:
     """Every template and its path, so a theme edit changes every fingerprint."""
-    digest = hashlib.blake2b(__version__.encode(), digest_size=16)
+    digest = hashlib.blake2b(CODE_VERSION.encode(), digest_size=16)
     for folder in theme.folders:
         for path in sorted((folder / "templates").rglob("*")):
             if path.is_file():

@@ -204,8 +204,10 @@ def find_collisions(outputs: Sequence[Output], problems: Problems) -> None:
     first: dict[str, Output] = {}
     for output in outputs:
         if output.path in first:
-            other = first[output.path]
-            problems.error(output.source, 0, f"/{output.path} would be written twice (also by {other.source})",
+            mine, other = output, first[output.path]
+            if mine.source == "weeknotes":  # name the user's file first: that is what they can change
+                mine, other = other, mine
+            problems.error(mine.source, 0, f"/{output.path} would be written twice (also by {other.source})",
                            hint="rename one of them or give it another `slug:`")
         else:
             first[output.path] = output

@@ -24,6 +24,7 @@ NOTE_KEYS = ("title", "date", "author", "authors", "tags", "summary", "slug", "v
 LINK_KEYS = ("url", "title", "date", "author", "via", "tags", "summary", "visibility", "slug", "updated", "id")
 PAGE_KEYS = ("title", "slug", "visibility", "summary")
 INTRO_KEYS = ("title", "editors", "visibility")
+INTRO_VISIBILITIES = ("public", "internal", "draft")
 DATE_PREFIX_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]?")
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 WEEK_FILE_RE = re.compile(r"(\d{4})-W(\d{2})\.md")
@@ -40,17 +41,11 @@ def tag_slug(name: str) -> str:
     return slugify(name)
 
 
-def root_prefix(depth: int) -> str:
-    return "../" * depth
 
 
 def item_slug_from_file(source: Source) -> str:
     stem = source.path.name.removesuffix(".md")
     return slugify(DATE_PREFIX_RE.sub("", stem)) or slugify(stem)
-
-
-def doc_id(kind: str, slug: str) -> str:
-    return f"{kind[0]}-{slug}"
 
 
 def slug_for(source: Source, problems: Problems) -> str | None:
@@ -179,6 +174,9 @@ def _via(f: Field, value: Any, authors: dict[str, Author]) -> Via | None:
         return None
     if text in authors:
         return Via(name=authors[text].name, handle=text)
+    for author in authors.values():  # a person named by name or address is still that person
+        if text.casefold() == author.name.casefold() or text in (author.url, author.feed):
+            return Via(name=author.name, handle=author.handle)
     if re.match(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:\S", text):
         if not is_safe_link(text) or text.lower().startswith("mailto:"):
             f.error("`via` may be an author's handle, a name, or an http(s) address",
@@ -243,8 +241,9 @@ def parse_intro(source: Source, rendered: Rendered, authors: dict[str, Author], 
         else:
             f.error(f"unknown editor {handle!r}", hint=f"editors are handles from authors.yaml: {_known(authors)}")
     title = fields.plain_text(Field(source.display, data, "title", problems), data.values.get("title"))
+    # An intro is the week's page itself: there is no "own page only" for it to be unlisted on.
     visibility = fields.choice(Field(source.display, data, "visibility", problems),
-                               data.values.get("visibility"), VISIBILITIES, "public")
+                               data.values.get("visibility"), INTRO_VISIBILITIES, "public")
     if week is None:
         return None
     return Intro(week=week, title=title or "", editors=tuple(editors), body_html=rendered.html,

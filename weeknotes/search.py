@@ -14,8 +14,7 @@ from pathlib import Path
 
 from weeknotes.errors import WeeknotesError
 from weeknotes.model import Site
-
-INDEX_DIR = "pagefind"
+from weeknotes.write import INDEX_DIR
 
 
 def build_index(site_dir: Path, output_path: Path | None = None) -> None:

@@ -26,7 +26,6 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
-KINDS = ("notes", "links", "pages", "digests")
 
 
 @dataclass(frozen=True)
@@ -64,7 +63,7 @@ class Source:
     """Line number of the body's first line, so Markdown problems can name their line."""
     lines: tuple[str, ...]
     digest: str
-    """A hash of the file's bytes, for the parse cache."""
+    """A digest of the file's bytes (content_digest), the record cache's key for it."""
 
     def source_line(self, line: int) -> str:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -78,12 +77,23 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def read_text(path: Path, problems: Problems) -> str | None:
-    """Read a file as UTF-8 text with any BOM removed and newlines made `\\n`."""
+def content_digest(raw: bytes) -> str:
+    """What a file holds, as a digest (the caches' key for it)."""
+    return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+def read_bytes(path: Path, problems: Problems) -> bytes | None:
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         problems.error(display_path(path), 0, f"cannot read file: {exc.strerror}")
+        return None
+
+
+def read_text(path: Path, problems: Problems, raw: bytes | None = None) -> str | None:
+    """Read a file (or the bytes already read from it) as UTF-8 text, BOM removed, newlines `\\n`."""
+    raw = raw if raw is not None else read_bytes(path, problems)
+    if raw is None:
         return None
     try:
         text = raw.decode("utf-8-sig")
@@ -197,10 +207,14 @@ def _inside(path: Path, root: Path) -> bool:
     return path == root or root in path.parents
 
 
-def read_source(path: Path, kind: str, kind_dir: Path, problems: Problems) -> Source | None:
-    """Read one Markdown file with front matter."""
+def read_source(path: Path, kind: str, kind_dir: Path, problems: Problems,
+                raw: bytes | None = None) -> Source | None:
+    """Read one Markdown file with front matter (from `raw` when its bytes were already read)."""
     display = display_path(path)
-    text = read_text(path, problems)
+    raw = raw if raw is not None else read_bytes(path, problems)
+    if raw is None:
+        return None
+    text = read_text(path, problems, raw)
     if text is None:
         return None
     split = split_front_matter(text, display, problems)
@@ -216,5 +230,5 @@ def read_source(path: Path, kind: str, kind_dir: Path, problems: Problems) -> So
         body=body,
         body_line=body_line,
         lines=tuple(text.split("\n")),
-        digest=hashlib.sha1(text.encode("utf-8")).hexdigest(),
+        digest=content_digest(raw),
     )

@@ -43,10 +43,6 @@ class Theme:
                 found[rel] = StaticFile(rel, path, display_path(path))
         return [found[rel] for rel in sorted(found)]
 
-    @property
-    def fingerprint_paths(self) -> list[Path]:
-        return [folder / "templates" for folder in self.folders]
-
 
 def find_theme(name: str, content_dir: Path, problems: Problems) -> Theme | None:
     candidates = [content_dir.resolve().parent / "themes" / name, builtin_themes_dir() / name]

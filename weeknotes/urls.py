@@ -74,9 +74,6 @@ class Linker:
             return self.base_url + path
         return ("../" * self.page.count("/") + path) or "./"
 
-    def absolute_url(self, target: object) -> str:
-        return self.base_url + path_of(target)
-
     def feed(self, target: object | None = None) -> str:
         """The URL of the Atom feed of the site (None), an author, a tag or a section."""
         return self(feed_path(target))

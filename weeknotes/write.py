@@ -10,9 +10,10 @@ template error leaves the old site byte for byte. Then:
   then deletes files the new site no longer has. Unchanged files are not touched, so they
   keep their mtime and deploys that sync by mtime stay small.
 
-Which files changed is decided by a manifest of the last build (size, mtime, hash per
-file) kept in the parse cache; a file whose size or mtime differs from the manifest is
-compared byte for byte, so a hand-edited output is still repaired.
+Which files changed is decided by a manifest of the last build (a stamp and a hash per
+file) kept in the parse cache; a file whose stamp differs from the manifest is compared
+byte for byte, so a hand-edited output is still repaired. Stale files are always found by
+walking the output folder, never from the manifest alone.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from weeknotes.errors import OutputDirError
 from weeknotes.sources import display_path
 
 MARKER = ".weeknotes-build"
+INDEX_DIR = "pagefind"  # the search index, replaced whole by search.py
 MARKER_TEXT = b"This folder is written by `weeknotes build`; it may be replaced by the next build.\n"
 
 
@@ -55,8 +57,9 @@ def check_output_dir(output: Path, content: Path, force: bool) -> None:
             raise OutputDirError(f"refusing to build into {shown}: it is or contains {name} ({display_path(folder)})")
     if content.resolve() in out.parents:
         raise OutputDirError(f"refusing to build into {shown}: it is inside the content directory")
-    if out.parent in (Path("/home"), Path("/Users")):
-        raise OutputDirError(f"refusing to build into {shown}: it is a home directory")
+    for homes in (Path("/home"), Path("/Users")):
+        if out == homes or out in homes.parents or out.parent == homes:
+            raise OutputDirError(f"refusing to build into {shown}: it is or contains home directories")
     if out.exists() and not out.is_dir():
         raise OutputDirError(f"refusing to build into {shown}: it is a file, not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file() and not force:
@@ -65,21 +68,39 @@ def check_output_dir(output: Path, content: Path, force: bool) -> None:
             "(no .weeknotes-build marker inside); choose another --output, or add --force to replace it")
 
 
+Stamp = tuple[int, int, int, int]
+"""size, mtime, inode and ctime of a file: a copy restored with its old mtime still differs."""
+
+
+def stamp_of(path: Path) -> Stamp | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+
+
 def digest_of(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 @dataclass
 class Manifest:
-    """What the last build wrote: path -> (size, mtime_ns, hash, fingerprint of its inputs)."""
+    """What the last build wrote: path -> (stamp of the file, hash of its bytes, fingerprint of its inputs).
 
-    files: dict[str, tuple[int, int, str, str]] = field(default_factory=dict)
+    It is only ever used to skip work: which files are stale is always found by walking the
+    output folder, since another build (another content folder, another audience) may
+    have written files this manifest does not know.
+    """
+
+    files: dict[str, tuple[Stamp, str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None) -> Manifest:
         try:
             raw = json.loads(path.read_text()) if path else {}
-            return cls({k: (int(v[0]), int(v[1]), str(v[2]), str(v[3])) for k, v in raw.get("files", {}).items()})
+            return cls({k: (tuple(int(x) for x in v[0]), str(v[1]), str(v[2]))  # type: ignore[misc]
+                        for k, v in raw.get("files", {}).items()})
         except (OSError, ValueError, TypeError, IndexError, AttributeError):
             return cls()
 
@@ -113,6 +134,7 @@ class StagedSite:
         self.incremental = (output / MARKER).is_file()
         self.old = previous if previous is not None and self.incremental else Manifest()
         self.changes: dict[str, Change] = {}
+        self._stale: list[str] | None = None
         if self.staging.exists():
             shutil.rmtree(self.staging)  # left by a build that was killed
         self.staging.mkdir(parents=True)
@@ -120,15 +142,11 @@ class StagedSite:
     def keep(self, rel: str, inputs: str | None) -> Change | None:
         """Keep the old file without rendering, if it was made from these very inputs and is intact."""
         known = self.old.files.get(rel)
-        if not (self.incremental and inputs and known and known[3] == inputs):
+        if not (self.incremental and inputs and known and known[2] == inputs):
             return None
-        try:
-            stat = (self.output / rel).stat()
-        except OSError:
+        if stamp_of(self.output / rel) != known[0]:
             return None
-        if known[:2] != (stat.st_size, stat.st_mtime_ns):
-            return None
-        change = Change(rel, False, known[0], known[2], inputs)
+        change = Change(rel, False, known[0][0], known[1], inputs)
         self.record(change)
         return change
 
@@ -148,13 +166,12 @@ class StagedSite:
             return Change(rel, True, len(data), digest, inputs)
         old = self.output / rel
         known = self.old.files.get(rel)
-        try:
-            stat = old.stat()
-        except OSError:
+        stamp = stamp_of(old)
+        if stamp is None:
             return Change(rel, True, len(data), digest, inputs)
-        if known and known[:2] == (stat.st_size, stat.st_mtime_ns):
-            return Change(rel, known[2] != digest, len(data), digest, inputs)
-        return Change(rel, stat.st_size != len(data) or old.read_bytes() != data, len(data), digest, inputs)
+        if known and known[0] == stamp:
+            return Change(rel, known[1] != digest, len(data), digest, inputs)
+        return Change(rel, stamp[0] != len(data) or old.read_bytes() != data, len(data), digest, inputs)
 
     def record(self, change: Change) -> None:
         self.changes[change.rel] = change
@@ -167,13 +184,10 @@ class StagedSite:
     def commit(self, keep: Callable[[Manifest], None]) -> None:
         """Put the new site in place (swap the folder, or apply the changed files).
 
-        `keep` stores the manifest. Before files are moved it is given every path of the old
-        and the new site, so that if this process dies half-way the next build still knows
-        which files may be stale and removes them (a withdrawn note must never linger).
+        `keep` stores the manifest of the new site.
         """
         self.write(MARKER, MARKER_TEXT)
         if self.incremental:
-            keep(Manifest({**self.old.files, **{rel: (-1, -1, "", "") for rel in self.changes}}))
             self._apply_changes()
         else:
             self._swap_folders()
@@ -198,37 +212,39 @@ class StagedSite:
         self._delete_stale()
         shutil.rmtree(self.staging, ignore_errors=True)
 
+    def stale_files(self) -> list[str]:
+        """Files in the output folder that the new site does not have (the search index aside).
+
+        Asked once all outputs are staged; the answer is kept, so the tree is walked once.
+        """
+        if self._stale is not None:
+            return self._stale
+        stale = []
+        for dirpath, dirnames, filenames in os.walk(self.output):
+            rel_dir = Path(dirpath).relative_to(self.output).as_posix()
+            if rel_dir == ".":
+                dirnames[:] = [d for d in dirnames if d != INDEX_DIR]
+            prefix = "" if rel_dir == "." else rel_dir + "/"
+            stale += [prefix + name for name in filenames
+                      if prefix + name not in self.changes and prefix + name != MARKER]
+        self._stale = sorted(stale)
+        return self._stale
+
     def _delete_stale(self) -> None:
-        """Remove what the new site no longer has (the search index is replaced separately)."""
-        if self.old.files:  # the manifest knows what the last build wrote: no need to walk the tree
-            for rel in sorted(set(self.old.files) - set(self.changes), reverse=True):
-                path = self.output / rel
-                path.unlink(missing_ok=True)
-                for parent in path.parents:
-                    if parent == self.output or any(parent.iterdir()):
-                        break
-                    parent.rmdir()
-            return
-        for dirpath, _dirnames, filenames in os.walk(self.output, topdown=False):
-            here = Path(dirpath)
-            rel_dir = here.relative_to(self.output).as_posix()
-            if rel_dir == "pagefind" or rel_dir.startswith("pagefind/"):
-                continue
-            for name in filenames:
-                rel = name if rel_dir == "." else f"{rel_dir}/{name}"
-                if rel not in self.changes:
-                    (here / name).unlink()
-            if here != self.output and not any(here.iterdir()):
-                here.rmdir()
+        for rel in self.stale_files():
+            path = self.output / rel
+            path.unlink(missing_ok=True)
+            for parent in path.parents:
+                if parent == self.output or any(parent.iterdir()):
+                    break
+                parent.rmdir()
 
     def _manifest(self) -> Manifest:
         manifest = Manifest()
         for change in self.changes.values():
-            try:
-                stat = (self.output / change.rel).stat()
-            except OSError:
-                continue
-            manifest.files[change.rel] = (stat.st_size, stat.st_mtime_ns, change.digest, change.inputs)
+            stamp = stamp_of(self.output / change.rel)
+            if stamp is not None:
+                manifest.files[change.rel] = (stamp, change.digest, change.inputs)
         return manifest
 
     def abandon(self) -> None:

@@ -1,0 +1,55 @@
+"""Edges of consent found in review: other builds into the same folder, avatars, intros, via."""
+
+from __future__ import annotations
+
+import shutil
+
+from tests.conftest import link, note
+
+HIDDEN = "Quillon Vesperine"  # the name of someone who has not opted in
+
+
+def with_private_author(site) -> None:  # type: ignore[no-untyped-def]
+    site.write("authors.yaml", "ana:\n  name: Ana Pérez\n  publish: public\n"
+               f"priv:\n  name: {HIDDEN}\n  publish: internal\n  avatar: avatars/priv.svg\n")
+    site.write("static/avatars/priv.svg", f"<svg xmlns='http://www.w3.org/2000/svg'><title>{HIDDEN}</title></svg>")
+    site.write("notes/ana/2026-11-16-open.md", note("Open"))
+    site.write("notes/priv/2026-11-16-private.md", note("Private work", author="priv"))
+
+
+def all_bytes(folder) -> bytes:  # type: ignore[no-untyped-def]
+    return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def test_a_public_build_removes_pages_another_build_left_in_the_folder(site, build, run) -> None:  # type: ignore[no-untyped-def]
+    with_private_author(site)
+    build()
+    other = site.root / "other-content"
+    shutil.copytree(site.content, other)
+    internal = run("build", "--content", other, "--output", site.output, "--audience", "internal")
+    assert internal.code == 0, internal.err
+    assert (site.output / "notes/private/index.html").exists()
+    build()  # public again, from the first content folder
+    assert not (site.output / "notes/private/index.html").exists()
+    assert HIDDEN.encode() not in all_bytes(site.output)
+
+
+def test_the_avatar_of_someone_not_opted_in_is_not_copied(site, build) -> None:  # type: ignore[no-untyped-def]
+    with_private_author(site)
+    build()
+    assert not (site.output / "avatars/priv.svg").exists()
+    assert HIDDEN.encode() not in all_bytes(site.output)
+
+
+def test_via_naming_a_hidden_author_by_name_is_dropped(site, build) -> None:  # type: ignore[no-untyped-def]
+    with_private_author(site)
+    site.write("links/2026-11-17-l.md", link("https://example.net/x", via=HIDDEN))
+    build()
+    assert HIDDEN.encode() not in all_bytes(site.output)
+
+
+def test_a_digest_intro_cannot_be_unlisted(site, build) -> None:  # type: ignore[no-untyped-def]
+    site.write("notes/ana/2026-11-16-open.md", note("Open"))
+    site.write("digests/2026-W47.md", "---\ntitle: Hush\nvisibility: unlisted\n---\n\nNot yet.\n")
+    result = build(ok=False)
+    assert "2026-W47.md:3: error: `visibility` must be one of public, internal, draft, not 'unlisted'" in result.err
