@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from measure import free_port, poll_until  # noqa: E402
+from measure import free_port, poll_until
 
 REPO = Path(__file__).resolve().parent.parent
 NOTE = "notes/zoe/2025-12-01-week-one-of-the-warm-spaces-review.md"
