@@ -52,8 +52,8 @@ def email_html(env: jinja2.Environment, site: Site, week: Week) -> str:
 def weeks_feed(env: jinja2.Environment, site: Site) -> bytes:
     """One Atom entry per digest, newest first; content is the whole digest."""
     weeks: Sequence[Week] = list(reversed(site.weeks))[: site.config.feed_limit]
-    fg: FeedGenerator = new_generator(site, urls.feed_path("weeks/"), f"{site.config.title}: weekly digest",
-                                      "weeks/", [])
+    fg: FeedGenerator = new_generator(site, urls.feed_path(urls.WEEKS), f"{site.config.title}: weekly digest",
+                                      urls.WEEKS, [])
     newest = max((week_updated(site, w) for w in weeks), default=EPOCH)
     fg.updated(newest)
     fg.lastBuildDate(newest)
@@ -62,7 +62,7 @@ def weeks_feed(env: jinja2.Environment, site: Site) -> bytes:
         fe.id(week_id(site, week))
         fe.guid(week_id(site, week), permalink=False)
         fe.title(week.title)
-        fe.link(href=site.config.base_url + path_of(week), rel="alternate")
+        fe.link(href=urls.absolute(site.config.base_url, week), rel="alternate")
         for person in week.contributors:
             fe.author({"name": person.name})
         if not week.contributors:  # Atom requires an author: the community speaks for itself
@@ -90,10 +90,10 @@ def digest_markdown(site: Site, week: Week) -> str:
              f"{site.config.title}, {week.start.isoformat()} to {week.end.isoformat()}", ""]
     if week.intro:
         lines += [f"Introduced by {', '.join(e.name for e in week.intro.editors)}" if week.intro.editors else "",
-                  "", f"[Read the editor's introduction]({base}{path_of(week)})", ""]
+                  "", f"[Read the editor's introduction]({urls.absolute(base, week)})", ""]
     if week.notes:
         lines += ["## Weeknotes", ""]
-        lines += [f"- [{item.title}]({base}{path_of(item)}) by {', '.join(a.name for a in item.authors)}"
+        lines += [f"- [{item.title}]({urls.absolute(base, item)}) by {', '.join(a.name for a in item.authors)}"
                   + (f": {item.summary}" if item.summary else "") for item in week.notes]
         lines.append("")
     if week.links:

@@ -52,8 +52,8 @@ def feed_specs(site: Site) -> list[FeedSpec]:
     notes = [i for i in site.listed if not i.is_link]
     links = [i for i in site.listed if i.is_link]
     specs = [FeedSpec(urls.feed_path(), title, site.listed, urls.HOME),
-             FeedSpec(urls.feed_path("notes/"), f"{title}: weeknotes", notes, urls.HOME),
-             FeedSpec(urls.feed_path("links/"), f"{title}: link curations", links, urls.HOME)]
+             FeedSpec(urls.feed_path(urls.NOTES), f"{title}: weeknotes", notes, urls.HOME),
+             FeedSpec(urls.feed_path(urls.LINKS), f"{title}: link curations", links, urls.HOME)]
     specs += [FeedSpec(urls.feed_path(a), f"{a.name} on {title}", site.author_items[a.handle],
                        path_of(a))
               for a in site.authors]
@@ -72,7 +72,7 @@ def clean(text: str) -> str:
 
 
 def permalink(item: Item, site: Site) -> str:
-    return site.config.base_url + path_of(item)
+    return urls.absolute(site.config.base_url, item)
 
 
 def entry_html(item: Item, site: Site) -> str:
@@ -88,7 +88,7 @@ def summary_html(item: Item) -> str:
 
 def author_url(author: Author, site: Site) -> str | None:
     if author.handle in site.author_handles:
-        return site.config.base_url + path_of(author)
+        return urls.absolute(site.config.base_url, author)
     return author.url
 
 
@@ -237,6 +237,6 @@ def feed_outputs(site: Site, weeks_feed: Callable[[], bytes]) -> list[Output]:
     outputs = [Output(spec.path, partial(atom_feed, site, spec), inputs=(spec, shared)) for spec in feed_specs(site)]
     outputs.append(Output("rss.xml", lambda: rss_feed(site)))
     outputs.append(Output("feed.json", lambda: json_feed(site)))
-    outputs.append(Output(urls.feed_path("weeks/"), weeks_feed, template="digest_content.html",
+    outputs.append(Output(urls.feed_path(urls.WEEKS), weeks_feed, template="digest_content.html",
                           inputs=(site.weeks, shared)))
     return outputs

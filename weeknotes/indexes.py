@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
+from weeknotes import urls
 from weeknotes.feeds import item_updated
 from weeknotes.model import Site
 from weeknotes.plan import Output, paginate
@@ -17,9 +18,9 @@ def sitemap(site: Site) -> bytes:
     entries += [(paginated("", p.number), "") for p in paginate(site.listed, site.config.per_page, "")]
     entries += [(path_of(i), item_updated(i).date().isoformat()) for i in site.listed]
     entries += [(path_of(p), "") for p in site.pages if p.visibility != "unlisted"]
-    entries += [("authors/", "")] + [(path_of(a), "") for a in site.authors]
-    entries += [("tags/", "")] + [(path_of(t), "") for t in site.tags]
-    entries += [("weeks/", "")] + [(path_of(w), "") for w in site.weeks]
+    entries += [(urls.AUTHORS, "")] + [(path_of(a), "") for a in site.authors]
+    entries += [(urls.TAGS, "")] + [(path_of(t), "") for t in site.tags]
+    entries += [(urls.WEEKS, "")] + [(path_of(w), "") for w in site.weeks]
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for path, lastmod in entries:

@@ -80,7 +80,7 @@ def site_feeds(site: Site) -> tuple[FeedLink, ...]:
     return (FeedLink(f"{title}: everything (Atom)", urls.feed_path()),
             FeedLink(f"{title}: everything (RSS)", "rss.xml", "application/rss+xml"),
             FeedLink(f"{title}: everything (JSON Feed)", "feed.json", "application/feed+json"),
-            FeedLink(f"{title}: weekly digest", urls.feed_path("weeks/")))
+            FeedLink(f"{title}: weekly digest", urls.feed_path(urls.WEEKS)))
 
 
 def render_template(env: jinja2.Environment, template: str, site: Site, linker: Linker, meta: PageMeta,
@@ -164,7 +164,7 @@ class HtmlPlanner:
                 for page in self.site.pages]
 
     def authors(self) -> list[Output]:
-        outputs = [self.page("authors/", "authors.html", self.meta("authors/", "Authors", "authors"))]
+        outputs = [self.page(urls.AUTHORS, "authors.html", self.meta(urls.AUTHORS, "Authors", "authors"))]
         for author in self.site.authors:
             feed = (FeedLink(f"{author.name} on {self.site.config.title}", urls.feed_path(author)),)
             outputs += self.listing(self.site.author_items[author.handle], path_of(author), "author.html",
@@ -172,7 +172,7 @@ class HtmlPlanner:
         return outputs
 
     def tags(self) -> list[Output]:
-        outputs = [self.page("tags/", "tags.html", self.meta("tags/", "Tags", "tags"))]
+        outputs = [self.page(urls.TAGS, "tags.html", self.meta(urls.TAGS, "Tags", "tags"))]
         for tag in self.site.tags:
             feed = (FeedLink(f"Tagged {tag.name} on {self.site.config.title}", urls.feed_path(tag)),)
             outputs += self.listing(tag.items, path_of(tag), "tag.html", f"Tagged {tag.name}", "tags",
@@ -180,7 +180,7 @@ class HtmlPlanner:
         return outputs
 
     def weeks(self) -> list[Output]:
-        outputs = [self.page("weeks/", "weeks.html", self.meta("weeks/", "Weekly digests", "weeks"))]
+        outputs = [self.page(urls.WEEKS, "weeks.html", self.meta(urls.WEEKS, "Weekly digests", "weeks"))]
         for week in self.site.weeks:
             path = path_of(week)
             outputs.append(self.page(path, "week.html", self.meta(path, week.title, "weeks"),
@@ -188,10 +188,10 @@ class HtmlPlanner:
         return outputs
 
     def special(self) -> list[Output]:
-        outputs = [self.page("404.html", "404.html", self.meta("404.html", "Page not found", noindex=True),
+        outputs = [self.page(urls.NOT_FOUND, "404.html", self.meta(urls.NOT_FOUND, "Page not found", noindex=True),
                              absolute=True)]
         if self.site.config.search_enabled:
-            outputs.append(self.page("search/", "search.html", self.meta("search/", "Search", "search")))
+            outputs.append(self.page(urls.SEARCH, "search.html", self.meta(urls.SEARCH, "Search", "search")))
         return outputs
 
 

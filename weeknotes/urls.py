@@ -15,6 +15,14 @@ from urllib.parse import urljoin, urlsplit
 from weeknotes.model import Author, Intro, Item, Page, Tag, TagRef, Week
 
 HOME = ""
+# The site's fixed sections: every list of them and every link to them comes from here.
+AUTHORS = "authors/"
+TAGS = "tags/"
+WEEKS = "weeks/"
+NOTES = "notes/"
+LINKS = "links/"
+SEARCH = "search/"
+NOT_FOUND = "404.html"
 
 
 def path_of(target: object) -> str:
@@ -24,9 +32,9 @@ def path_of(target: object) -> str:
     if isinstance(target, Item):
         return f"{target.kind}/{target.slug}/"
     if isinstance(target, Author):
-        return f"authors/{target.handle}/"
+        return f"{AUTHORS}{target.handle}/"
     if isinstance(target, (Tag, TagRef)):
-        return f"tags/{target.slug}/"
+        return f"{TAGS}{target.slug}/"
     if isinstance(target, Week):
         return week_path(target.key)
     if isinstance(target, Page):
@@ -36,8 +44,13 @@ def path_of(target: object) -> str:
     raise TypeError(f"no URL for {type(target).__name__}")
 
 
+def absolute(base_url: str, target: object) -> str:
+    """The absolute URL of a page or file, for feeds, the sitemap, 404.html and email."""
+    return base_url + path_of(target)
+
+
 def week_path(key: str) -> str:
-    return f"weeks/{key}/"
+    return f"{WEEKS}{key}/"
 
 
 def email_path(week: Week) -> str:
@@ -85,7 +98,7 @@ class Linker:
         return self(email_path(week))
 
     def author(self, handle: str) -> str:
-        return self(f"authors/{handle}/")
+        return self(f"{AUTHORS}{handle}/")
 
 
 _URL_ATTR_RE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
