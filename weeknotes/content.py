@@ -7,9 +7,6 @@ new), then each record parsed by schema.py. Every problem is collected; nothing 
 
 from __future__ import annotations
 
-import multiprocessing
-import os
-import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -19,10 +16,12 @@ from weeknotes import schema
 from weeknotes.cache import CACHE_DIR, RecordCache, RenderCache, context_key, render_key
 from weeknotes.config import load_authors, load_config
 from weeknotes.errors import Problems
+from weeknotes.forking import fork_context, worker_count
 from weeknotes.markdown import Rendered, render_markdown
 from weeknotes.model import Author, Config, Content, Intro, Item, Page, StaticFile
 from weeknotes.progress import Progress
 from weeknotes.sources import Source, content_digest, display_path, iter_files, read_bytes, read_source
+from weeknotes.urls import path_of
 
 # Below this many new bodies, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -137,17 +136,15 @@ def _render_one(job: tuple[str, bool, str]) -> Rendered:
 
 
 def _render_many(jobs: list[tuple[str, bool, str]]) -> list[Rendered]:
-    workers = min(os.cpu_count() or 1, 8)
+    workers = worker_count(len(jobs), PARALLEL_THRESHOLD)
     progress = Progress(len(jobs), "reading Markdown")
-    # fork is only safe while this process has no other threads (serve has several).
-    if len(jobs) < PARALLEL_THRESHOLD or workers < 2 or threading.active_count() > 1:
+    if workers == 1:
         rendered = []
         for job in jobs:
             rendered.append(_render_one(job))
             progress.advance()
     else:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=fork_context()) as pool:
             rendered = []
             for result in pool.map(_render_one, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
                 rendered.append(result)
@@ -158,12 +155,12 @@ def _render_many(jobs: list[tuple[str, bool, str]]) -> list[Rendered]:
 
 def check_unique(items: list, pages: list, intros: list, problems: Problems) -> None:  # type: ignore[type-arg]
     """Two records may not claim the same URL or the same feed id."""
-    clashing = _report_duplicates([(f"/{i.kind}/{i.slug}/", i.source) for i in items], "URL", problems,
+    clashing = _report_duplicates([(f"/{path_of(i)}", i.source) for i in items], "URL", problems,
                                   "set a different `slug:` in one of them")
     # A clash of URLs is usually a clash of default ids too: report the cause once.
     _report_duplicates([(i.id, i.source) for i in items if i.source not in clashing], "feed id", problems,
                        "each `id:` must be unique; remove the copied one")
-    _report_duplicates([(f"/{p.slug}/", p.source) for p in pages], "URL", problems,
+    _report_duplicates([(f"/{path_of(p)}", p.source) for p in pages], "URL", problems,
                        "rename one of the pages or set a different `slug:`")
     _report_duplicates([(i.week, i.source) for i in intros], "week intro", problems, "")
 

@@ -2,15 +2,13 @@
 
 Workers are forked, so they share the site model and the planned outputs without
 pickling them; each renders a stripe of the outputs, stages the changed files itself, and
-sends back what it did (a small list) or the problems it met. Forking is only safe while
-this process runs no other threads, so `serve` (which has several) renders in one process.
+sends back what it did (a small list) or the problems it met. When forking is safe and
+worth it is decided in forking.py, shared with the Markdown stage.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import threading
 import traceback
 from collections.abc import Sequence
 from multiprocessing.connection import Connection
@@ -18,6 +16,7 @@ from multiprocessing.connection import Connection
 import jinja2
 
 from weeknotes.errors import ContentErrors, Problems
+from weeknotes.forking import fork_context, worker_count
 from weeknotes.plan import Output
 from weeknotes.progress import Progress
 from weeknotes.theme import Theme, template_problem
@@ -33,11 +32,11 @@ def render_into(staged: StagedSite, outputs: Sequence[Output], theme: Theme, key
     `keys` maps an output's path to the fingerprint of its inputs (weeknotes.fingerprint).
     """
     outputs = [o for o in outputs if staged.keep(o.path, keys.get(o.path)) is None]
-    workers = min(os.cpu_count() or 1, 8)
-    if len(outputs) < PARALLEL_THRESHOLD or workers < 2 or threading.active_count() > 1:
+    workers = worker_count(len(outputs), PARALLEL_THRESHOLD)
+    if workers == 1:
         _render_stripe(staged, outputs, theme, keys, Progress(len(outputs)))
         return
-    context = multiprocessing.get_context("fork")
+    context = fork_context()
     children = []
     for index in range(1, workers):
         receiver, sender = context.Pipe(duplex=False)
