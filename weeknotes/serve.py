@@ -51,7 +51,7 @@ EVENTS_PATH = "/__weeknotes/events"
 KEEPALIVE = 15.0
 """Seconds between comments on an idle event stream, so a closed tab is noticed."""
 MISS_WAIT = 10.0
-"""How long a request for a missing file waits for a running build before it is a 404."""
+"""How long a request waits for a running build before it is answered from what is there."""
 PREFIX = "weeknotes-serve-"
 """Each session builds into a new temporary folder named like this, and removes it on exit."""
 OWNER = "owner.pid"
@@ -280,6 +280,9 @@ class PreviewHandler(BaseHTTPRequestHandler):
             self.stream_events()
             return
         preview = self.server.preview
+        # A page read while a build replaces the site could be newer than the outcome beside
+        # it (a fixed page under the overlay of the error just fixed): wait for the build.
+        preview.wait_until_idle(MISS_WAIT)
         outcome = preview.outcome()  # before the file: a newer page with an older id only reloads once more
         response = lookup(preview, path)
         body = response.body
