@@ -416,7 +416,7 @@ def test_changes_are_classified_by_what_they_need(tmp_path: Path) -> None:
     assert roots.classify(content.parent / "themes/default/templates/item.html") is Change.THEME
     assert roots.classify(content.parent / "themes") is Change.THEME
     for ignored in (
-        ".weeknotes-cache/markdown.pickle",
+        ".weeknotes-cache/markdown/07.pickle",
         "notes/.hello.md.swp",
         "notes/hello.md~",
         "notes/.#hello.md",

@@ -140,12 +140,14 @@ def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
     env = warm.environment(theme) if warm else make_environment(theme)
     outputs = plan_site(site, theme, problems, env)
     problems.raise_if_any()
-    warn_on_feed_drift(options.output, site, problems)  # reads the old feeds before they are replaced
     staged = StagedSite(options.output, previous_manifest(options, warm))
     searchable = site.config.search_enabled and search.has_searchable_pages(site)
     try:
         fingerprints = Fingerprinter(site, env, theme)
         keys = {o.path: fingerprints.key(o.path, o.template, o.inputs) for o in outputs if o.inputs is not None}
+        # Reads the old feeds before they are replaced; one made from unchanged inputs
+        # would be written again byte for byte, so it cannot drift and is not read.
+        warn_on_feed_drift(options.output, site, problems, lambda rel: staged.is_current(rel, keys.get(rel)))
         render_into(staged, outputs, theme, keys)
         if searchable and options.search_index and not staged.incremental:
             search.build_index(staged.staging)

@@ -11,6 +11,7 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -18,8 +19,8 @@ from weeknotes import __version__
 from weeknotes.markdown import Rendered
 
 CACHE_DIR = ".weeknotes-cache"
-CACHE_FILE = "markdown.pickle"
-RECORDS_FILE = "records.pickle"
+RENDERS_DIR = "markdown"
+RECORDS_DIR = "records"
 
 
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "nh3", "python-slugify", "PyYAML", "jinja2",
@@ -53,60 +54,120 @@ def render_key(text: str, allow_html: bool, doc_id: str) -> str:
     return digest.hexdigest()
 
 
+SHARDS = 64
+"""Each cache is split into this many files by key, so a rebuild that changed one note
+reads and rewrites a sixty-fourth of the Markdown cache, and of the record cache."""
+LEGACY_FILES = ("markdown.pickle", "records.pickle")  # one file each, before 0.1's shards
+
+
+def shard_of(key: str) -> int:
+    return hashlib.blake2b(key.encode(), digest_size=2).digest()[0] % SHARDS
+
+
+class ShardedStore:
+    """A dict of str -> value kept on disk as SHARDS pickle files, each read when first
+    needed and rewritten only when it changed. Every shard carries the context it was
+    made under; a shard made under another context reads as empty."""
+
+    def __init__(self, directory: Path | None, context: str = "") -> None:
+        self.directory = directory
+        self.context = context
+        self.shards: dict[int, dict[str, object]] = {}
+        self.dirty: set[int] = set()
+
+    def shard(self, number: int) -> dict[str, object]:
+        if number not in self.shards:
+            self.shards[number] = self._read(number)
+        return self.shards[number]
+
+    def _read(self, number: int) -> dict[str, object]:
+        if self.directory is None:
+            return {}
+        try:
+            with open(self.directory / f"{number:02d}.pickle", "rb") as handle:
+                context, entries = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+            return {}  # a missing or unreadable shard is just a cold one
+        if context != self.context or not isinstance(entries, dict):
+            self.dirty.add(number)  # rewrite it, so stale entries do not linger on disk
+            return {}
+        return entries
+
+    def get(self, key: str) -> object | None:
+        return self.shard(shard_of(key)).get(key)
+
+    def put(self, key: str, value: object) -> None:
+        number = shard_of(key)
+        self.shard(number)[key] = value
+        self.dirty.add(number)
+
+    def save(self, keep: Callable[[str], bool] = lambda key: True) -> None:
+        """Write each shard that changed, or that holds entries `keep` lets go."""
+        if self.directory is None:
+            return
+        for number, entries in sorted(self.shards.items()):
+            kept = {key: value for key, value in entries.items() if keep(key)}
+            if number in self.dirty or len(kept) != len(entries):
+                self._write(number, kept)
+        self.dirty.clear()
+
+    def _write(self, number: int, entries: dict[str, object]) -> None:
+        assert self.directory is not None
+        self.directory.mkdir(parents=True, exist_ok=True)
+        gitignore = self.directory.parent / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+        for legacy in LEGACY_FILES:
+            (self.directory.parent / legacy).unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump((self.context, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.directory / f"{number:02d}.pickle")
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
 class RenderCache:
-    """A dict of render key -> Rendered, loaded once and saved once per build."""
+    """Render key -> Rendered: on disk (shard by shard), or only in memory (serve)."""
 
     def __init__(self, directory: Path | None) -> None:
-        self.directory = directory
-        self.entries: dict[str, Rendered] = {}
+        self.store = ShardedStore(directory / RENDERS_DIR if directory is not None else None)
         self.used: set[str] = set()
-        self.dirty = False
-        if directory is not None:
-            self._load()
 
-    def _load(self) -> None:
-        assert self.directory is not None
-        try:
-            with open(self.directory / CACHE_FILE, "rb") as handle:
-                entries = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
-            return  # a missing or unreadable cache is just a cold build
-        if isinstance(entries, dict):
-            self.entries = entries
+    def detached(self) -> RenderCache:
+        """Everything this cache holds on disk, in a cache kept only in memory (serve's)."""
+        memory = RenderCache(None)
+        memory.store.shards = {number: self.store.shard(number) for number in range(SHARDS)}
+        return memory
+
+    def keep_only(self, keys: set[str]) -> None:
+        """Forget all but these keys (serve, between two builds, so old versions do not pile up)."""
+        for number, entries in self.store.shards.items():
+            self.store.shards[number] = {key: value for key, value in entries.items() if key in keys}
 
     def get(self, key: str) -> Rendered | None:
-        found = self.entries.get(key)
+        found = self.store.get(key)
         if found is not None:
             self.used.add(key)
-        return found
+        return found  # type: ignore[return-value]
 
     def put(self, key: str, rendered: Rendered) -> None:
-        self.entries[key] = rendered
+        self.store.put(key, rendered)
         self.used.add(key)
-        self.dirty = True
 
     def save(self, live: int) -> None:
-        """Save new entries; drop unused ones once they outnumber the `live` sources.
+        """Save new entries; drop unused ones once a shard outgrows its share of `live` sources.
 
         Entries this build did not use may belong to files the record cache served, so
         they are kept until the cache grows well past the size of the site.
         """
-        if self.directory is None or not self.dirty:
-            return
-        prune = len(self.entries) > 2 * live + 100
-        kept = {key: self.entries[key] for key in self.used} if prune else self.entries
-        self.directory.mkdir(parents=True, exist_ok=True)
-        gitignore = self.directory / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("*\n")
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.directory / CACHE_FILE)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        share = 2 * live // SHARDS + 10
+        self.store.save(keep=lambda key: key in self.used or not self._crowded(key, share))
+
+    def _crowded(self, key: str, share: int) -> bool:
+        return len(self.store.shard(shard_of(key))) > share
 
 
 class RecordCache:
@@ -119,50 +180,29 @@ class RecordCache:
     """
 
     def __init__(self, directory: Path | None) -> None:
-        self.path = directory / RECORDS_FILE if directory is not None else None
-        self.context = ""
-        self.entries: dict[str, tuple[str, object, list[object]]] = {}
+        self.directory = directory / RECORDS_DIR if directory is not None else None
+        self.store = ShardedStore(self.directory)
         self.used: set[str] = set()
-        self.dirty = False
-        if self.path is not None:
-            try:
-                with open(self.path, "rb") as handle:
-                    self.context, self.entries = pickle.load(handle)
-            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
-                self.context, self.entries = "", {}
 
     def use_context(self, context: str) -> None:
         """Forget everything parsed under other settings."""
-        if context != self.context:
-            self.context, self.entries, self.dirty = context, {}, True
+        if context != self.store.context:
+            self.store = ShardedStore(self.directory, context)
 
     def get(self, path: str, stamp: str) -> tuple[object, list[object]] | None:
-        entry = self.entries.get(path)
-        if entry is None or entry[0] != stamp:
+        entry = self.store.get(path)
+        if not isinstance(entry, tuple) or entry[0] != stamp:
             return None
         self.used.add(path)
         return entry[1], entry[2]
 
     def put(self, path: str, stamp: str, record: object, warnings: list[object]) -> None:
-        self.entries[path] = (stamp, record, warnings)
+        self.store.put(path, (stamp, record, warnings))
         self.used.add(path)
-        self.dirty = True
 
     def save(self) -> None:
-        if self.path is None:
-            return
-        if not self.dirty and len(self.used) == len(self.entries):
-            return
-        kept = {path: self.entries[path] for path in self.used}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((self.context, kept), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        """Write what changed; a file no longer there (or no longer valid) is forgotten."""
+        self.store.save(keep=lambda path: path in self.used)
 
 
 def context_key(*parts: bytes) -> str:

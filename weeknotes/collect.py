@@ -6,7 +6,6 @@ so every derived value (a count, a tag, a curator list, a backlink) is safe by c
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
@@ -27,9 +26,6 @@ from weeknotes.model import (
     TagRef,
     Week,
 )
-from weeknotes.urls import path_of, site_path_of_url
-
-ITEM_PATH_RE = re.compile(r"(notes|links)/([^/]+)/?(?:index\.html)?$")
 
 
 def newest_first(item: Item) -> tuple[float, str, str]:
@@ -62,7 +58,7 @@ def collect_site(content: Content, audience: Audience) -> Site:
         pages=tuple(sorted((p for p in content.pages if admits(audience, p.visibility, ())), key=lambda p: p.slug)),
         static=visible_static(content, audience),
         author_items=author_items,
-        backlinks=collect_backlinks(shown, listed, content.config.base_url),
+        backlinks=collect_backlinks(shown, listed),
         also_curated=collect_also_curated(listed),
         held_back=held_back,
     )
@@ -79,7 +75,9 @@ def with_canonical_tags(items: list[Item]) -> list[Item]:
     result = []
     for item in items:
         unique = {tag.slug: TagRef(tag.slug, names.get(tag.slug, tag.name)) for tag in item.tags}
-        result.append(replace(item, tags=tuple(sorted(unique.values(), key=lambda t: t.slug))))
+        tags = tuple(sorted(unique.values(), key=lambda t: t.slug))
+        # Replaced only when it differs: an unchanged item keeps its digest (model.Item.digest).
+        result.append(item if tags == item.tags else replace(item, tags=tags))
     return result
 
 
@@ -179,8 +177,7 @@ def collect_also_curated(listed: tuple[Item, ...]) -> dict[tuple[str, str], tupl
             for group in groups.values() if len(group) > 1 for item in group}
 
 
-def collect_backlinks(shown: list[Item], listed: tuple[Item, ...],
-                      base_url: str) -> dict[tuple[str, str], tuple[Item, ...]]:
+def collect_backlinks(shown: list[Item], listed: tuple[Item, ...]) -> dict[tuple[str, str], tuple[Item, ...]]:
     """Target item -> listed notes whose body links to it (its page, or the URL it curates)."""
     by_key = {item.key: item for item in shown}
     by_url: dict[str, list[Item]] = defaultdict(list)
@@ -193,20 +190,14 @@ def collect_backlinks(shown: list[Item], listed: tuple[Item, ...],
     for source in listed:
         if source.is_link:
             continue
-        for href in source.outbound:
-            for target in link_targets(href, source, by_key, by_url, quick_keys, base_url):
+        for link in source.outbound:
+            if link.item is not None:
+                targets = [by_key[link.item]] if link.item in by_key else []
+            elif link.quick in quick_keys:
+                targets = by_url.get(normalize_url(link.href), [])
+            else:
+                continue
+            for target in targets:
                 if target.key != source.key:
                     found[target.key][source.key] = source
     return {key: tuple(sorted(sources.values(), key=newest_first)) for key, sources in found.items()}
-
-
-def link_targets(href: str, source: Item, by_key: dict[tuple[str, str], Item],
-                 by_url: dict[str, list[Item]], quick_keys: set[str], base_url: str) -> list[Item]:
-    site_path = site_path_of_url(href, path_of(source), base_url)
-    if site_path is not None:
-        match = ITEM_PATH_RE.match(site_path)
-        target = by_key.get((match.group(1), match.group(2))) if match else None
-        return [target] if target else []
-    if href.startswith(("http://", "https://")) and quick_key(href) in quick_keys:
-        return by_url.get(normalize_url(href), [])
-    return []

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,11 +63,17 @@ class Drift:
     source: str | None
 
 
-def warn_on_feed_drift(output: Path, site: Site, problems: Problems) -> None:
-    """Warn about each entry of the feeds in `output` that this build would send under a new id."""
+def warn_on_feed_drift(output: Path, site: Site, problems: Problems,
+                       unchanged: Callable[[str], bool] = lambda rel: False) -> None:
+    """Warn about each entry of the feeds in `output` that this build would send under a new id.
+
+    A feed that is `unchanged` (to be written again byte for byte) cannot drift, and is not read.
+    """
     current = current_entries(site)
     found: dict[Drift, list[str]] = {}
     for rel in old_feed_files(output):
+        if unchanged(rel):
+            continue
         feed = read_feed(output / rel, rel)
         for drift in find_drifts(feed, current, site.config.base_url) if feed else ():
             found.setdefault(drift, []).append(rel)

@@ -16,6 +16,7 @@ which is always correct, just slower.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 from collections.abc import Iterable
 from datetime import date, datetime
@@ -26,11 +27,12 @@ from jinja2 import nodes
 
 from weeknotes.cache import CODE_VERSION
 from weeknotes.model import Audience, Author, Config, Intro, Item, Page, Site
+from weeknotes.plan import FeedLink, PageMeta
 from weeknotes.theme import Theme
 
 # Model records made only of plain values (strings, dates, tuples of such records): their
 # dataclass repr is complete and deterministic, and far cheaper than walking each field.
-LEAF_RECORDS = (Item, Author, Page, Intro, Config)
+LEAF_RECORDS = (Item, Author, Page, Intro, Config, PageMeta, FeedLink)
 
 # Values fed to a digest by their repr. Types are matched exactly, so subclasses (Markup,
 # a datetime subclass) take the general path, which digests their repr too.
@@ -63,20 +65,35 @@ def site_attributes(env: jinja2.Environment, name: str) -> frozenset[str] | None
         seen.add(current)
         assert env.loader is not None
         try:
-            tree = env.parse(env.loader.get_source(env, current)[0])
+            reads = template_reads(env, env.loader.get_source(env, current)[0])
         except jinja2.TemplateError:
             return EVERYTHING  # rendering will report the error with its file and line
-        for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
-            target = getattr(node, "template", None)
-            if not isinstance(target, nodes.Const):
-                return EVERYTHING
-            pending.append(target.value)
-        reads = [n for n in tree.find_all(nodes.Getattr) if isinstance(n.node, nodes.Name) and n.node.name == "site"]
-        mentions = [n for n in tree.find_all(nodes.Name) if n.name == "site"]
-        if len(reads) != len(mentions):
+        if reads is EVERYTHING:
             return EVERYTHING
-        attributes.update(n.attr for n in reads)
+        pending.extend(reads[0])
+        attributes.update(reads[1])
     return frozenset(attributes)
+
+
+@functools.lru_cache(maxsize=256)
+def template_reads(env: jinja2.Environment, source: str) -> tuple[tuple[str, ...], frozenset[str]] | None:
+    """The templates one template's source pulls in, and the attributes of `site` it reads.
+
+    Kept by source text: parsing a theme's templates again on every rebuild of `serve`
+    costs more than fingerprinting the whole site.
+    """
+    tree = env.parse(source)
+    targets = []
+    for node in tree.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        target = getattr(node, "template", None)
+        if not isinstance(target, nodes.Const):
+            return EVERYTHING
+        targets.append(target.value)
+    reads = [n for n in tree.find_all(nodes.Getattr) if isinstance(n.node, nodes.Name) and n.node.name == "site"]
+    mentions = [n for n in tree.find_all(nodes.Name) if n.name == "site"]
+    if len(reads) != len(mentions):
+        return EVERYTHING
+    return tuple(targets), frozenset(n.attr for n in reads)
 
 
 class Fingerprinter:
@@ -112,6 +129,8 @@ class Fingerprinter:
         found = self.memo.get(id(value))
         if found is not None:
             return found
+        if type(value) is Item:
+            return value.digest
         digest = hashlib.blake2b(type(value).__name__.encode(), digest_size=16)
         if isinstance(value, LEAF_RECORDS):
             # Records that hold only plain values: their generated repr shows every field.

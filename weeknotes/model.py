@@ -8,6 +8,7 @@ and never change it.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -74,6 +75,18 @@ class TagRef:
 
 
 @dataclass(frozen=True)
+class Outbound:
+    """One link in a body, worked out once when the item is read, for backlinks."""
+
+    href: str
+    """The target as written."""
+    item: tuple[str, str] | None = None
+    """(kind, slug) when it points to a note's or a link's page on this site."""
+    quick: str | None = None
+    """curation.quick_key of an outside http(s) URL: a cheap first match against curated URLs."""
+
+
+@dataclass(frozen=True)
 class Item:
     """A weeknote (`kind == "notes"`) or a link curation (`kind == "links"`)."""
 
@@ -94,8 +107,16 @@ class Item:
     url: str | None = None
     """The curated URL (links only)."""
     via: Via | None = None
-    outbound: tuple[str, ...] = ()
-    """Targets of the links in the body, as written, for backlinks."""
+    outbound: tuple[Outbound, ...] = ()
+    """The links in the body that may point to an item of this site, for backlinks."""
+    digest: bytes = field(init=False, repr=False, compare=False)
+    """A digest of every field above, made once with the item (and kept with it in the
+    parse cache), so a rebuild's fingerprints need not walk ten thousand bodies again."""
+
+    def __post_init__(self) -> None:
+        # The generated repr shows every field, and each field is a plain value or a record
+        # of plain values, so equal reprs mean equal items.
+        object.__setattr__(self, "digest", hashlib.blake2b(repr(self).encode(), digest_size=16).digest())
 
     @property
     def key(self) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from weeknotes.fields import Field, did_you_mean
 from weeknotes.markdown import Rendered, host_and_path, is_safe_link
 from weeknotes.model import VISIBILITIES, Author, Config, Intro, Item, Page, TagRef, Via
 from weeknotes.sources import Source
+from weeknotes.urls import resolve_outbound
 
 NOTE_KEYS = ("title", "date", "author", "authors", "tags", "summary", "slug", "visibility", "updated", "id")
 LINK_KEYS = ("url", "title", "date", "author", "via", "tags", "summary", "visibility", "slug", "updated", "id")
@@ -109,7 +110,8 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         date=when,
         updated=updated,
         authors=item_authors,
-        tags=tags,
+        # One tag per slug (the first spelling), in slug order: how collect.py shows them.
+        tags=tuple(sorted({t.slug: t for t in reversed(tags)}.values(), key=lambda t: t.slug)),
         summary=summary or rendered.first_paragraph,
         body_html=rendered.html,
         visibility=visibility,
@@ -117,7 +119,8 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         source=source.display,
         url=url,
         via=via,
-        outbound=rendered.links,
+        outbound=tuple(link for href in rendered.links
+                       if (link := resolve_outbound(href, f"{source.kind}/{slug}/", config.base_url))),
     )
 
 

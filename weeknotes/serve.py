@@ -341,16 +341,13 @@ def url_host(host: str) -> str:
 
 def load_renders(options: BuildOptions) -> RenderCache:
     """The Markdown cache, read from disk once; serve keeps it in memory and never saves it."""
-    cache = RenderCache(None)
-    if options.use_cache:
-        cache.entries = RenderCache(options.content / CACHE_DIR).entries
-    return cache
+    return RenderCache(options.content / CACHE_DIR).detached() if options.use_cache else RenderCache(None)
 
 
 def prune(cache: RenderCache) -> None:
     """Keep what the last build used, so a long session does not keep every version of a note."""
     if cache.used:  # empty when the build stopped before rendering (a broken site.yaml)
-        cache.entries = {key: cache.entries[key] for key in cache.used if key in cache.entries}
+        cache.keep_only(cache.used)
         cache.used = set()
 
 

@@ -8,11 +8,13 @@ Pages link to each other with relative URLs, so the output works under any path 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from weeknotes.model import Author, Intro, Item, Page, Tag, TagRef, Week
+from weeknotes.curation import quick_key
+from weeknotes.model import Author, Intro, Item, Outbound, Page, Tag, TagRef, Week
 
 HOME = ""
 # The site's fixed sections: every list of them and every link to them comes from here.
@@ -133,17 +135,38 @@ def rebase_html(html: str, written_at: str, linker: Linker) -> str:
     return _URL_ATTR_RE.sub(fix, html)
 
 
+@functools.lru_cache(maxsize=8)
+def _host_and_prefix(base_url: str) -> tuple[str | None, str]:
+    """The site's host and path prefix; parsed once, asked for every link of every note."""
+    base = urlsplit(base_url)
+    return base.hostname, base.path
+
+
+ITEM_PATH_RE = re.compile(r"(notes|links)/([^/]+)/?(?:index\.html)?$")
+
+
+def resolve_outbound(href: str, written_at: str, base_url: str) -> Outbound | None:
+    """What a link in a body at `written_at` may point to: an item page here, or a curated URL."""
+    site_path = site_path_of_url(href, written_at, base_url)
+    if site_path is not None:
+        match = ITEM_PATH_RE.match(site_path)
+        return Outbound(href, item=(match.group(1), match.group(2))) if match else None
+    if href.startswith(("http://", "https://")):
+        return Outbound(href, quick=quick_key(href))
+    return None
+
+
 def site_path_of_url(url: str, written_at: str, base_url: str) -> str | None:
     """The site path a link in a body points to, if it points inside this site (either scheme)."""
     if url.startswith("#"):
         return None
     if _HAS_SCHEME_RE.match(url):
-        base = urlsplit(base_url)
-        if base.hostname is None or base.hostname not in url.lower():
+        host, prefix = _host_and_prefix(base_url)
+        if host is None or host not in url.lower():
             return None  # cheap: most links point elsewhere
         parts = urlsplit(url)
-        if parts.hostname != base.hostname or not parts.path.startswith(base.path):
+        if parts.hostname != host or not parts.path.startswith(prefix):
             return None
-        return parts.path[len(base.path):]
+        return parts.path[len(prefix):]
     resolved = urlsplit(urljoin("http://site.invalid/" + written_at, url))
     return resolved.path.lstrip("/")

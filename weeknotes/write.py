@@ -22,7 +22,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,12 +72,31 @@ Stamp = tuple[int, int, int, int]
 """size, mtime, inode and ctime of a file: a copy restored with its old mtime still differs."""
 
 
-def stamp_of(path: Path) -> Stamp | None:
+def stamp_of(path: Path | str) -> Stamp | None:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return None
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+
+
+def files_under(root: Path, skip: str) -> Iterator[str]:
+    """`/`-separated paths of the files (and symlinks) under `root`, except in the folder `skip`.
+
+    A site is mostly folders holding one index.html, so this walks with os.scandir and
+    plain strings: pathlib objects for every folder cost more than the walk itself.
+    """
+    pending = [""]
+    while pending:
+        rel_dir = pending.pop()
+        with os.scandir(os.path.join(root, rel_dir)) as entries:
+            for entry in entries:
+                rel = rel_dir + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if rel != skip:
+                        pending.append(rel + "/")
+                else:
+                    yield rel
 
 
 def digest_of(data: bytes) -> str:
@@ -121,6 +140,8 @@ class Change:
     digest: str
     inputs: str = ""
     """Fingerprint of what it was made from ("" when unknown)."""
+    stamp: Stamp | None = None
+    """The stamp of the file in place, when it is left untouched (saves asking again)."""
 
 
 class StagedSite:
@@ -139,14 +160,19 @@ class StagedSite:
             shutil.rmtree(self.staging)  # left by a build that was killed
         self.staging.mkdir(parents=True)
 
-    def keep(self, rel: str, inputs: str | None) -> Change | None:
-        """Keep the old file without rendering, if it was made from these very inputs and is intact."""
+    def is_current(self, rel: str, inputs: str | None) -> bool:
+        """Whether the old file was made from these very inputs and is intact."""
         known = self.old.files.get(rel)
         if not (self.incremental and inputs and known and known[2] == inputs):
+            return False
+        return stamp_of(os.path.join(self.output, rel)) == known[0]
+
+    def keep(self, rel: str, inputs: str | None) -> Change | None:
+        """Keep the old file without rendering, if it was made from these very inputs and is intact."""
+        if not self.is_current(rel, inputs):
             return None
-        if stamp_of(self.output / rel) != known[0]:
-            return None
-        change = Change(rel, False, known[0][0], known[1], inputs)
+        known = self.old.files[rel]
+        change = Change(rel, False, known[0][0], known[1], known[2], known[0])
         self.record(change)
         return change
 
@@ -170,8 +196,10 @@ class StagedSite:
         if stamp is None:
             return Change(rel, True, len(data), digest, inputs)
         if known and known[0] == stamp:
-            return Change(rel, known[1] != digest, len(data), digest, inputs)
-        return Change(rel, stamp[0] != len(data) or old.read_bytes() != data, len(data), digest, inputs)
+            changed = known[1] != digest
+        else:
+            changed = stamp[0] != len(data) or old.read_bytes() != data
+        return Change(rel, changed, len(data), digest, inputs, None if changed else stamp)
 
     def record(self, change: Change) -> None:
         self.changes[change.rel] = change
@@ -219,15 +247,8 @@ class StagedSite:
         """
         if self._stale is not None:
             return self._stale
-        stale = []
-        for dirpath, dirnames, filenames in os.walk(self.output):
-            rel_dir = Path(dirpath).relative_to(self.output).as_posix()
-            if rel_dir == ".":
-                dirnames[:] = [d for d in dirnames if d != INDEX_DIR]
-            prefix = "" if rel_dir == "." else rel_dir + "/"
-            stale += [prefix + name for name in filenames
-                      if prefix + name not in self.changes and prefix + name != MARKER]
-        self._stale = sorted(stale)
+        self._stale = sorted(rel for rel in files_under(self.output, skip=INDEX_DIR)
+                             if rel not in self.changes and rel != MARKER)
         return self._stale
 
     def _delete_stale(self) -> None:
@@ -242,7 +263,7 @@ class StagedSite:
     def _manifest(self) -> Manifest:
         manifest = Manifest()
         for change in self.changes.values():
-            stamp = stamp_of(self.output / change.rel)
+            stamp = change.stamp if not change.changed and change.stamp else stamp_of(self.output / change.rel)
             if stamp is not None:
                 manifest.files[change.rel] = (stamp, change.digest, change.inputs)
         return manifest
