@@ -161,3 +161,26 @@ def test_a_hand_edited_output_file_is_repaired(site, build) -> None:  # type: ig
     (site.output / "stray.txt").write_text("left by someone")
     build()
     assert page.read_bytes() == good
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_still_seen(site, build) -> None:  # type: ignore[no-untyped-def]
+    """Files unchanged for two seconds are trusted by their stamp and not read again; an edit
+    must still be seen even when it keeps the file's size and puts its old mtime back (as
+    some editors and `git checkout` of an older commit can)."""
+    import os
+    import time
+
+    from weeknotes.sources import TRUST_AFTER_NS
+
+    populate(site)
+    path = site.content / "notes/ana/2026-10-09-note-1.md"
+    time.sleep(TRUST_AFTER_NS / 1e9 + 0.2)  # every stamp is now settled, so trusted
+    build()
+    page = site.output / "notes/note-1/index.html"
+    assert "Body 1." in page.read_text()
+    old = path.stat()
+    path.write_text(path.read_text().replace("Body 1.", "Body X."))
+    os.utime(path, ns=(old.st_atime_ns, old.st_mtime_ns))
+    assert path.stat().st_size == old.st_size and path.stat().st_mtime_ns == old.st_mtime_ns
+    build()
+    assert "Body X." in page.read_text()

@@ -18,7 +18,7 @@ from weeknotes.content import load_content
 from weeknotes.drift import warn_on_feed_drift
 from weeknotes.errors import Problem, Problems, UsageError
 from weeknotes.feeds import feed_outputs
-from weeknotes.fingerprint import Fingerprinter
+from weeknotes.fingerprint import Fingerprinter, Remembered
 from weeknotes.indexes import index_outputs
 from weeknotes.model import Audience, Content, Site
 from weeknotes.plan import HtmlPlanner, Output, find_collisions, static_outputs
@@ -53,6 +53,8 @@ class Warm:
     """One Jinja environment per theme; it recompiles a template whose file changed."""
     manifest: Manifest | None = None
     """What the last build wrote, so the next renders only what changed."""
+    fingerprints: Remembered | None = None
+    """The last build's fingerprints and their inputs: an output whose inputs are equal is not digested again."""
 
     def environment(self, theme: Theme) -> jinja2.Environment:
         if theme not in self.environments:
@@ -143,7 +145,7 @@ def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
     staged = StagedSite(options.output, previous_manifest(options, warm))
     searchable = site.config.search_enabled and search.has_searchable_pages(site)
     try:
-        fingerprints = Fingerprinter(site, env, theme)
+        fingerprints = Fingerprinter(site, env, theme, warm.fingerprints if warm else None)
         keys = {o.path: fingerprints.key(o.path, o.template, o.inputs) for o in outputs if o.inputs is not None}
         # Reads the old feeds before they are replaced; one made from unchanged inputs
         # would be written again byte for byte, so it cannot drift and is not read.
@@ -154,6 +156,8 @@ def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
         if staged.incremental and (staged.stats.written or staged.stale_files() or not searchable):
             search.remove_index(options.output)  # never let an index outlive the pages it describes
         staged.commit(lambda manifest: keep_manifest(manifest, options, warm))
+        if warm is not None:
+            warm.fingerprints = fingerprints.current
     except BaseException:
         staged.abandon()
         raise

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from weeknotes import __version__
 from weeknotes.markdown import Rendered
+from weeknotes.sources import Stamp
 
 CACHE_DIR = ".weeknotes-cache"
 RENDERS_DIR = "markdown"
@@ -189,15 +190,26 @@ class RecordCache:
         if context != self.store.context:
             self.store = ShardedStore(self.directory, context)
 
-    def get(self, path: str, stamp: str) -> tuple[object, list[object]] | None:
+    def get(self, path: str, digest: str) -> tuple[object, list[object]] | None:
+        """The record parsed from a file that held these very bytes."""
         entry = self.store.get(path)
-        if not isinstance(entry, tuple) or entry[0] != stamp:
+        if not isinstance(entry, tuple) or entry[0] != digest:
             return None
         self.used.add(path)
         return entry[1], entry[2]
 
-    def put(self, path: str, stamp: str, record: object, warnings: list[object]) -> None:
-        self.store.put(path, (stamp, record, warnings))
+    def get_unchanged(self, path: str, stamp: Stamp | None) -> tuple[object, list[object]] | None:
+        """The record of a file whose stamp is the settled one taken when it was read,
+        so the file need not even be read again (sources.settled_stamp)."""
+        entry = self.store.get(path)
+        if stamp is None or not isinstance(entry, tuple) or entry[3] != stamp:
+            return None
+        self.used.add(path)
+        return entry[1], entry[2]
+
+    def put(self, path: str, digest: str, record: object, warnings: list[object],
+            stamp: Stamp | None = None) -> None:
+        self.store.put(path, (digest, record, warnings, stamp))
         self.used.add(path)
 
     def save(self) -> None:

@@ -20,7 +20,17 @@ from weeknotes.forking import fork_context, worker_count
 from weeknotes.markdown import Rendered, render_markdown
 from weeknotes.model import Author, Config, Content, Intro, Item, Page, StaticFile
 from weeknotes.progress import Progress
-from weeknotes.sources import Source, content_digest, display_path, iter_files, read_bytes, read_source
+from weeknotes.sources import (
+    Source,
+    Stamp,
+    content_digest,
+    display_path,
+    iter_files,
+    read_bytes,
+    read_source,
+    settled_stamp,
+    stamp_of,
+)
 from weeknotes.urls import path_of
 
 # Below this many new bodies, starting worker processes costs more than it saves.
@@ -42,19 +52,24 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
     records.use_context(context_key(*(_bytes(content_dir / name) for name in ("site.yaml", "authors.yaml")),
                                     (base_url or "").encode(), str(Path.cwd()).encode()))
     found: list[tuple[str, object]] = []
-    fresh: list[tuple[Source, str]] = []
+    fresh: list[tuple[Source, Stamp | None]] = []
     for kind, kind_dir, path in source_paths(content_dir, problems):
-        raw = read_bytes(path, problems)  # read once: the key and the parse come from the same bytes
-        if raw is None:
-            continue
-        hit = records.get(str(path), content_digest(raw))
-        if hit is not None:
-            found.append((kind, hit[0]))
-            problems.warnings.extend(hit[1])  # type: ignore[arg-type]
-            continue
-        source = read_source(path, kind, kind_dir, problems, raw)
-        if source is not None:
-            fresh.append((source, source.digest))
+        hit = records.get_unchanged(str(path), stamp_of(path))
+        if hit is None:
+            stamp = settled_stamp(path)  # before reading: a change made after it changes the stamp
+            raw = read_bytes(path, problems)  # read once: the key and the parse come from the same bytes
+            if raw is None:
+                continue
+            hit = records.get(str(path), content_digest(raw))
+            if hit is None:
+                source = read_source(path, kind, kind_dir, problems, raw)
+                if source is not None:
+                    fresh.append((source, stamp))
+                continue
+            if stamp is not None:  # touched, not changed: remember the new stamp
+                records.put(str(path), content_digest(raw), hit[0], hit[1], stamp)
+        found.append((kind, hit[0]))
+        problems.warnings.extend(hit[1])  # type: ignore[arg-type]
     if config is None:
         return None
     if fresh:  # the Markdown cache is large: read it only when some file changed
@@ -69,7 +84,7 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
             if record is not None:
                 found.append((source.kind, record))
                 if not local.errors:
-                    records.put(str(source.path), stamp, record, list(local.warnings))
+                    records.put(str(source.path), source.digest, record, list(local.warnings), stamp)
     records.save()
     items = [r for kind, r in found if kind in ("notes", "links")]
     pages = [r for kind, r in found if kind == "pages"]

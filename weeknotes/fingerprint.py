@@ -19,6 +19,7 @@ import dataclasses
 import functools
 import hashlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -96,24 +97,44 @@ def template_reads(env: jinja2.Environment, source: str) -> tuple[tuple[str, ...
     return tuple(targets), frozenset(n.attr for n in reads)
 
 
+@dataclass
+class Remembered:
+    """The fingerprints of one build, with the inputs they were made from."""
+
+    theme: str
+    keys: dict[str, tuple[tuple[object, ...], bytes, str]] = dataclasses.field(default_factory=dict)
+
+
 class Fingerprinter:
     """Digests inputs for one build; values shared by many outputs are digested once."""
 
-    def __init__(self, site: Site, env: jinja2.Environment, theme: Theme) -> None:
+    def __init__(self, site: Site, env: jinja2.Environment, theme: Theme,
+                 previous: Remembered | None = None) -> None:
+        """`previous` is what the last build in this process fingerprinted (serve keeps it)."""
         self.site = site
         self.env = env
         self.theme = theme_digest(theme)
         self.memo: dict[int, bytes] = {}
         self.keep_alive: list[object] = []  # ids stay unique only while their objects live
         self.template_parts: dict[str, bytes] = {}
+        self.previous = previous if previous is not None and previous.theme == self.theme else Remembered(self.theme)
+        self.current = Remembered(self.theme)
 
     def key(self, path: str, template: str | None, inputs: tuple[object, ...]) -> str:
-        digest = hashlib.blake2b(digest_size=16)
-        digest.update(self.theme.encode() + b"\0" + path.encode() + b"\0")
-        if template is not None:
-            digest.update(self.template_part(template))
-        digest.update(self.of(inputs))
-        return digest.hexdigest()
+        part = self.template_part(template) if template is not None else b""
+        known = self.previous.keys.get(path)
+        # Equal inputs are equal values: the model is frozen dataclasses of plain values,
+        # compared field by field, and an unchanged item is the very same object in serve,
+        # so this comparison is mostly identity checks and far cheaper than a digest.
+        if known is not None and known[1] == part and known[0] == inputs:
+            key = known[2]
+        else:
+            digest = hashlib.blake2b(digest_size=16)
+            digest.update(self.theme.encode() + b"\0" + path.encode() + b"\0" + part)
+            digest.update(self.of(inputs))
+            key = digest.hexdigest()
+        self.current.keys[path] = (inputs, part, key)
+        return key
 
     def template_part(self, template: str) -> bytes:
         if template not in self.template_parts:

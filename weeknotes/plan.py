@@ -6,6 +6,7 @@ from urls.py; two outputs claiming one path is an error naming both sources.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -112,7 +113,7 @@ class HtmlPlanner:
             return render_template(self.env, template, self.site, linker, meta,
                                    entry=lambda item: self.entry(item, linker), **context).encode("utf-8")
 
-        inputs = (meta, absolute, *(part for pair in sorted(context.items()) for part in pair))
+        inputs = (meta, absolute, *itertools.chain.from_iterable(sorted(context.items())))
         return Output(file_of(path), render, source, template, inputs)
 
     def entry(self, item: Item, linker: Linker) -> Markup:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +81,32 @@ def display_path(path: Path) -> str:
 def content_digest(raw: bytes) -> str:
     """What a file holds, as a digest (the caches' key for it)."""
     return hashlib.blake2b(raw, digest_size=16).hexdigest()
+
+
+Stamp = tuple[int, int, int, int]
+"""size, mtime, inode and ctime of a file: a copy restored with its old mtime still differs."""
+
+TRUST_AFTER_NS = 2_000_000_000
+"""A stamp is trusted to mean "unchanged" only for files last changed this long before it
+was taken: file times are coarse, so a file written twice within one clock tick can keep
+its stamp (git's "racily clean" files). Newer files are read and compared instead."""
+
+
+def stamp_of(path: Path | str) -> Stamp | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
+
+
+def settled_stamp(path: Path | str) -> Stamp | None:
+    """The stamp of a file not changed in the last two seconds, taken just before reading it:
+    while it matches, the file still holds what was read (None: no such promise)."""
+    stamp = stamp_of(path)
+    if stamp is None or time.time_ns() - max(stamp[1], stamp[3]) < TRUST_AFTER_NS:
+        return None
+    return stamp
 
 
 def read_bytes(path: Path, problems: Problems) -> bytes | None:
@@ -177,30 +204,42 @@ def split_front_matter(text: str, display: str, problems: Problems) -> tuple[Yam
 
 
 def iter_files(root: Path, content_dir: Path, problems: Problems, suffix: str | None) -> Iterator[Path]:
-    """Yield regular files below `root` in sorted order, refusing links that leave the content."""
-    if not root.is_dir():
-        return
-    content_real = content_dir.resolve()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        here = Path(dirpath)
-        for name in list(dirnames):
-            if (here / name).is_symlink() and not _inside((here / name).resolve(), content_real):
-                dirnames.remove(name)
-                problems.error(display_path(here / name), 0,
-                               "this folder is a link to somewhere outside the content directory",
-                               hint="copy what you need into the content directory instead")
-        for name in sorted(filenames):
-            path = here / name
-            if name.startswith(".") or (suffix and not name.endswith(suffix)):
+    """Yield regular files below `root` in sorted order, refusing links that leave the content.
+
+    Hidden files and folders are skipped; a link to a folder is not followed.
+    """
+    if root.is_dir():
+        yield from _walk(root, content_dir.resolve(), problems, suffix)
+
+
+def _walk(folder: Path, content_real: Path, problems: Problems, suffix: str | None) -> Iterator[Path]:
+    # os.scandir tells files, folders and links apart without a system call per file.
+    with os.scandir(folder) as scan:
+        entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
+    folders = []
+    for entry in entries:
+        path = folder / entry.name
+        if entry.is_symlink():
+            if path.is_dir():
+                if not _inside(path.resolve(), content_real):
+                    problems.error(display_path(path), 0,
+                                   "this folder is a link to somewhere outside the content directory",
+                                   hint="copy what you need into the content directory instead")
                 continue
-            if path.is_symlink() and not _inside(path.resolve(), content_real):
+            if suffix and not entry.name.endswith(suffix):
+                continue
+            if not _inside(path.resolve(), content_real):
                 problems.error(display_path(path), 0,
                                "this file is a link to somewhere outside the content directory",
                                hint="copy the file into the content directory instead")
-                continue
-            if path.is_file():
+            elif path.is_file():
                 yield path
+        elif entry.is_dir():
+            folders.append(path)
+        elif entry.is_file() and not (suffix and not entry.name.endswith(suffix)):
+            yield path
+    for sub in folders:
+        yield from _walk(sub, content_real, problems, suffix)
 
 
 def _inside(path: Path, root: Path) -> bool:

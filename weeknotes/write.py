@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from weeknotes.errors import OutputDirError
-from weeknotes.sources import display_path
+from weeknotes.sources import Stamp, display_path, stamp_of
 
 MARKER = ".weeknotes-build"
 INDEX_DIR = "pagefind"  # the search index, replaced whole by search.py
@@ -66,18 +66,6 @@ def check_output_dir(output: Path, content: Path, force: bool) -> None:
         raise OutputDirError(
             f"refusing to replace {shown}: it is not empty and was not made by weeknotes "
             "(no .weeknotes-build marker inside); choose another --output, or add --force to replace it")
-
-
-Stamp = tuple[int, int, int, int]
-"""size, mtime, inode and ctime of a file: a copy restored with its old mtime still differs."""
-
-
-def stamp_of(path: Path | str) -> Stamp | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
 
 
 def files_under(root: Path, skip: str) -> Iterator[str]:
