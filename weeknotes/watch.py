@@ -37,8 +37,10 @@ from watchdog.observers.api import BaseObserver, ObservedWatch
 from weeknotes.cache import CACHE_DIR
 from weeknotes.theme import builtin_themes_dir
 
-DEBOUNCE = 0.1
-"""Seconds without a new change that end a burst."""
+DEBOUNCE = 0.05
+"""Seconds without a new change that end a burst: an editor's save in steps or a git
+checkout writes its files within a few milliseconds of each other (watchexec waits 50 ms
+too), and every millisecond here is added to each edit-to-page time."""
 LONGEST_BURST = 1.0
 """A burst ends after this long even if changes keep coming (a slow copy), so edits still show."""
 
