@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -139,6 +142,29 @@ def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
     check_output_dir(options.output, options.content, options.force)  # before anything is written
     content, theme = load(options, problems, warm.renders if warm else None, warm.records if warm else None)
     site = collect_site(content, audience)
+    with long_lived():
+        return render_site(options, warm, site, theme, problems, started)
+
+
+@contextmanager
+def long_lived() -> Iterator[None]:
+    """Let Python's cycle collector skip everything made so far, while the block runs.
+
+    After loading, a build holds about a hundred objects per item (records, tags, dates),
+    none of them in a reference cycle; the collector would still walk them all several
+    times while pages are planned and rendered: 0.8 s of a 2.9 s rebuild at 10k items.
+    Unfrozen afterwards, so a long `serve` session still frees what it no longer uses.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def render_site(options: BuildOptions, warm: Warm | None, site: Site, theme: Theme, problems: Problems,
+                started: float) -> BuildResult:
+    """Plan, render and write the site one audience sees, changing only what changed."""
     env = warm.environment(theme) if warm else make_environment(theme)
     outputs = plan_site(site, theme, problems, env)
     problems.raise_if_any()
@@ -147,6 +173,7 @@ def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
     try:
         fingerprints = Fingerprinter(site, env, theme, warm.fingerprints if warm else None)
         keys = {o.path: fingerprints.key(o.path, o.template, o.inputs) for o in outputs if o.inputs is not None}
+        gc.freeze()  # the plan and its fingerprints live until the end too (see long_lived)
         # Reads the old feeds before they are replaced; one made from unchanged inputs
         # would be written again byte for byte, so it cannot drift and is not read.
         warn_on_feed_drift(options.output, site, problems, lambda rel: staged.is_current(rel, keys.get(rel)))

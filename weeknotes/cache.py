@@ -7,11 +7,13 @@ HTML. A change to any of them is a miss, so the cache cannot serve stale output.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -65,6 +67,19 @@ def shard_of(key: str) -> int:
     return hashlib.blake2b(key.encode(), digest_size=2).digest()[0] % SHARDS
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector: unpickling makes thousands of objects per shard,
+    none in a cycle, and each batch of 700 would otherwise set off a collection."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 class ShardedStore:
     """A dict of str -> value kept on disk as SHARDS pickle files, each read when first
     needed and rewritten only when it changed. Every shard carries the context it was
@@ -85,7 +100,7 @@ class ShardedStore:
         if self.directory is None:
             return {}
         try:
-            with open(self.directory / f"{number:02d}.pickle", "rb") as handle:
+            with open(self.directory / f"{number:02d}.pickle", "rb") as handle, collector_paused():
                 context, entries = pickle.load(handle)
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
             return {}  # a missing or unreadable shard is just a cold one

@@ -47,7 +47,8 @@ def summary_line(result: BuildResult, output: Path) -> str:
              f"{len(site.authors)} authors", f"{len(site.tags)} tags"]
     files = f"{result.stats.total} files ({result.stats.written} written, {result.stats.unchanged} unchanged)"
     audience = site.audience.name + (" + drafts" if site.audience.drafts else "")
-    return f"built {display_path(output)} for a {audience} audience: {', '.join(parts)}; {files} in {result.seconds:.2f}s"
+    article = "an" if audience[0] in "aeiou" else "a"
+    return f"built {display_path(output)} for {article} {audience} audience: {', '.join(parts)}; {files} in {result.seconds:.2f}s"
 
 
 def run_build(args: argparse.Namespace) -> int:

@@ -28,12 +28,14 @@ from jinja2 import nodes
 
 from weeknotes.cache import CODE_VERSION
 from weeknotes.model import Audience, Author, Config, Intro, Item, Page, Site
-from weeknotes.plan import FeedLink, PageMeta
+from weeknotes.plan import FeedLink
 from weeknotes.theme import Theme
 
 # Model records made only of plain values (strings, dates, tuples of such records): their
 # dataclass repr is complete and deterministic, and far cheaper than walking each field.
-LEAF_RECORDS = (Item, Author, Page, Intro, Config, PageMeta, FeedLink)
+# (PageMeta is not one: its tuple of feed links is the same object on most pages, and is
+# digested once by identity rather than in every page's repr.)
+LEAF_RECORDS = (Item, Author, Page, Intro, Config, FeedLink)
 
 # Values fed to a digest by their repr. Types are matched exactly, so subclasses (Markup,
 # a datetime subclass) take the general path, which digests their repr too.
@@ -42,6 +44,11 @@ PLAIN = frozenset({int, float, bool, type(None), datetime, date})
 # Rendered inside every page through the `entry()` helper, so it counts as part of each.
 ALWAYS_INCLUDED = ("_entry.html",)
 EVERYTHING = None
+
+
+@functools.cache
+def field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 def theme_digest(theme: Theme) -> str:
@@ -147,11 +154,11 @@ class Fingerprinter:
 
     def of(self, value: Any) -> bytes:
         """A digest of a value: dataclasses field by field, containers item by item."""
+        if type(value) is Item:
+            return value.digest
         found = self.memo.get(id(value))
         if found is not None:
             return found
-        if type(value) is Item:
-            return value.digest
         digest = hashlib.blake2b(type(value).__name__.encode(), digest_size=16)
         if isinstance(value, LEAF_RECORDS):
             # Records that hold only plain values: their generated repr shows every field.
@@ -167,7 +174,9 @@ class Fingerprinter:
     def _feed(self, digest: Any, value: Any) -> None:
         """Add one value to a digest: plain values directly (tagged with their length), others by digest."""
         kind = type(value)
-        if kind is str:
+        if kind is Item:  # the commonest part by far: every list holds items
+            digest.update(b"@" + value.digest)
+        elif kind is str:
             text = value.encode()
             digest.update(b"s%d:" % len(text) + text)
         elif kind in PLAIN:
@@ -182,7 +191,7 @@ class Fingerprinter:
             # already in the site itself, so only the audience's kind counts.
             yield from (value.name, value.drafts, value.future)
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            yield from (getattr(value, f.name) for f in dataclasses.fields(value))  # the type names the fields
+            yield from (getattr(value, name) for name in field_names(type(value)))  # the type names the fields
         elif isinstance(value, dict):
             for key in sorted(value, key=repr):
                 yield key
