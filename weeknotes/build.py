@@ -46,7 +46,11 @@ class BuildOptions:
 
 @dataclass
 class Warm:
-    """What a long-running `serve` keeps from one build to the next, so a rebuild redoes little."""
+    """What a long-running `serve` keeps from one build to the next, so a rebuild redoes little.
+
+    A build given one writes to a folder nothing else writes to (serve's own), so the last
+    manifest lists every file there and the folder is never walked.
+    """
 
     renders: RenderCache
     """Rendered Markdown by content hash, kept in memory instead of reloaded from disk."""
@@ -168,7 +172,7 @@ def render_site(options: BuildOptions, warm: Warm | None, site: Site, theme: The
     env = warm.environment(theme) if warm else make_environment(theme)
     outputs = plan_site(site, theme, problems, env)
     problems.raise_if_any()
-    staged = StagedSite(options.output, previous_manifest(options, warm))
+    staged = StagedSite(options.output, previous_manifest(options, warm), private=warm is not None)
     searchable = site.config.search_enabled and search.has_searchable_pages(site)
     try:
         fingerprints = Fingerprinter(site, env, theme, warm.fingerprints if warm else None)
@@ -176,7 +180,8 @@ def render_site(options: BuildOptions, warm: Warm | None, site: Site, theme: The
         gc.freeze()  # the plan and its fingerprints live until the end too (see long_lived)
         # Reads the old feeds before they are replaced; one made from unchanged inputs
         # would be written again byte for byte, so it cannot drift and is not read.
-        warn_on_feed_drift(options.output, site, problems, lambda rel: staged.is_current(rel, keys.get(rel)))
+        warn_on_feed_drift(options.output, staged.existing_files() if staged.incremental else (), site, problems,
+                           lambda rel: staged.is_current(rel, keys.get(rel)))
         render_into(staged, outputs, theme, keys)
         if searchable and options.search_index and not staged.incremental:
             search.build_index(staged.staging)

@@ -17,6 +17,7 @@ slug renamed but its explicit `id:` kept) is fine too.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -30,7 +31,8 @@ from weeknotes.model import Site
 from weeknotes.sources import display_path
 from weeknotes.urls import path_of
 
-FEED_FILES = ("feed.xml", "rss.xml", "feed.json", "*/feed.xml", "*/*/feed.xml")
+# The site's feeds, the sections' (notes/feed.xml), and the authors' and tags' (tags/x/feed.xml).
+FEED_FILE_RE = re.compile(r"feed\.xml|rss\.xml|feed\.json|[^/]+/feed\.xml|[^/]+/[^/]+/feed\.xml")
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
@@ -63,15 +65,16 @@ class Drift:
     source: str | None
 
 
-def warn_on_feed_drift(output: Path, site: Site, problems: Problems,
+def warn_on_feed_drift(output: Path, existing: Iterable[str], site: Site, problems: Problems,
                        unchanged: Callable[[str], bool] = lambda rel: False) -> None:
     """Warn about each entry of the feeds in `output` that this build would send under a new id.
 
-    A feed that is `unchanged` (to be written again byte for byte) cannot drift, and is not read.
+    `existing` lists the files in `output`. A feed that is `unchanged` (to be written again
+    byte for byte) cannot drift, and is not read.
     """
     current = current_entries(site)
     found: dict[Drift, list[str]] = {}
-    for rel in old_feed_files(output):
+    for rel in sorted(rel for rel in existing if FEED_FILE_RE.fullmatch(rel)):
         if unchanged(rel):
             continue
         feed = read_feed(output / rel, rel)
@@ -114,13 +117,6 @@ def warn(problems: Problems, output: Path, base_url: str, drift: Drift, feeds: l
                "to everyone subscribed")
     hint = f"to keep its old id, put `id: {drift.old}` in its front matter" if drift.source else ""
     problems.warn(drift.source or display_path(output / feeds[0]), 0, message, hint=hint)
-
-
-def old_feed_files(output: Path) -> list[str]:
-    if not output.is_dir():
-        return []
-    found = {p for pattern in FEED_FILES for p in output.glob(pattern) if p.is_file()}
-    return sorted(p.relative_to(output).as_posix() for p in found)
 
 
 def read_feed(path: Path, rel: str) -> OldFeed | None:

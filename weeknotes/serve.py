@@ -382,6 +382,9 @@ class Builder:
 
     def rebuild(self, burst: Burst | None) -> None:
         """Build once, publish the outcome to browsers, and report it in the terminal."""
+        # Watch new folders (a site's own themes/, just made) before the build reads them:
+        # an edit saved after this is seen, one saved before is in this build.
+        self.watcher.refresh()
         if burst is not None and burst.kind is Change.CONFIG:
             self.warm = Warm(RenderCache(None))  # site.yaml: a full rebuild, nothing kept
         elif burst is not None and burst.kind is Change.THEME:
@@ -396,7 +399,6 @@ class Builder:
         prune(self.warm.renders)
         self.report(result, errors, burst)
         self.errors = errors
-        self.watcher.refresh()
         if result is not None:
             self.files = result.stats.total
             self.search_stale = result.site.config.search_enabled and (news or self.search_stale)

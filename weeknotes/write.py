@@ -135,15 +135,21 @@ class Change:
 class StagedSite:
     """The new site, compared against the old one, applied only when complete."""
 
-    def __init__(self, output: Path, previous: Manifest | None = None) -> None:
-        """`previous` is what the last build into `output` wrote, when known."""
+    def __init__(self, output: Path, previous: Manifest | None = None, private: bool = False) -> None:
+        """`previous` is what the last build into `output` wrote, when known.
+
+        `private`: nothing but these builds writes to `output` (serve's own folder), so
+        `previous` lists every file in it, and the folder need not be walked.
+        """
         self.output = output
+        self.private = private and previous is not None
         self.staging = output.parent / f".{output.name}.weeknotes-new"
         # A rebuild updates the earlier site in place; anything else starts a new folder.
         self.incremental = (output / MARKER).is_file()
         self.old = previous if previous is not None and self.incremental else Manifest()
         self.changes: dict[str, Change] = {}
         self._stale: list[str] | None = None
+        self._existing: list[str] | None = None
         if self.staging.exists():
             shutil.rmtree(self.staging)  # left by a build that was killed
         self.staging.mkdir(parents=True)
@@ -228,15 +234,19 @@ class StagedSite:
         self._delete_stale()
         shutil.rmtree(self.staging, ignore_errors=True)
 
-    def stale_files(self) -> list[str]:
-        """Files in the output folder that the new site does not have (the search index aside).
+    def existing_files(self) -> list[str]:
+        """The files the output folder holds before this build changes it (the search index aside).
 
-        Asked once all outputs are staged; the answer is kept, so the tree is walked once.
+        Walked once and kept; a private folder's are those of the previous manifest.
         """
-        if self._stale is not None:
-            return self._stale
-        self._stale = sorted(rel for rel in files_under(self.output, skip=INDEX_DIR)
-                             if rel not in self.changes and rel != MARKER)
+        if self._existing is None:
+            self._existing = list(self.old.files) if self.private else list(files_under(self.output, skip=INDEX_DIR))
+        return self._existing
+
+    def stale_files(self) -> list[str]:
+        """Files in the output folder that the new site does not have (asked once all are staged)."""
+        if self._stale is None:
+            self._stale = sorted(rel for rel in self.existing_files() if rel not in self.changes and rel != MARKER)
         return self._stale
 
     def _delete_stale(self) -> None:
