@@ -62,12 +62,16 @@ class Source:
     body: str
     body_line: int
     """Line number of the body's first line, so Markdown problems can name their line."""
-    lines: tuple[str, ...]
+    text: str
+    """The whole file as read (BOM removed, `\n` newlines), for quoting a line in a message."""
     digest: str
     """A digest of the file's bytes (content_digest), the record cache's key for it."""
 
     def source_line(self, line: int) -> str:
-        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+        # Split only when a message needs a line: ten thousand files' lines kept as separate
+        # strings would hold the site twice over in memory.
+        lines = self.text.split("\n")
+        return lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 def display_path(path: Path) -> str:
@@ -268,6 +272,6 @@ def read_source(path: Path, kind: str, kind_dir: Path, problems: Problems,
         front_matter=front_matter,
         body=body,
         body_line=body_line,
-        lines=tuple(text.split("\n")),
+        text=text,
         digest=content_digest(raw),
     )
