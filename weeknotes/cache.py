@@ -173,6 +173,10 @@ class RenderCache:
         self.store.put(key, rendered)
         self.used.add(key)
 
+    def mark_used(self, key: str) -> None:
+        """Count an entry a worker process found in its copy of this cache as used here."""
+        self.used.add(key)
+
     def save(self, live: int) -> None:
         """Save new entries; drop unused ones once a shard outgrows its share of `live` sources.
 

@@ -8,6 +8,7 @@ new), then each record parsed by schema.py. Every problem is collected; nothing 
 from __future__ import annotations
 
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from slugify import slugify
@@ -52,7 +53,7 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
     records.use_context(context_key(*(_bytes(content_dir / name) for name in ("site.yaml", "authors.yaml")),
                                     (base_url or "").encode(), str(Path.cwd()).encode()))
     found: list[tuple[str, object]] = []
-    fresh: list[tuple[Source, Stamp | None]] = []
+    fresh: list[Job] = []
     for kind, kind_dir, path in source_paths(content_dir, problems):
         hit = records.get_unchanged(str(path), stamp_of(path))
         if hit is None:
@@ -62,29 +63,30 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
                 continue
             hit = records.get(str(path), content_digest(raw))
             if hit is None:
-                source = read_source(path, kind, kind_dir, problems, raw)
-                if source is not None:
-                    fresh.append((source, stamp))
+                fresh.append(Job(path, kind, kind_dir, raw, stamp))
                 continue
             if stamp is not None:  # touched, not changed: remember the new stamp
                 records.put(str(path), content_digest(raw), hit[0], hit[1], stamp)
         found.append((kind, hit[0]))
         problems.warnings.extend(hit[1])  # type: ignore[arg-type]
     if config is None:
+        for job in fresh:  # still report what is wrong in them
+            read_source(job.path, job.kind, job.kind_dir, problems, job.raw)
         return None
     if fresh:  # the Markdown cache is large: read it only when some file changed
         if cache is None:
             cache = RenderCache(content_dir / CACHE_DIR if use_cache else None)
-        rendered = render_all([source for source, _ in fresh], config.allow_html, cache)
-        cache.save(len(found) + len(fresh))
-        for source, stamp in fresh:
-            local = Problems()
-            record = parse_record(source, rendered[_key(source, config.allow_html)], config, authors, local)
-            problems.extend(local)
-            if record is not None:
-                found.append((source.kind, record))
-                if not local.errors:
-                    records.put(str(source.path), source.digest, record, list(local.warnings), stamp)
+        for job, parsed in zip(fresh, parse_all(fresh, config, authors, cache), strict=True):
+            problems.extend(parsed.problems)
+            if parsed.rendered is not None:
+                cache.put(parsed.render_key, parsed.rendered)
+            elif parsed.render_key:
+                cache.mark_used(parsed.render_key)
+            if parsed.record is not None:
+                found.append((job.kind, parsed.record))
+                if not parsed.problems.errors:
+                    records.put(str(job.path), parsed.digest, parsed.record, list(parsed.problems.warnings), job.stamp)
+        cache.save(len(found))
     records.save()
     items = [r for kind, r in found if kind in ("notes", "links")]
     pages = [r for kind, r in found if kind == "pages"]
@@ -125,47 +127,74 @@ def _doc_id(source: Source) -> str:
     return slugify(f"{source.kind[0]}-{source.rel.removesuffix('.md')}") or source.kind
 
 
-def _key(source: Source, allow_html: bool) -> str:
-    return render_key(source.body, allow_html, _doc_id(source))
+@dataclass(frozen=True)
+class Job:
+    """A source file the record cache could not answer for: to be read, rendered and parsed."""
+
+    path: Path
+    kind: str
+    kind_dir: Path
+    raw: bytes
+    stamp: Stamp | None
 
 
-def render_all(sources: list[Source], allow_html: bool, cache: RenderCache) -> dict[str, Rendered]:
-    """Render every body once: cached ones from the cache, new ones in parallel when many."""
-    result: dict[str, Rendered] = {}
-    missing: dict[str, tuple[str, bool, str]] = {}
-    for source in sources:
-        key = _key(source, allow_html)
-        found = cache.get(key)
-        if found is not None:
-            result[key] = found
-        else:
-            missing[key] = (source.body, allow_html, _doc_id(source))
-    for key, rendered in zip(missing, _render_many(list(missing.values())), strict=True):
-        cache.put(key, rendered)
-        result[key] = rendered
-    return result
+@dataclass(frozen=True)
+class Parsed:
+    """What became of a Job: its record (None if unusable) and the problems found in it."""
+
+    record: Item | Page | Intro | None
+    problems: Problems
+    digest: str = ""
+    render_key: str = ""
+    rendered: Rendered | None = None
+    """The body, when it had to be rendered (so the parent can keep it in the Markdown cache)."""
 
 
-def _render_one(job: tuple[str, bool, str]) -> Rendered:
-    return render_markdown(*job)
+def parse_one(job: Job, config: Config, authors: dict[str, Author], cache: RenderCache) -> Parsed:
+    """Read one file's front matter, render its body (unless cached) and validate it."""
+    problems = Problems()
+    source = read_source(job.path, job.kind, job.kind_dir, problems, job.raw)
+    if source is None:
+        return Parsed(None, problems)
+    key = render_key(source.body, config.allow_html, _doc_id(source))
+    body = cache.get(key)
+    new = None
+    if body is None:
+        body = new = render_markdown(source.body, config.allow_html, _doc_id(source))
+    return Parsed(parse_record(source, body, config, authors, problems), problems, source.digest, key, new)
 
 
-def _render_many(jobs: list[tuple[str, bool, str]]) -> list[Rendered]:
+# What forked workers need besides their job; set in the parent just before they fork.
+_shared: tuple[Config, dict[str, Author], RenderCache] | None = None
+
+
+def _parse_in_worker(job: Job) -> Parsed:
+    assert _shared is not None
+    return parse_one(job, *_shared)
+
+
+def parse_all(jobs: list[Job], config: Config, authors: dict[str, Author], cache: RenderCache) -> list[Parsed]:
+    """Parse every job, in order: on every core when there are many (YAML, Markdown and
+    validation alike; the Markdown is most of the work of a cold build)."""
+    global _shared
     workers = worker_count(len(jobs), PARALLEL_THRESHOLD)
     progress = Progress(len(jobs), "reading Markdown")
+    parsed = []
     if workers == 1:
-        rendered = []
         for job in jobs:
-            rendered.append(_render_one(job))
+            parsed.append(parse_one(job, config, authors, cache))
             progress.advance()
     else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=fork_context()) as pool:
-            rendered = []
-            for result in pool.map(_render_one, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
-                rendered.append(result)
-                progress.advance()
+        _shared = (config, authors, cache)
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=fork_context()) as pool:
+                for result in pool.map(_parse_in_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
+                    parsed.append(result)
+                    progress.advance()
+        finally:
+            _shared = None
     progress.finish()
-    return rendered
+    return parsed
 
 
 def check_unique(items: list, pages: list, intros: list, problems: Problems) -> None:  # type: ignore[type-arg]

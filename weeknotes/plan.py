@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -102,8 +103,11 @@ class HtmlPlanner:
         self.env = env
         self.feeds = site_feeds(site)
         self.preview = site.audience.is_preview
-        self.entries: dict[tuple[tuple[str, str], int, bool], Markup] = {}
-        """Rendered list entries by (item, page depth, absolute): each item shows on many lists."""
+        self.entries: dict[tuple[tuple[str, str], bool], str] = {}
+        """Rendered list entries by (item, absolute): each item shows on many lists."""
+        self.mark = f"\ue000{secrets.token_hex(8)}\ue000"
+        """Starts every relative URL in a cached entry, until a page puts its own `../`s there.
+        Random, so that no text in the site can contain it."""
 
     def page(self, path: str, template: str, meta: PageMeta, absolute: bool = False,
              source: str = "weeknotes", **context: Any) -> Output:
@@ -117,13 +121,23 @@ class HtmlPlanner:
         return Output(file_of(path), render, source, template, inputs)
 
     def entry(self, item: Item, linker: Linker) -> Markup:
-        """An item as a list shows it; its relative URLs depend only on the page's depth."""
-        key = (item.key, linker.page.count("/"), linker.absolute)
+        """An item as a list shows it, rendered once for every list page it is on.
+
+        Rendered with URLs that start with `self.mark` (site paths behind it); each page
+        puts its own relative prefix there, exactly what its own `url` would have made.
+        """
+        key = (item.key, linker.absolute)
         if key not in self.entries:
-            html = self.env.get_template("_entry.html").render(site=self.site, config=self.site.config,
-                                                               url=linker, item=item)
-            self.entries[key] = Markup(html)
-        return self.entries[key]
+            marked = linker if linker.absolute else Linker("", self.mark, absolute=True)
+            self.entries[key] = self.env.get_template("_entry.html").render(
+                site=self.site, config=self.site.config, url=marked, item=item)
+        html = self.entries[key]
+        if not linker.absolute:
+            depth = linker.page.count("/")
+            if depth == 0:  # Linker's "./" for the page itself, where the prefix is empty
+                html = html.replace(self.mark + '"', './"')
+            html = html.replace(self.mark, "../" * depth)
+        return Markup(html)
 
     def meta(self, path: str, title: str, section: str = "", extra_feeds: tuple[FeedLink, ...] = (),
              noindex: bool = False, description: str = "") -> PageMeta:
