@@ -184,3 +184,25 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(site, build) -> None:  
     assert path.stat().st_size == old.st_size and path.stat().st_mtime_ns == old.st_mtime_ns
     build()
     assert "Body X." in page.read_text()
+
+
+def test_an_edit_to_an_item_past_the_feed_limit_renders_no_feed(site, build, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A feed carries the newest `feeds.limit` items: an older item's edit cannot change it,
+    so no feed is even rendered again (at 10k items, that is most edits)."""
+    from weeknotes import feeds
+
+    populate(site)
+    site.write("site.yaml", (site.content / "site.yaml").read_text() + "feeds:\n  limit: 2\n")
+    build()
+    rendered: list[str] = []
+    original = feeds.atom_feed
+    monkeypatch.setattr(feeds, "atom_feed", lambda s, spec: rendered.append(spec.path) or original(s, spec))
+    for name in ("rss_feed", "json_feed"):
+        monkeypatch.setattr(feeds, name, lambda s, name=name, f=getattr(feeds, name): rendered.append(name) or f(s))
+    site.write("notes/ana/2026-10-02-note-0.md", note("Note 0", date="2026-10-02", tags="[alpha]", body="Edited."))
+    build()
+    assert "Edited." in (site.output / "notes/note-0/index.html").read_text()
+    assert rendered == []
+    site.write("notes/ana/2026-10-23-note-3.md", note("Note 3", date="2026-10-23", tags="[beta]", body="Edited."))
+    build()  # the newest note is in the feeds
+    assert {"feed.xml", "notes/feed.xml", "rss_feed", "json_feed"} <= set(rendered)

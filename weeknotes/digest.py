@@ -4,7 +4,6 @@ and its Markdown export. All read the same model value; none works anything out 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, time
 from functools import partial
 
@@ -13,7 +12,7 @@ import jinja2
 from feedgen.feed import FeedGenerator
 
 from weeknotes import urls
-from weeknotes.feeds import EPOCH, item_updated, new_generator
+from weeknotes.feeds import EPOCH, feed_weeks, item_updated, new_generator
 from weeknotes.model import Site, Week
 from weeknotes.plan import Output, PageMeta, render_template, site_feeds
 from weeknotes.urls import Linker, path_of
@@ -51,7 +50,7 @@ def email_html(env: jinja2.Environment, site: Site, week: Week) -> str:
 
 def weeks_feed(env: jinja2.Environment, site: Site) -> bytes:
     """One Atom entry per digest, newest first; content is the whole digest."""
-    weeks: Sequence[Week] = list(reversed(site.weeks))[: site.config.feed_limit]
+    weeks = feed_weeks(site)
     fg: FeedGenerator = new_generator(site, urls.feed_path(urls.WEEKS), f"{site.config.title}: weekly digest",
                                       urls.WEEKS, [])
     newest = max((week_updated(site, w) for w in weeks), default=EPOCH)

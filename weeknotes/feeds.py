@@ -26,7 +26,7 @@ from lxml.etree import SubElement  # type: ignore[import-untyped]
 
 from weeknotes import __version__, urls
 from weeknotes.fields import CONTROL_RE
-from weeknotes.model import Author, Item, Site
+from weeknotes.model import Author, Item, Site, Week
 from weeknotes.plan import Output
 from weeknotes.urls import Linker, path_of, rebase_html
 
@@ -43,23 +43,31 @@ class FeedSpec:
     path: str
     title: str
     items: Sequence[Item]
+    """The newest items, as many as the feed carries (`feeds.limit`): all it is made from,
+    so an edit to an older item leaves the feed alone."""
     home: str
     """Site path of the HTML page this feed mirrors."""
 
 
 def feed_specs(site: Site) -> list[FeedSpec]:
     title = site.config.title
+    limit = site.config.feed_limit
     notes = [i for i in site.listed if not i.is_link]
     links = [i for i in site.listed if i.is_link]
-    specs = [FeedSpec(urls.feed_path(), title, site.listed, urls.HOME),
-             FeedSpec(urls.feed_path(urls.NOTES), f"{title}: weeknotes", notes, urls.HOME),
-             FeedSpec(urls.feed_path(urls.LINKS), f"{title}: link curations", links, urls.HOME)]
-    specs += [FeedSpec(urls.feed_path(a), f"{a.name} on {title}", site.author_items[a.handle],
+    specs = [FeedSpec(urls.feed_path(), title, site.listed[:limit], urls.HOME),
+             FeedSpec(urls.feed_path(urls.NOTES), f"{title}: weeknotes", tuple(notes[:limit]), urls.HOME),
+             FeedSpec(urls.feed_path(urls.LINKS), f"{title}: link curations", tuple(links[:limit]), urls.HOME)]
+    specs += [FeedSpec(urls.feed_path(a), f"{a.name} on {title}", site.author_items[a.handle][:limit],
                        path_of(a))
               for a in site.authors]
-    specs += [FeedSpec(urls.feed_path(t), f"Tagged {t.name} on {title}", t.items, path_of(t))
+    specs += [FeedSpec(urls.feed_path(t), f"Tagged {t.name} on {title}", t.items[:limit], path_of(t))
               for t in site.tags]
     return specs
+
+
+def feed_weeks(site: Site) -> tuple[Week, ...]:
+    """The weeks the digest feed carries, newest first: all it is made from."""
+    return tuple(reversed(site.weeks))[: site.config.feed_limit]
 
 
 def item_updated(item: Item) -> datetime:
@@ -176,7 +184,7 @@ def add_authors(fe: FeedEntry, item: Item, site: Site) -> None:
 
 
 def atom_feed(site: Site, spec: FeedSpec) -> bytes:
-    items = spec.items[: site.config.feed_limit]
+    items = spec.items
     fg = new_generator(site, spec.path, spec.title, spec.home, items)
     for item in items:
         add_entry(fg, item, site)
@@ -234,9 +242,11 @@ def json_item(item: Item, site: Site) -> dict[str, object]:
 def feed_outputs(site: Site, weeks_feed: Callable[[], bytes]) -> list[Output]:
     # A feed reads its items, the settings, and who has an author page (for author links).
     shared = (site.config, site.author_handles)
-    outputs = [Output(spec.path, partial(atom_feed, site, spec), inputs=(spec, shared)) for spec in feed_specs(site)]
-    outputs.append(Output("rss.xml", lambda: rss_feed(site)))
-    outputs.append(Output("feed.json", lambda: json_feed(site)))
+    specs = feed_specs(site)
+    outputs = [Output(spec.path, partial(atom_feed, site, spec), inputs=(spec, shared)) for spec in specs]
+    newest = site.listed[: site.config.feed_limit]  # what the RSS and JSON copies of the main feed carry
+    outputs.append(Output("rss.xml", lambda: rss_feed(site), inputs=(newest, shared)))
+    outputs.append(Output("feed.json", lambda: json_feed(site), inputs=(newest, shared)))
     outputs.append(Output(urls.feed_path(urls.WEEKS), weeks_feed, template="digest_content.html",
-                          inputs=(site.weeks, shared)))
+                          inputs=(feed_weeks(site), shared)))
     return outputs
