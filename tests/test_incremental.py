@@ -197,8 +197,12 @@ def test_an_edit_to_an_item_past_the_feed_limit_renders_no_feed(site, build, mon
     rendered: list[str] = []
     original = feeds.atom_feed
     monkeypatch.setattr(feeds, "atom_feed", lambda s, spec: rendered.append(spec.path) or original(s, spec))
+    def spy(name: str) -> Callable[[object], bytes]:
+        writer = getattr(feeds, name)
+        return lambda s: rendered.append(name) or writer(s)
+
     for name in ("rss_feed", "json_feed"):
-        monkeypatch.setattr(feeds, name, lambda s, name=name, f=getattr(feeds, name): rendered.append(name) or f(s))
+        monkeypatch.setattr(feeds, name, spy(name))
     site.write("notes/ana/2026-10-02-note-0.md", note("Note 0", date="2026-10-02", tags="[alpha]", body="Edited."))
     build()
     assert "Edited." in (site.output / "notes/note-0/index.html").read_text()
