@@ -438,3 +438,17 @@ def test_folders_of_killed_sessions_are_removed_and_live_ones_kept(tmp_path: Pat
     remove_orphans(tmp_path)
     left = sorted(path.name for path in tmp_path.iterdir())
     assert left == ["someone-elses", f"{PREFIX}running", f"{PREFIX}unknown"]
+
+
+def test_a_date_moved_to_another_offset_at_the_same_instant_is_shown(site: SiteDir) -> None:
+    """serve reuses the fingerprint of inputs that compare equal; two dates at one instant in
+    different offsets compare equal as datetimes, yet pages show the day the author wrote."""
+    site.write("notes/2026-11-20-late.md", note("Late", date="2026-11-20T23:30:00+00:00"))
+    options = BuildOptions(content=site.content, output=site.output, search_index=False)
+    warm = Warm(RenderCache(None))
+    build(options, warm)
+    page = site.output / "notes/late/index.html"
+    assert 'datetime="2026-11-20T23:30:00+00:00"' in page.read_text()
+    site.write("notes/2026-11-20-late.md", note("Late", date="2026-11-21T00:30:00+01:00"))
+    build(options, warm)
+    assert 'datetime="2026-11-21T00:30:00+01:00"' in page.read_text()

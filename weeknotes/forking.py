@@ -42,7 +42,7 @@ def trim_heap() -> None:
     if _malloc_trim is None:
         try:
             _malloc_trim = ctypes.CDLL(None).malloc_trim  # this process's own C library
-        except (OSError, AttributeError):
+        except (OSError, AttributeError, TypeError):  # TypeError: Windows has no CDLL(None)
             _malloc_trim = False
     if _malloc_trim:
         _malloc_trim(0)

@@ -218,8 +218,15 @@ def iter_files(root: Path, content_dir: Path, problems: Problems, suffix: str | 
 
 def _walk(folder: Path, content_real: Path, problems: Problems, suffix: str | None) -> Iterator[Path]:
     # os.scandir tells files, folders and links apart without a system call per file.
-    with os.scandir(folder) as scan:
-        entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
+    except FileNotFoundError:
+        return  # removed while the site was read (a checkout during serve): the next build sees it
+    except OSError as exc:
+        problems.error(display_path(folder), 0, f"cannot read this folder: {exc.strerror}",
+                       hint="make it readable, or move it out of the content directory")
+        return
     folders = []
     for entry in entries:
         path = folder / entry.name

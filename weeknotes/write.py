@@ -77,14 +77,17 @@ def files_under(root: Path, skip: str) -> Iterator[str]:
     pending = [""]
     while pending:
         rel_dir = pending.pop()
-        with os.scandir(os.path.join(root, rel_dir)) as entries:
-            for entry in entries:
-                rel = rel_dir + entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    if rel != skip:
-                        pending.append(rel + "/")
-                else:
-                    yield rel
+        try:
+            entries = list(os.scandir(os.path.join(root, rel_dir)))
+        except OSError:
+            continue  # gone or unreadable: as os.walk, skip it (a build never made such a folder)
+        for entry in entries:
+            rel = rel_dir + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if rel != skip:
+                    pending.append(rel + "/")
+            else:
+                yield rel
 
 
 def digest_of(data: bytes) -> str:
