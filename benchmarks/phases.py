@@ -1,0 +1,76 @@
+"""Where a build's time goes: run `weeknotes` with a wall-clock timer around each stage.
+
+    .venv/bin/python benchmarks/phases.py build --content benchmarks/work/n10000/weeknotes/content \
+        --output /tmp/phases-out
+
+prints the time spent importing weeknotes, then in each stage of the build, slowest first.
+It wraps the stages' functions with perf_counter (no profiler, so the numbers are the real
+ones, give or take the machine's noise); a stage called inside another is counted in both.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+started = time.perf_counter()
+import weeknotes.build as build  # noqa: E402  (timed: importing is part of every build)
+import weeknotes.cache as cache  # noqa: E402
+import weeknotes.content as content  # noqa: E402
+import weeknotes.write as write  # noqa: E402
+from weeknotes.cli import main  # noqa: E402
+
+IMPORTED = time.perf_counter() - started
+SPENT: dict[str, float] = {}
+
+
+def timed(owner: Any, name: str, label: str | None = None) -> None:
+    """Replace owner.name by a wrapper that adds its wall-clock time to SPENT[label]."""
+    original: Callable[..., Any] = getattr(owner, name)
+
+    @functools.wraps(original)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            SPENT[label or name] = SPENT.get(label or name, 0.0) + time.perf_counter() - start
+
+    setattr(owner, name, wrapper)
+
+
+STAGES: list[tuple[Any, str, str]] = [
+    (build, "load", "load (read, parse, validate)"),
+    (content, "source_paths", "  list the sources"),
+    (content, "parse_all", "  parse changed sources"),
+    (cache.ShardedStore, "_read", "  unpickle cache shards"),
+    (cache.RecordCache, "save", "  save the record cache"),
+    (build, "collect_site", "collect the audience's site"),
+    (build, "plan_site", "plan the outputs"),
+    (build.Fingerprinter, "key", "fingerprint the outputs"),
+    (build, "warn_on_feed_drift", "drift guard"),
+    (build, "render_into", "render (and check stamps)"),
+    (build, "previous_manifest", "read the manifest"),
+    (write.StagedSite, "commit", "put the site in place"),
+    (build, "keep_manifest", "save the manifest"),
+]
+
+
+def run(argv: list[str]) -> int:
+    for owner, name, label in STAGES:
+        timed(owner, name, label)
+    start = time.perf_counter()
+    code = main(argv)
+    total = time.perf_counter() - start
+    print(f"{'import weeknotes':32s} {IMPORTED:6.3f} s")
+    for label, seconds in sorted(SPENT.items(), key=lambda item: -item[1]):
+        print(f"{label:32s} {seconds:6.3f} s")
+    print(f"{'whole command':32s} {total:6.3f} s")
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(run(sys.argv[1:]))
