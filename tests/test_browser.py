@@ -220,17 +220,22 @@ def assert_looks_right(page: Any, name: str, width: int) -> None:
         f"{name} at {width}px: the main heading is not above the fold ({box})")
 
 
+def check_page(page: Any, name: str, width: int, scheme: str) -> None:
+    """Screenshot the page, then: no axe violations, and it looks right at this width."""
+    screenshot(page, name, width, scheme)
+    violations = axe_violations(page)
+    assert not violations, (f"axe: {len(violations)} violation(s) on {name} at {width}px, {scheme}:\n  "
+                            + "\n  ".join(violations))
+    assert_looks_right(page, name, width)
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", [PHONE, DESKTOP])
 @pytest.mark.parametrize("name", list(PAGES))
 def test_page_is_accessible_and_looks_right(open_page: Any, example: Site, name: str, width: int,
                                             scheme: str) -> None:
     page = open_page(example, PAGES[name], width, scheme)
-    screenshot(page, name, width, scheme)
-    violations = axe_violations(page)
-    assert not violations, (f"axe: {len(violations)} violation(s) on {name} at {width}px, {scheme}:\n  "
-                            + "\n  ".join(violations))
-    assert_looks_right(page, name, width)
+    check_page(page, name, width, scheme)
 
 
 @pytest.mark.parametrize(("width", "scheme"), [(PHONE, "dark"), (DESKTOP, "light")])
@@ -238,11 +243,7 @@ def test_page_is_accessible_and_looks_right(open_page: Any, example: Site, name:
 def test_other_pages_are_accessible(open_page: Any, example: Site, name: str, width: int,
                                     scheme: str) -> None:
     page = open_page(example, MORE_PAGES[name], width, scheme)
-    screenshot(page, name, width, scheme)
-    violations = axe_violations(page)
-    assert not violations, (f"axe: {len(violations)} violation(s) on {name} at {width}px, {scheme}:\n  "
-                            + "\n  ".join(violations))
-    assert_looks_right(page, name, width)
+    check_page(page, name, width, scheme)
 
 
 @pytest.mark.parametrize(("width", "scheme"), [(PHONE, "dark"), (DESKTOP, "light")])
@@ -252,11 +253,7 @@ def test_hostile_content_is_accessible(open_page: Any, hostile: Site, name: str,
     """Markup in titles and names, right-to-left text and unbroken long words stay readable,
     and none of it runs as script (a dialog would fail the test)."""
     page = open_page(hostile, HOSTILE_PAGES[name], width, scheme)
-    screenshot(page, name, width, scheme)
-    violations = axe_violations(page)
-    assert not violations, (f"axe: {len(violations)} violation(s) on {name} at {width}px, {scheme}:\n  "
-                            + "\n  ".join(violations))
-    assert_looks_right(page, name, width)
+    check_page(page, name, width, scheme)
 
 
 FOCUS_STATE = """(el) => {

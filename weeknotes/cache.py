@@ -219,7 +219,7 @@ class RecordCache:
 
     def get_unchanged(self, path: str, stamp: Stamp | None) -> tuple[object, list[object]] | None:
         """The record of a file whose stamp is the settled one taken when it was read,
-        so the file need not even be read again (sources.settled_stamp)."""
+        so the file need not even be read again (sources.settled)."""
         entry = self.store.get(path)
         if stamp is None or not isinstance(entry, tuple) or entry[3] != stamp:
             return None

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from slugify import slugify
 
-from weeknotes import checks, digest, starter
+from weeknotes import checks, digest, starter, urls
 from weeknotes.build import BuildOptions, BuildResult, build, load, now_from_environment, plan_site
 from weeknotes.collect import collect_site
 from weeknotes.config import load_authors, load_config
@@ -99,7 +99,7 @@ def run_digest(args: argparse.Namespace) -> int:
     elif args.format == "email":
         sys.stdout.write(digest.email_html(env, site, week))
     else:
-        sys.stdout.write(digest.render_week(env, "digest_content.html", site, week, f"weeks/{key}/", absolute=True))
+        sys.stdout.write(digest.render_week(env, "digest_content.html", site, week, urls.path_of(week), absolute=True))
     return 0
 
 

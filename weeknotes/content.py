@@ -29,7 +29,7 @@ from weeknotes.sources import (
     iter_files,
     read_bytes,
     read_source,
-    settled_stamp,
+    settled,
     stamp_of,
 )
 from weeknotes.urls import path_of
@@ -55,18 +55,19 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
     found: list[tuple[str, object]] = []
     fresh: list[Job] = []
     for kind, kind_dir, path in source_paths(content_dir, problems):
-        hit = records.get_unchanged(str(path), stamp_of(path))
+        stamp = stamp_of(path)  # before reading: a change made after it changes the stamp
+        hit = records.get_unchanged(str(path), stamp)
         if hit is None:
-            stamp = settled_stamp(path)  # before reading: a change made after it changes the stamp
             raw = read_bytes(path, problems)  # read once: the key and the parse come from the same bytes
             if raw is None:
                 continue
-            hit = records.get(str(path), content_digest(raw))
+            digest, trusted = content_digest(raw), settled(stamp)
+            hit = records.get(str(path), digest)
             if hit is None:
-                fresh.append(Job(path, kind, kind_dir, raw, stamp))
+                fresh.append(Job(path, kind, kind_dir, raw, digest, trusted))
                 continue
-            if stamp is not None:  # touched, not changed: remember the new stamp
-                records.put(str(path), content_digest(raw), hit[0], hit[1], stamp)
+            if trusted is not None:  # touched, not changed: remember the new stamp
+                records.put(str(path), digest, hit[0], hit[1], trusted)
         found.append((kind, hit[0]))
         problems.warnings.extend(hit[1])  # type: ignore[arg-type]
     if config is None:
@@ -85,7 +86,7 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
             if parsed.record is not None:
                 found.append((job.kind, parsed.record))
                 if not parsed.problems.errors:
-                    records.put(str(job.path), parsed.digest, parsed.record, list(parsed.problems.warnings), job.stamp)
+                    records.put(str(job.path), job.digest, parsed.record, list(parsed.problems.warnings), job.stamp)
         cache.save(len(found))
     records.save()
     items = [r for kind, r in found if kind in ("notes", "links")]
@@ -135,7 +136,10 @@ class Job:
     kind: str
     kind_dir: Path
     raw: bytes
+    digest: str
+    """content_digest(raw): the record cache's key for the file."""
     stamp: Stamp | None
+    """Its settled stamp, if it has one (sources.settled)."""
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,6 @@ class Parsed:
 
     record: Item | Page | Intro | None
     problems: Problems
-    digest: str = ""
     render_key: str = ""
     rendered: Rendered | None = None
     """The body, when it had to be rendered (so the parent can keep it in the Markdown cache)."""
@@ -156,12 +159,13 @@ def parse_one(job: Job, config: Config, authors: dict[str, Author], cache: Rende
     source = read_source(job.path, job.kind, job.kind_dir, problems, job.raw)
     if source is None:
         return Parsed(None, problems)
-    key = render_key(source.body, config.allow_html, _doc_id(source))
+    doc_id = _doc_id(source)
+    key = render_key(source.body, config.allow_html, doc_id)
     body = cache.get(key)
     new = None
     if body is None:
-        body = new = render_markdown(source.body, config.allow_html, _doc_id(source))
-    return Parsed(parse_record(source, body, config, authors, problems), problems, source.digest, key, new)
+        body = new = render_markdown(source.body, config.allow_html, doc_id)
+    return Parsed(parse_record(source, body, config, authors, problems), problems, key, new)
 
 
 # What forked workers need besides their job; set in the parent just before they fork.

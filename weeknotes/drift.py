@@ -23,13 +23,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from weeknotes.digest import week_id
 from weeknotes.errors import Problems
 from weeknotes.model import Site
 from weeknotes.sources import display_path
-from weeknotes.urls import path_of
+from weeknotes.urls import path_of, site_path_of_url
 
 # The site's feeds, the sections' (notes/feed.xml), and the authors' and tags' (tags/x/feed.xml).
 FEED_FILE_RE = re.compile(r"feed\.xml|rss\.xml|feed\.json|[^/]+/feed\.xml|[^/]+/[^/]+/feed\.xml")
@@ -103,11 +102,10 @@ def find_drifts(feed: OldFeed, current: dict[str, Current], base_url: str) -> It
 
 def site_paths(urls: Iterable[str], base: str) -> Iterator[str]:
     """The site paths of those URLs that lie under `base`, by host and path (any scheme)."""
-    root = urlsplit(base)
     for url in urls:
-        parts = urlsplit(url)
-        if parts.netloc.lower() == root.netloc.lower() and parts.path.startswith(root.path):
-            yield parts.path[len(root.path):]
+        path = site_path_of_url(url, "", base) if url.startswith(("http://", "https://")) else None
+        if path is not None:
+            yield path
 
 
 def warn(problems: Problems, output: Path, base_url: str, drift: Drift, feeds: list[str]) -> None:

@@ -206,7 +206,7 @@ def json_feed(site: Site) -> bytes:
         "version": "https://jsonfeed.org/version/1.1",
         "title": clean(site.config.title),
         "home_page_url": base,
-        "feed_url": base + "feed.json",
+        "feed_url": urls.absolute(base, "feed.json"),
         "language": site.config.language,
         "items": [json_item(item, site) for item in site.listed[: site.config.feed_limit]],
     }

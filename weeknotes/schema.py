@@ -19,7 +19,7 @@ from weeknotes.fields import Field, did_you_mean
 from weeknotes.markdown import Rendered, host_and_path, is_safe_link
 from weeknotes.model import VISIBILITIES, Author, Config, Intro, Item, Page, TagRef, Via
 from weeknotes.sources import Source
-from weeknotes.urls import resolve_outbound
+from weeknotes.urls import item_path, resolve_outbound
 
 NOTE_KEYS = ("title", "date", "author", "authors", "tags", "summary", "slug", "visibility", "updated", "id")
 LINK_KEYS = ("url", "title", "date", "author", "via", "tags", "summary", "visibility", "slug", "updated", "id")
@@ -120,7 +120,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         url=url,
         via=via,
         outbound=tuple(link for href in rendered.links
-                       if (link := resolve_outbound(href, f"{source.kind}/{slug}/", config.base_url))),
+                       if (link := resolve_outbound(href, item_path(source.kind, slug), config.base_url))),
     )
 
 

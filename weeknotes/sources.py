@@ -64,8 +64,6 @@ class Source:
     """Line number of the body's first line, so Markdown problems can name their line."""
     text: str
     """The whole file as read (BOM removed, `\n` newlines), for quoting a line in a message."""
-    digest: str
-    """A digest of the file's bytes (content_digest), the record cache's key for it."""
 
     def source_line(self, line: int) -> str:
         # Split only when a message needs a line: ten thousand files' lines kept as separate
@@ -104,10 +102,9 @@ def stamp_of(path: Path | str) -> Stamp | None:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
 
 
-def settled_stamp(path: Path | str) -> Stamp | None:
-    """The stamp of a file not changed in the last two seconds, taken just before reading it:
-    while it matches, the file still holds what was read (None: no such promise)."""
-    stamp = stamp_of(path)
+def settled(stamp: Stamp | None) -> Stamp | None:
+    """A stamp taken just before reading a file, if the file had not changed for two seconds:
+    while the stamp matches, the file still holds what was read (None: no such promise)."""
     if stamp is None or time.time_ns() - max(stamp[1], stamp[3]) < TRUST_AFTER_NS:
         return None
     return stamp
@@ -280,5 +277,4 @@ def read_source(path: Path, kind: str, kind_dir: Path, problems: Problems,
         body=body,
         body_line=body_line,
         text=text,
-        digest=content_digest(raw),
     )

@@ -32,7 +32,7 @@ def path_of(target: object) -> str:
     if isinstance(target, str):
         return target
     if isinstance(target, Item):
-        return f"{target.kind}/{target.slug}/"
+        return item_path(target.kind, target.slug)
     if isinstance(target, Author):
         return f"{AUTHORS}{target.handle}/"
     if isinstance(target, (Tag, TagRef)):
@@ -44,6 +44,11 @@ def path_of(target: object) -> str:
     if isinstance(target, Intro):
         return week_path(target.week)
     raise TypeError(f"no URL for {type(target).__name__}")
+
+
+def item_path(kind: str, slug: str) -> str:
+    """A note's or link's page (`notes/slug/`), also for an item not built yet (schema.py)."""
+    return f"{kind}/{slug}/"
 
 
 def absolute(base_url: str, target: object) -> str:
