@@ -192,6 +192,51 @@ def cpu_table(outcomes: Sequence[Outcome], size: int) -> str:
     return "\n".join(lines)
 
 
+# Issue 13's targets: (what, measured tool, metric, anchor tool, highest ratio that meets it).
+TARGETS = (
+    ("cold build, search on ÷ Hugo + Pagefind", "weeknotes", "cold", "hugo-pagefind", 1.0),
+    ("cold build, search off ÷ Hugo", "weeknotes-nosearch", "cold", "hugo", 1.5),
+    ("one-note rebuild, search on ÷ Hugo's", "weeknotes", "change", "hugo", 0.3),
+    ("peak RSS, search on ÷ Hugo's", "weeknotes", "peak", "hugo", 1.0),
+)
+
+
+def _cpu_median(metric: Metric) -> float | None:
+    values = [v for v in metric.cpu if v is not None]
+    return statistics.median(values) if values and not metric.error else None
+
+
+def _figures(outcome: Outcome, key: str) -> tuple[float | None, float | None]:
+    """(wall or memory, CPU) of one measurement; CPU is None for memory."""
+    if key == "peak":
+        return (float(outcome.peak_kib) if outcome.peak_kib else None), None
+    metric = outcome.metric(key)
+    return metric.median, _cpu_median(metric)
+
+
+def _quotient(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def targets_table(outcomes: Sequence[Outcome], size: int) -> str:
+    """Issue 13's targets at one size, wall time and CPU time ratios from this one run."""
+    found = {o.tool: o for o in outcomes if o.size == size and not o.skipped}
+    lines = ["| target | wall (or memory) ratio | CPU-time ratio | target | |", "|---|--:|--:|--:|---|"]
+    for title, tool, key, anchor, limit in TARGETS:
+        if tool not in found or anchor not in found:
+            continue
+        (wall, cpu), (base_wall, base_cpu) = _figures(found[tool], key), _figures(found[anchor], key)
+        ratio, cpu_ratio = _quotient(wall, base_wall), _quotient(cpu, base_cpu)
+        verdict = "—" if ratio is None else ("met" if ratio <= limit else "missed")
+        cells = [f"{r:.2f}{TIMES}" if r is not None else "—" for r in (ratio, cpu_ratio)]
+        lines.append(f"| {title} | {cells[0]} | {cells[1]} | ≤ {limit}{TIMES} | {verdict} |")
+    serve = found.get("weeknotes")
+    if serve and serve.serve.median is not None:
+        verdict = "met" if serve.serve.median < 1.0 else "missed"
+        lines.append(f"| serve edit→page, search on | {seconds(serve.serve.median)} | | < 1 s | {verdict} |")
+    return "\n".join(lines) if len(lines) > 2 else ""
+
+
 def _notes(outcomes: Sequence[Outcome]) -> list[str]:
     notes = []
     for o in outcomes:
@@ -221,7 +266,7 @@ def render(outcomes: Sequence[Outcome], info: RunInfo) -> str:
         f"- Machine: {machine()}",
         f"- Load average (1, 5, 15 min) before the run: {info.load_before}; after: "
         f"{info.load_after} (other work on the machine inflates times)",
-        "- Versions: " + "; ".join(f"{v}" for v in info.versions.values()),
+        "- Versions: " + "; ".join(dict.fromkeys(info.versions.values())),
         f"- Corpus: seed {info.seed}; " + "; ".join(f"{size:,} items ({info.corpus[size]})" for size in sizes),
         f"- Each time is the median of {info.runs} run(s), with the fastest in brackets; "
         "ratios compare medians with Hugo's (below 1 is faster or smaller).",
@@ -239,6 +284,8 @@ def render(outcomes: Sequence[Outcome], info: RunInfo) -> str:
         parts += ["", f"## {size:,} items", "", table(outcomes, size)]
         parts += ["", "CPU time of the same builds (user + system, all processes; median):"]
         parts += ["", cpu_table(outcomes, size)]
+        if targets := targets_table(outcomes, size):
+            parts += ["", f"Issue 13's targets at {size:,} items (this run):", "", targets]
     notes = _notes(outcomes)
     if notes:
         parts += ["", "## Notes", "", *notes]

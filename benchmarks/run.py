@@ -34,7 +34,7 @@ from report import Metric, Outcome, RunInfo
 from runners import LOOPBACK, REPO, WORK, Tool
 from sites import SiteLayout
 
-TOOLS = ("weeknotes", "hugo", "pelican", "eleventy")
+TOOLS = ("weeknotes", "weeknotes-nosearch", "hugo", "hugo-pagefind", "pelican", "eleventy")
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 # "Now" for every tool: the day after the corpus ends, so no item is held back as scheduled.
 SOURCE_DATE_EPOCH = int(datetime(2026, 11, 20, tzinfo=UTC).timestamp())
@@ -210,7 +210,7 @@ class Bench:
             return
         outcome.noop = self.noop()
         outcome.change = self.change()
-        if self.cfg.serve:
+        if self.cfg.serve and self.tool.serves:
             outcome.serve = self.serve(outcome.cold.median or 1.0)
 
 

