@@ -121,7 +121,7 @@ def _bytes(path: Path) -> bytes:
 
 def static_files(root: Path, content_dir: Path, problems: Problems) -> list[StaticFile]:
     return [StaticFile(path.relative_to(root).as_posix(), path, display_path(path))
-            for path in iter_files(root, content_dir, problems, None)]
+            for path in iter_files(root, content_dir, problems, None, hidden=True)]
 
 
 def _doc_id(source: Source) -> str:

@@ -204,20 +204,31 @@ def split_front_matter(text: str, display: str, problems: Problems) -> tuple[Yam
     return None
 
 
-def iter_files(root: Path, content_dir: Path, problems: Problems, suffix: str | None) -> Iterator[Path]:
+VERSION_CONTROL = frozenset({".git", ".hg", ".svn"})
+"""Folders a static copy leaves out: a repository's history is never part of a site."""
+
+
+def iter_files(root: Path, content_dir: Path, problems: Problems, suffix: str | None,
+               hidden: bool = False) -> Iterator[Path]:
     """Yield regular files below `root` in sorted order, refusing links that leave the content.
 
-    Hidden files and folders are skipped; a link to a folder is not followed.
+    Hidden files and folders are skipped unless `hidden` (static files: `.nojekyll`,
+    `.well-known/`), and then only version-control folders are; a link to a folder is not followed.
     """
     if root.is_dir():
-        yield from _walk(root, content_dir.resolve(), problems, suffix)
+        yield from _walk(root, content_dir.resolve(), problems, suffix, hidden)
 
 
-def _walk(folder: Path, content_real: Path, problems: Problems, suffix: str | None) -> Iterator[Path]:
+def _shown(name: str, hidden: bool) -> bool:
+    return name not in VERSION_CONTROL if hidden else not name.startswith(".")
+
+
+def _walk(folder: Path, content_real: Path, problems: Problems, suffix: str | None,
+          hidden: bool) -> Iterator[Path]:
     # os.scandir tells files, folders and links apart without a system call per file.
     try:
         with os.scandir(folder) as scan:
-            entries = sorted((e for e in scan if not e.name.startswith(".")), key=lambda e: e.name)
+            entries = sorted((e for e in scan if _shown(e.name, hidden)), key=lambda e: e.name)
     except FileNotFoundError:
         return  # removed while the site was read (a checkout during serve): the next build sees it
     except OSError as exc:
@@ -247,7 +258,7 @@ def _walk(folder: Path, content_real: Path, problems: Problems, suffix: str | No
         elif entry.is_file() and not (suffix and not entry.name.endswith(suffix)):
             yield path
     for sub in folders:
-        yield from _walk(sub, content_real, problems, suffix)
+        yield from _walk(sub, content_real, problems, suffix, hidden)
 
 
 def _inside(path: Path, root: Path) -> bool:
