@@ -73,5 +73,5 @@ fmt: $(STAMP)
 	$(BIN)/ruff format weeknotes tests benchmarks
 
 clean:
-	rm -rf $(VENV) $(OUTPUT) .pytest_cache .mypy_cache .ruff_cache $(CONTENT)/.weeknotes-cache test-artifacts \
+	rm -rf $(VENV) $(OUTPUT) internal preview .pytest_cache .mypy_cache .ruff_cache $(CONTENT)/.weeknotes-cache test-artifacts \
 	  $(BROWSER_DIR)/node_modules

@@ -731,12 +731,13 @@ def test_unlisted_note_stays_out_of_search_even_when_nothing_is_listed(site, bui
 @pytest.mark.parametrize("before", [INTERNAL_DRAFTS, INTERNAL, PUBLIC_DRAFTS])
 def test_rebuilding_in_place_for_a_narrower_audience_leaves_nothing_behind(
         content: Path, builds: dict[str, Built], tmp_path: Path, before: str) -> None:
-    """A rebuild updates the old output in place: whatever the old audience saw must go."""
+    """A --force rebuild into another audience's folder: whatever the old audience saw must go."""
     after = INTERNAL if before == INTERNAL_DRAFTS else PUBLIC
     output = tmp_path / "public"
     build_variant(content, output, EPOCH, *FLAGS[before])
     assert files_with(read_output(output), W[("int1" if before in INT else "draft1") + "_body"])
-    build_variant(content, output, EPOCH, *FLAGS[after])
+    assert cli(["build", "--content", content, "--output", output, *FLAGS[after]], EPOCH).code == 2
+    build_variant(content, output, EPOCH, *FLAGS[after], "--force")
     files = read_output(output)
     leaks = {label: found for label, rule in EXPECT.items() if after not in rule.builds
              and (found := files_with(files, W[label]))}

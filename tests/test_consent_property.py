@@ -392,5 +392,5 @@ def test_nothing_hidden_leaks_from_a_random_site(spec: SiteSpec, audience: Audie
 
         changed = withdrawal.apply(spec)
         write_site(changed, content)
-        build_variant(content, output, EPOCH, *second.flags())
+        build_variant(content, output, EPOCH, *second.flags(), "--force")  # --force: another audience's folder
         check_build(changed, second, output)

@@ -660,7 +660,7 @@ def test_blogroll_lists_only_the_authors_this_build_shows(site: SiteDir, build: 
     write_circle(site)
     build()
     assert blogroll(site) == {"Ana Pérez": "https://ana.example.net/feed.xml"}
-    build("--audience", "internal")
+    build("--audience", "internal", "--force")  # the same folder, so replacing the public build needs --force
     assert blogroll(site) == {"Ana Pérez": "https://ana.example.net/feed.xml",
                               "Cara Lind": "https://cara.example.net/feed.xml"}
 

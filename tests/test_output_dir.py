@@ -77,3 +77,78 @@ def test_a_site_overrides_one_template_of_the_theme(ready, build) -> None:  # ty
     assert (ready.output / "assets/extra.css").is_file()
     assert (ready.output / "assets/style.css").is_file()  # the rest still comes from the built-in theme
     assert "Weeknote" in (ready.output / "notes/n/index.html").read_text()
+
+
+def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.relative_to(folder).as_posix(): (p.read_bytes(), p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_each_audience_builds_into_its_own_folder_by_default(ready, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    ready.write("notes/ana/2026-11-17-inside.md", note("Inside only", visibility="internal"))
+    ready.write("notes/ana/2026-11-18-unfinished.md", note("Unfinished", visibility="draft"))
+    monkeypatch.chdir(ready.root)
+    public = run("build")
+    assert public.code == 0, public.err
+    assert "built public for a public audience" in public.out
+    before = snapshot(ready.root / "public")
+    internal = run("build", "--audience", "internal")
+    assert internal.code == 0, internal.err
+    assert "built internal for an internal audience" in internal.out
+    preview = run("build", "--drafts")
+    assert preview.code == 0, preview.err
+    assert "built preview for a public + drafts audience" in preview.out
+    assert snapshot(ready.root / "public") == before
+    assert not (ready.root / "public/notes/inside").exists()
+    assert (ready.root / "internal/notes/inside/index.html").is_file()
+    assert not (ready.root / "internal/notes/unfinished").exists()
+    assert (ready.root / "preview/notes/unfinished/index.html").is_file()
+    markers = {name: (ready.root / name / ".weeknotes-build").read_text().splitlines()[-1]
+               for name in ("public", "internal", "preview")}
+    assert markers == {"public": "audience: public", "internal": "audience: internal",
+                       "preview": "audience: public + drafts"}
+
+
+@pytest.mark.parametrize(("first", "second", "recorded", "wanted"), [
+    ((), ("--audience", "internal"), "a public", "an internal"),
+    (("--audience", "internal"), (), "an internal", "a public"),
+    ((), ("--drafts",), "a public", "a public + drafts"),
+    (("--drafts",), ("--drafts", "--audience", "internal"), "a public + drafts", "an internal + drafts"),
+])
+def test_a_build_for_another_audience_is_refused_and_leaves_the_folder_byte_for_byte(  # type: ignore[no-untyped-def]
+        ready, run, first, second, recorded, wanted) -> None:
+    assert run("build", "--content", ready.content, "--output", ready.output, *first).code == 0
+    before = snapshot(ready.output)
+    refused = run("build", "--content", ready.content, "--output", ready.output, *second)
+    assert refused.code == 2
+    shown = ready.output.as_posix()
+    name = {"an internal": "internal", "a public": "public", "a public + drafts": "preview",
+            "an internal + drafts": "preview"}[wanted]
+    assert refused.err == (
+        f"error: refusing to build for {wanted} audience into {shown}: it holds a build for {recorded} "
+        "audience (its .weeknotes-build file says so), and one folder must never mix audiences\n"
+        f"  hint: leave out --output ({wanted} build writes {name}/), choose another --output, "
+        "or add --force to replace that build\n")
+    assert snapshot(ready.output) == before
+    assert [p.name for p in ready.root.iterdir() if "weeknotes-" in p.name] == []
+
+
+def test_force_replaces_another_audiences_build_whole(ready, run) -> None:  # type: ignore[no-untyped-def]
+    ready.write("notes/ana/2026-11-17-inside.md", note("Inside only", visibility="internal"))
+    assert run("build", "--content", ready.content, "--output", ready.output, "--audience", "internal").code == 0
+    assert (ready.output / "notes/inside/index.html").is_file()
+    forced = run("build", "--content", ready.content, "--output", ready.output, "--force")
+    assert forced.code == 0, forced.err
+    assert not (ready.output / "notes/inside").exists()
+    assert b"Inside only" not in b"".join(data for data, _ in snapshot(ready.output).values())
+    assert (ready.output / ".weeknotes-build").read_text().splitlines()[-1] == "audience: public"
+
+
+def test_a_marker_from_before_audiences_were_recorded_counts_as_public(ready, run) -> None:  # type: ignore[no-untyped-def]
+    assert run("build", "--content", ready.content, "--output", ready.output).code == 0
+    (ready.output / ".weeknotes-build").write_text("This folder is written by `weeknotes build`.\n")
+    refused = run("build", "--content", ready.content, "--output", ready.output, "--audience", "internal")
+    assert refused.code == 2 and "it holds a build for a public audience" in refused.err
+    rebuilt = run("build", "--content", ready.content, "--output", ready.output)
+    assert rebuilt.code == 0, rebuilt.err
+    assert (ready.output / ".weeknotes-build").read_text().splitlines()[-1] == "audience: public"

@@ -8,6 +8,7 @@ page, list, count, feed, index or "mentioned in" line can carry what it was neve
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from weeknotes.model import Audience, Author
 
@@ -26,3 +27,11 @@ def admits(audience: Audience, visibility: str, authors: Iterable[Author]) -> bo
 
 def author_admitted(audience: Audience, author: Author) -> bool:
     return author.publish in PUBLISH_ALLOWED[audience.name]
+
+
+def default_output(name: str, drafts: bool) -> Path:
+    """Where a build writes without --output: each audience its own folder (issue #12), so
+    an internal build or a preview never lands in the folder that gets published."""
+    if drafts:
+        return Path("preview")
+    return Path("internal") if name == "internal" else Path("public")

@@ -143,7 +143,7 @@ def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
     started = time.perf_counter()
     problems = Problems()
     audience = Audience(options.audience, options.drafts, options.future, now_from_environment())
-    check_output_dir(options.output, options.content, options.force)  # before anything is written
+    check_output_dir(options.output, options.content, options.force, audience.label)  # before anything is written
     with long_lived():  # serve's caches, kept from the last build
         content, theme = load(options, problems, warm.renders if warm else None, warm.records if warm else None)
         site = collect_site(content, audience)
@@ -175,7 +175,8 @@ def render_site(options: BuildOptions, warm: Warm | None, site: Site, theme: The
     env = warm.environment(theme) if warm else make_environment(theme)
     outputs = plan_site(site, theme, problems, env)
     problems.raise_if_any()
-    staged = StagedSite(options.output, previous_manifest(options, warm), private=warm is not None)
+    staged = StagedSite(options.output, previous_manifest(options, warm), private=warm is not None,
+                        audience=site.audience.label)
     searchable = site.config.search_enabled and search.has_searchable_pages(site)
     try:
         fingerprints = Fingerprinter(site, env, theme, warm.fingerprints if warm else None)

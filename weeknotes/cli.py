@@ -55,11 +55,13 @@ def make_parser() -> argparse.ArgumentParser:
 
     build = verbs.add_parser("build", help="build the site into the output directory")
     add_content(build)
-    build.add_argument("--output", type=Path, default=Path("public"), metavar="DIR",
-                       help="where to write the site (default: public)")
+    build.add_argument("--output", type=Path, default=None, metavar="DIR",
+                       help="where to write the site (default: public, internal for --audience internal, "
+                            "preview with --drafts)")
     add_audience(build)
     build.add_argument("--force", action="store_true",
-                       help="replace a non-empty output directory that weeknotes did not make")
+                       help="replace a non-empty output directory that weeknotes did not make, "
+                            "or one built for another audience")
     build.add_argument("--no-cache", action="store_true", help="ignore and do not write the parse cache")
     build.set_defaults(run=commands.run_build)
 

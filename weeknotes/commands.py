@@ -11,6 +11,7 @@ from pathlib import Path
 from slugify import slugify
 
 from weeknotes import checks, digest, starter, urls
+from weeknotes.audience import default_output
 from weeknotes.build import BuildOptions, BuildResult, build, load, now_from_environment, plan_site
 from weeknotes.collect import collect_site
 from weeknotes.config import load_authors, load_config
@@ -26,10 +27,11 @@ def print_warnings(warnings: list[Problem]) -> None:
 
 
 def build_options(args: argparse.Namespace, **overrides: object) -> BuildOptions:
+    audience = args.audience or "public"
     values = {
         "content": args.content,
-        "output": getattr(args, "output", Path("public")),
-        "audience": args.audience or "public",
+        "output": getattr(args, "output", None) or default_output(audience, args.drafts),
+        "audience": audience,
         "drafts": args.drafts,
         "future": args.future,
         "base_url": args.base_url,
@@ -46,7 +48,7 @@ def summary_line(result: BuildResult, output: Path) -> str:
     parts = [f"{notes} notes", f"{len(site.items) - notes} links", f"{len(site.weeks)} weeks",
              f"{len(site.authors)} authors", f"{len(site.tags)} tags"]
     files = f"{result.stats.total} files ({result.stats.written} written, {result.stats.unchanged} unchanged)"
-    audience = site.audience.name + (" + drafts" if site.audience.drafts else "")
+    audience = site.audience.label
     article = "an" if audience[0] in "aeiou" else "a"
     return f"built {display_path(output)} for {article} {audience} audience: {', '.join(parts)}; {files} in {result.seconds:.2f}s"
 

@@ -4,6 +4,7 @@
     ├── ContentErrors         one or more problems in the content (exit 1)
     ├── OutputDirError        an output directory we refuse to touch (exit 1)
     └── UsageError            a bad command line (exit 2)
+        └── OutputAudienceError  an output directory that holds another audience's build
 
 A `Problem` is one line of a report: `PATH:LINE: error: message`, then the offending
 source line and a hint, in the style of Jinja's TemplateSyntaxError.
@@ -73,6 +74,10 @@ class UsageError(WeeknotesError):
     """A command line that does not make sense."""
 
     exit_code = 2
+
+
+class OutputAudienceError(UsageError):
+    """A build into a folder another audience's build made (public/ getting internal notes)."""
 
 
 @dataclass

@@ -250,6 +250,11 @@ class Audience:
         """Builds that must never be indexed by search engines."""
         return self.name != "public" or self.drafts
 
+    @property
+    def label(self) -> str:
+        """What a folder's marker records: `public`, `internal`, `public + drafts`, `internal + drafts`."""
+        return self.name + (" + drafts" if self.drafts else "")
+
 
 @dataclass(frozen=True)
 class Site:

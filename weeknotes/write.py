@@ -26,12 +26,33 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from weeknotes.errors import OutputDirError
+from weeknotes.audience import default_output
+from weeknotes.errors import OutputAudienceError, OutputDirError
 from weeknotes.sources import Stamp, display_path, stamp_of
 
 MARKER = ".weeknotes-build"
 INDEX_DIR = "pagefind"  # the search index, replaced whole by search.py
-MARKER_TEXT = b"This folder is written by `weeknotes build`; it may be replaced by the next build.\n"
+MARKER_HEAD = "This folder is written by `weeknotes build`; it may be replaced by the next build for the same audience.\n"
+LEGACY_AUDIENCE = "public"
+"""What a marker without an `audience:` line (weeknotes before #12) is taken to record: the
+only folder those versions wrote by default."""
+
+
+def marker_text(audience: str) -> bytes:
+    """The marker file's bytes: it records which audience (and drafts) made the folder."""
+    return f"{MARKER_HEAD}audience: {audience}\n".encode()
+
+
+def recorded_audience(output: Path) -> str | None:
+    """The audience label in `output`'s marker; None when there is no marker."""
+    try:
+        text = (output / MARKER).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("audience:"):
+            return line.removeprefix("audience:").strip()
+    return LEGACY_AUDIENCE
 
 
 @dataclass
@@ -44,8 +65,9 @@ class WriteStats:
         return self.written + self.unchanged
 
 
-def check_output_dir(output: Path, content: Path, force: bool) -> None:
-    """Refuse an output directory that would destroy something that is not an old build."""
+def check_output_dir(output: Path, content: Path, force: bool, audience: str = LEGACY_AUDIENCE) -> None:
+    """Refuse an output directory that would destroy something that is not an old build,
+    or an old build for another audience (`audience` is this build's label)."""
     out = output.resolve()
     shown = display_path(output)
     protected = {"the content directory": content.resolve(), "the current directory": Path.cwd().resolve(),
@@ -66,6 +88,22 @@ def check_output_dir(output: Path, content: Path, force: bool) -> None:
         raise OutputDirError(
             f"refusing to replace {shown}: it is not empty and was not made by weeknotes "
             "(no .weeknotes-build marker inside); choose another --output, or add --force to replace it")
+    recorded = recorded_audience(out)
+    if recorded is not None and recorded != audience and not force:
+        raise OutputAudienceError(
+            f"refusing to build for {article(audience)} audience into {shown}: it holds a build for "
+            f"{article(recorded)} audience (its {MARKER} file says so), and one folder must never mix audiences\n"
+            f"  hint: leave out --output ({article(audience)} build writes {display_path(default_output_for(audience))}/), "
+            "choose another --output, or add --force to replace that build")
+
+
+def article(audience: str) -> str:
+    return ("an " if audience[0] in "aeiou" else "a ") + audience
+
+
+def default_output_for(label: str) -> Path:
+    name, _, drafts = label.partition(" + ")
+    return default_output(name, bool(drafts))
 
 
 def files_under(root: Path, skip: str) -> Iterator[str]:
@@ -138,8 +176,10 @@ class Change:
 class StagedSite:
     """The new site, compared against the old one, applied only when complete."""
 
-    def __init__(self, output: Path, previous: Manifest | None = None, private: bool = False) -> None:
-        """`previous` is what the last build into `output` wrote, when known.
+    def __init__(self, output: Path, previous: Manifest | None = None, private: bool = False,
+                 audience: str = LEGACY_AUDIENCE) -> None:
+        """`previous` is what the last build into `output` wrote, when known; `audience` is
+        the label this build records in the marker.
 
         `private`: nothing but these builds writes to `output` (serve's own folder), so
         `previous` lists every file in it, and the folder need not be walked.
@@ -147,8 +187,10 @@ class StagedSite:
         self.output = output
         self.private = private and previous is not None
         self.staging = output.parent / f".{output.name}.weeknotes-new"
-        # A rebuild updates the earlier site in place; anything else starts a new folder.
-        self.incremental = (output / MARKER).is_file()
+        self.audience = audience
+        # A rebuild for the same audience updates the earlier site in place; anything else
+        # (a --force build over another audience's site included) starts a new folder.
+        self.incremental = recorded_audience(output) == audience
         self.old = previous if previous is not None and self.incremental else Manifest()
         self.changes: dict[str, Change] = {}
         self._stale: list[str] | None = None
@@ -211,7 +253,7 @@ class StagedSite:
 
         `keep` stores the manifest of the new site.
         """
-        self.write(MARKER, MARKER_TEXT)
+        self.write(MARKER, marker_text(self.audience))
         if self.incremental:
             self._apply_changes()
         else:
