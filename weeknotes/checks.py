@@ -15,6 +15,7 @@ from weeknotes.collect import week_key
 from weeknotes.curation import normalize_url, tracking_params
 from weeknotes.errors import Problems
 from weeknotes.model import Audience, Content, Item
+from weeknotes.wording import counted
 
 
 def curator_warnings(content: Content, problems: Problems) -> None:
@@ -47,7 +48,7 @@ def audience_report(content: Content, now: datetime) -> list[str]:
         count = sum(1 for i in content.items if admits(audience, i.visibility, i.authors) and i.date <= now)
         label = f"{name} build" + (" with --drafts" if drafts else "")
         article = "an" if name[0] in "aeiou" else "a"
-        lines.append(f"info: {article} {label} will include {count} of {len(content.items)} items")
+        lines.append(f"info: {article} {label} will include {count} of {counted(len(content.items), 'item')}")
     by_level: dict[str, list[str]] = defaultdict(list)
     for author in content.authors.values():
         if author.publish != "public":

@@ -15,6 +15,7 @@ from typing import Any
 
 from weeknotes import __version__, commands
 from weeknotes.errors import ContentErrors, UsageError, WeeknotesError
+from weeknotes.wording import counted
 
 
 class Parser(argparse.ArgumentParser):
@@ -113,7 +114,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentErrors as exc:
         print(str(exc), file=sys.stderr)
         count = len(exc.problems)
-        print(f"{count} error{'s' if count != 1 else ''}; nothing was written.", file=sys.stderr)
+        print(f"{counted(count, 'error')}; nothing was written.", file=sys.stderr)
         return exc.exit_code
     except WeeknotesError as exc:
         print(f"error: {exc}" if not str(exc).startswith("weeknotes") else str(exc), file=sys.stderr)

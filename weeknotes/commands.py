@@ -19,6 +19,7 @@ from weeknotes.errors import Problem, Problems, UsageError, with_source_lines
 from weeknotes.model import Audience
 from weeknotes.sources import display_path
 from weeknotes.theme import make_environment
+from weeknotes.wording import counted
 
 
 def print_warnings(warnings: list[Problem]) -> None:
@@ -45,9 +46,9 @@ def build_options(args: argparse.Namespace, **overrides: object) -> BuildOptions
 def summary_line(result: BuildResult, output: Path) -> str:
     site = result.site
     notes = sum(1 for i in site.items if not i.is_link)
-    parts = [f"{notes} notes", f"{len(site.items) - notes} links", f"{len(site.weeks)} weeks",
-             f"{len(site.authors)} authors", f"{len(site.tags)} tags"]
-    files = f"{result.stats.total} files ({result.stats.written} written, {result.stats.unchanged} unchanged)"
+    parts = [counted(notes, "note"), counted(len(site.items) - notes, "link"), counted(len(site.weeks), "week"),
+             counted(len(site.authors), "author"), counted(len(site.tags), "tag")]
+    files = f"{counted(result.stats.total, 'file')} ({result.stats.written} written, {result.stats.unchanged} unchanged)"
     audience = site.audience.label
     article = "an" if audience[0] in "aeiou" else "a"
     return f"built {display_path(output)} for {article} {audience} audience: {', '.join(parts)}; {files} in {result.seconds:.2f}s"
@@ -77,9 +78,10 @@ def run_check(args: argparse.Namespace) -> int:
     for line in checks.audience_report(content, now):
         print(line)
     if args.strict and problems.warnings:
-        print(f"{len(problems.warnings)} warnings, and --strict makes them errors.", file=sys.stderr)
+        print(f"{counted(len(problems.warnings), 'warning')}, and --strict makes "
+              f"{'it an error' if len(problems.warnings) == 1 else 'them errors'}.", file=sys.stderr)
         return 1
-    print(f"{display_path(args.content)}: no errors" + (f", {len(problems.warnings)} warnings" if problems.warnings else ""))
+    print(f"{display_path(args.content)}: no errors" + (f", {counted(len(problems.warnings), 'warning')}" if problems.warnings else ""))
     return 0
 
 

@@ -12,7 +12,6 @@ source line and a hint, in the style of Jinja's TemplateSyntaxError.
 
 from __future__ import annotations
 
-import linecache
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -41,14 +40,30 @@ class Problem:
 
 
 def with_source_lines(problems: list[Problem]) -> list[Problem]:
-    """Add the offending line of each file, as a compiler shows it under the message."""
+    """Add the offending line of each file, as a compiler shows it under the message.
+
+    Files are read afresh each time (not through linecache, which keeps a file's lines by
+    its path: serve would show a line the author has since changed).
+    """
     result = []
+    files: dict[str, list[str]] = {}
     for problem in problems:
         if problem.line and not problem.source_line:
-            text = linecache.getline(problem.path, problem.line).lstrip("\ufeff").rstrip()
-            problem = replace(problem, source_line=text)
+            if problem.path not in files:
+                files[problem.path] = _lines_of(problem.path)
+            lines = files[problem.path]
+            text = lines[problem.line - 1] if problem.line <= len(lines) else ""
+            problem = replace(problem, source_line=text.lstrip("\ufeff").rstrip())
         result.append(problem)
     return result
+
+
+def _lines_of(path: str) -> list[str]:
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # as sources.py counts lines
 
 
 class WeeknotesError(Exception):

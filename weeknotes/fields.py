@@ -96,7 +96,7 @@ def choice(f: Field, value: Any, choices: tuple[str, ...], default: str) -> str:
     if isinstance(value, str) and value in choices:
         return value
     f.error(f"`{f.key}` must be one of {', '.join(choices)}, not {value!r}",
-            hint=_did_you_mean(str(value), choices))
+            hint=_did_you_mean(str(value), choices) or "check the spelling: it must be one of these words exactly")
     return default
 
 
@@ -153,11 +153,18 @@ def string_list(f: Field, value: Any) -> list[str]:
     return result
 
 
+def example_date(display: str) -> str:
+    """A date to suggest: the one the file's name starts with, else a fixed example (never
+    the clock, so a message is the same in every run)."""
+    match = DATE_RE.match(display.replace("\\", "/").rsplit("/", 1)[-1])
+    return match.group() if match else "2026-11-20"
+
+
 def timestamp(f: Field, value: Any, zone: ZoneInfo, required: bool = False) -> datetime | None:
     """`YYYY-MM-DD` (midnight) or a date-time, with or without an offset, as an aware datetime."""
     if value is None:
         if required:
-            f.error(f"`{f.key}` is required", hint=f"add a line `{f.key}: {date.today().isoformat()}`")
+            f.error(f"`{f.key}` is required", hint=f"add a line `{f.key}: {example_date(f.display)}`")
         return None
     if not isinstance(value, str):
         f.error(f"`{f.key}` must be a date like 2026-11-20 or 2026-11-20 09:30")
@@ -172,7 +179,8 @@ def timestamp(f: Field, value: Any, zone: ZoneInfo, required: bool = False) -> d
     except ValueError as exc:
         f.error(f"`{f.key}` is not a real date: {exc}", hint="check the month and day")
         return None
-    f.error(f"`{f.key}` must be a date like 2026-11-20, 2026-11-20 09:30 or 2026-11-20T09:30:00+01:00, not {text!r}")
+    f.error(f"`{f.key}` must be a date like 2026-11-20, 2026-11-20 09:30 or 2026-11-20T09:30:00+01:00, not {text!r}",
+            hint=f"write year-month-day, e.g. `{f.key}: {example_date(f.display)}`")
     return None
 
 

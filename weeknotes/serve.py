@@ -46,6 +46,7 @@ from weeknotes.commands import print_warnings, summary_line
 from weeknotes.errors import ContentErrors, Problem, UsageError, WeeknotesError
 from weeknotes.sources import display_path
 from weeknotes.watch import Burst, Change, Roots, Watcher
+from weeknotes.wording import counted
 
 EVENTS_PATH = "/__weeknotes/events"
 KEEPALIVE = 15.0
@@ -227,7 +228,7 @@ def decorate(page: bytes, outcome: Outcome) -> bytes:
     if outcome.errors:
         count = len(outcome.errors)
         title = (
-            f"weeknotes: the last build failed with {count} error{'s' if count != 1 else ''}; "
+            f"weeknotes: the last build failed with {counted(count, 'error')}; "
             "this is the last good build. Fix the file and save: the page reloads by itself."
         )
         extra = OVERLAY % (html.escape(title), html.escape("\n\n".join(outcome.errors))) + extra
@@ -428,7 +429,7 @@ class Builder:
                 print(error, file=sys.stderr)
             kept = "still serving the last good build" if self.preview.has_site else "nothing to serve yet"
             print(
-                f"{len(errors)} error{'s' if len(errors) != 1 else ''}; {kept}. Fix and save: it rebuilds by itself.",
+                f"{counted(len(errors), 'error')}; {kept}. Fix and save: it rebuilds by itself.",
                 file=sys.stderr,
                 flush=True,
             )
@@ -444,7 +445,7 @@ class Builder:
         since = time.perf_counter() - burst.first_seen
         print(
             f"{fixed}rebuilt in {result.seconds:.2f}s ({since:.2f}s after the change): "
-            f"{stats.written} of {stats.total} files changed",
+            f"{stats.written} of {counted(stats.total, 'file')} changed",
             flush=True,
         )
 
