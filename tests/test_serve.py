@@ -29,7 +29,9 @@ import pytest
 from tests.conftest import SITE_YAML, Run, SiteDir, note
 from weeknotes.build import BuildOptions, Warm, build
 from weeknotes.cache import RenderCache
+from weeknotes.report import RecordingReporter
 from weeknotes.serve import EVENTS_PATH, OWNER, PREFIX, remove_orphans
+from weeknotes.sources import display_path
 from weeknotes.watch import Change, Roots
 
 REPO = Path(__file__).resolve().parent.parent
@@ -365,30 +367,22 @@ def test_ctrl_c_stops_cleanly_and_removes_the_preview(serve: Callable[..., Serve
 def test_a_rebuild_reparses_only_what_changed_and_rewrites_only_changed_pages(
     site: SiteDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import weeknotes.content
-
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
-    rendered: list[str] = []
-    real = weeknotes.content.render_markdown
-
-    def counting(text: str, *args: Any) -> Any:
-        rendered.append(text)
-        return real(text, *args)
-
-    monkeypatch.setattr(weeknotes.content, "render_markdown", counting)
-    site.write("notes/2026-11-16-hello.md", note("Hello", tags="[alpha]"))
-    site.write("notes/2025-06-02-old.md", note("Old", date="2025-06-02", tags="[beta]", body="Old text."))
+    hello = site.write("notes/2026-11-16-hello.md", note("Hello", tags="[alpha]"))
+    old = site.write("notes/2025-06-02-old.md", note("Old", date="2025-06-02", tags="[beta]", body="Old text."))
     options = BuildOptions(content=site.content, output=site.output, search_index=False)
     warm = Warm(RenderCache(None))
-    first = build(options, warm)
-    assert len(rendered) == 2
+    recorder = RecordingReporter()
+    first = build(options, warm, recorder)
+    assert sorted(recorder.names("parsed")) == sorted([display_path(hello), display_path(old)])
     old_page = site.output / "notes/old/index.html"
     before = old_page.stat()
 
     site.write("notes/2026-11-16-hello.md", note("Hello again", tags="[alpha]", body="New text."))
-    rendered.clear()
-    second = build(options, warm)
-    assert [text.strip() for text in rendered] == ["New text."]  # the other one came from memory
+    recorder.clear()
+    second = build(options, warm, recorder)
+    assert recorder.names("parsed") == [display_path(hello)]  # the other one came from memory
+    assert "notes/old/index.html" not in recorder.names("rendered")
     assert 0 < second.stats.written < first.stats.total
     after = old_page.stat()
     assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)  # not rewritten
@@ -398,9 +392,10 @@ def test_a_rebuild_reparses_only_what_changed_and_rewrites_only_changed_pages(
     override.parent.mkdir(parents=True)
     override.write_text('{% extends "base.html" %}\n{% block main %}<p>{{ item.title }}</p>{% endblock %}\n')
     warm.environments.clear()  # what serve does on a theme change
-    rendered.clear()
-    third = build(options, warm)
-    assert rendered == []  # a theme change re-renders pages, and parses nothing
+    recorder.clear()
+    third = build(options, warm, recorder)
+    assert recorder.names("parsed") == []  # a theme change re-renders pages, and parses nothing
+    assert "notes/old/index.html" in recorder.names("rendered")
     assert "<p>Old</p>" in old_page.read_text()
     assert third.stats.written < third.stats.total
 

@@ -26,6 +26,7 @@ from weeknotes.indexes import index_outputs
 from weeknotes.model import Audience, Content, Site
 from weeknotes.plan import HtmlPlanner, Output, find_collisions, static_outputs
 from weeknotes.render_pool import render_into
+from weeknotes.report import Reporter
 from weeknotes.theme import Theme, find_theme, make_environment
 from weeknotes.write import INDEX_DIR, Manifest, StagedSite, WriteStats, check_output_dir
 
@@ -89,11 +90,12 @@ def now_from_environment() -> datetime:
 
 
 def load(options: BuildOptions, problems: Problems, renders: RenderCache | None = None,
-         records: RecordCache | None = None) -> tuple[Content, Theme]:
+         records: RecordCache | None = None, reporter: Reporter | None = None) -> tuple[Content, Theme]:
     """Read and validate everything; raise ContentErrors listing every problem."""
     if not options.content.is_dir():
         raise UsageError(f"content directory {options.content} does not exist")
-    content = load_content(options.content, problems, options.base_url, options.use_cache, renders, records)
+    content = load_content(options.content, problems, options.base_url, options.use_cache, renders, records,
+                           reporter)
     theme = find_theme(content.config.theme, options.content, problems) if content else None
     problems.raise_if_any()
     assert content is not None and theme is not None
@@ -139,16 +141,18 @@ def keep_manifest(manifest: Manifest, options: BuildOptions, warm: Warm | None) 
         manifest.save(manifest_path(options))
 
 
-def build(options: BuildOptions, warm: Warm | None = None) -> BuildResult:
+def build(options: BuildOptions, warm: Warm | None = None, reporter: Reporter | None = None) -> BuildResult:
     started = time.perf_counter()
     problems = Problems()
     audience = Audience(options.audience, options.drafts, options.future, now_from_environment())
     check_output_dir(options.output, options.content, options.force, audience.label)  # before anything is written
     with long_lived():  # serve's caches, kept from the last build
-        content, theme = load(options, problems, warm.renders if warm else None, warm.records if warm else None)
+        reporter = reporter or Reporter()
+        content, theme = load(options, problems, warm.renders if warm else None, warm.records if warm else None,
+                              reporter)
         site = collect_site(content, audience)
         gc.freeze()  # what was just loaded
-        return render_site(options, warm, site, theme, problems, started)
+        return render_site(options, warm, site, theme, problems, started, reporter)
 
 
 @contextmanager
@@ -170,7 +174,7 @@ def long_lived() -> Iterator[None]:
 
 
 def render_site(options: BuildOptions, warm: Warm | None, site: Site, theme: Theme, problems: Problems,
-                started: float) -> BuildResult:
+                started: float, reporter: Reporter) -> BuildResult:
     """Plan, render and write the site one audience sees, changing only what changed."""
     env = warm.environment(theme) if warm else make_environment(theme)
     outputs = plan_site(site, theme, problems, env)
@@ -186,7 +190,7 @@ def render_site(options: BuildOptions, warm: Warm | None, site: Site, theme: The
         # would be written again byte for byte, so it cannot drift and is not read.
         warn_on_feed_drift(options.output, staged.existing_files() if staged.incremental else (), site, problems,
                            lambda rel: staged.is_current(rel, keys.get(rel)))
-        render_into(staged, outputs, theme, keys)
+        render_into(staged, outputs, theme, keys, reporter)
         if searchable and options.search_index and not staged.incremental:
             search.build_index(staged.staging)
         if staged.incremental and (staged.stats.written or staged.stale_files() or not searchable):

@@ -15,6 +15,7 @@ from typing import Any
 
 from weeknotes import __version__, commands
 from weeknotes.errors import ContentErrors, UsageError, WeeknotesError
+from weeknotes.report import ConsoleReporter, Reporter
 from weeknotes.wording import counted
 
 
@@ -101,7 +102,8 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, reporter: Reporter | None = None) -> int:
+    """Run one command line; its events go to `reporter` (by default, to the console)."""
     args = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in args
     try:
@@ -110,6 +112,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             make_parser().print_help()
             return 2
         run: Callable[[argparse.Namespace], int] = parsed.run
+        parsed.reporter = reporter or ConsoleReporter()  # every verb reports through args.reporter
         return run(parsed)
     except ContentErrors as exc:
         print(str(exc), file=sys.stderr)

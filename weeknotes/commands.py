@@ -1,4 +1,8 @@
-"""What each CLI verb does, on top of build.py and friends. Output goes to stdout/stderr here."""
+"""What each CLI verb does, on top of build.py and friends.
+
+Every verb reports through `args.reporter` (report.py; cli.main sets it), never by printing,
+except what is itself the output of a verb (`digest` writes the digest to stdout).
+"""
 
 from __future__ import annotations
 
@@ -12,19 +16,16 @@ from slugify import slugify
 
 from weeknotes import checks, digest, starter, urls
 from weeknotes.audience import default_output
-from weeknotes.build import BuildOptions, BuildResult, build, load, now_from_environment, plan_site
+from weeknotes.build import BuildOptions, build, load, now_from_environment, plan_site
 from weeknotes.collect import collect_site
 from weeknotes.config import load_authors, load_config
-from weeknotes.errors import Problem, Problems, UsageError, with_source_lines
+from weeknotes.errors import Problems, UsageError
 from weeknotes.model import Audience
+from weeknotes.report import Reporter
+from weeknotes.serve import serve
 from weeknotes.sources import display_path
 from weeknotes.theme import make_environment
 from weeknotes.wording import counted
-
-
-def print_warnings(warnings: list[Problem]) -> None:
-    for warning in sorted(with_source_lines(warnings)):
-        print(warning.format(), file=sys.stderr)
 
 
 def build_options(args: argparse.Namespace, **overrides: object) -> BuildOptions:
@@ -43,29 +44,19 @@ def build_options(args: argparse.Namespace, **overrides: object) -> BuildOptions
     return BuildOptions(**values)
 
 
-def summary_line(result: BuildResult, output: Path) -> str:
-    site = result.site
-    notes = sum(1 for i in site.items if not i.is_link)
-    parts = [counted(notes, "note"), counted(len(site.items) - notes, "link"), counted(len(site.weeks), "week"),
-             counted(len(site.authors), "author"), counted(len(site.tags), "tag")]
-    files = f"{counted(result.stats.total, 'file')} ({result.stats.written} written, {result.stats.unchanged} unchanged)"
-    audience = site.audience.label
-    article = "an" if audience[0] in "aeiou" else "a"
-    return f"built {display_path(output)} for {article} {audience} audience: {', '.join(parts)}; {files} in {result.seconds:.2f}s"
-
-
 def run_build(args: argparse.Namespace) -> int:
+    reporter: Reporter = args.reporter
     options = build_options(args)
-    result = build(options)
-    print_warnings(result.warnings)
+    result = build(options, reporter=reporter)
+    reporter.warnings(result.warnings)
     for item in result.site.held_back:
-        print(f"{item.source}: scheduled for {item.date.isoformat()}; held back (use --future to include it)",
-              file=sys.stderr)
-    print(summary_line(result, options.output))
+        reporter.notice(f"{item.source}: scheduled for {item.date.isoformat()}; held back (use --future to include it)")
+    reporter.built(result.site, result.stats, result.seconds, options.output)
     return 0
 
 
 def run_check(args: argparse.Namespace) -> int:
+    reporter: Reporter = args.reporter
     problems = Problems()
     options = BuildOptions(content=args.content, use_cache=False)  # check writes nothing
     content, theme = load(options, problems)
@@ -74,14 +65,15 @@ def run_check(args: argparse.Namespace) -> int:
         plan_site(collect_site(content, audience), theme, problems)  # two pages at one address
     problems.raise_if_any()
     checks.curator_warnings(content, problems)
-    print_warnings(problems.warnings)
+    reporter.warnings(problems.warnings)
     for line in checks.audience_report(content, now):
-        print(line)
+        reporter.info(line)
     if args.strict and problems.warnings:
-        print(f"{counted(len(problems.warnings), 'warning')}, and --strict makes "
-              f"{'it an error' if len(problems.warnings) == 1 else 'them errors'}.", file=sys.stderr)
+        reporter.notice(f"{counted(len(problems.warnings), 'warning')}, and --strict makes "
+                        f"{'it an error' if len(problems.warnings) == 1 else 'them errors'}.")
         return 1
-    print(f"{display_path(args.content)}: no errors" + (f", {counted(len(problems.warnings), 'warning')}" if problems.warnings else ""))
+    reporter.info(f"{display_path(args.content)}: no errors"
+                  + (f", {counted(len(problems.warnings), 'warning')}" if problems.warnings else ""))
     return 0
 
 
@@ -128,7 +120,7 @@ def run_new(args: argparse.Namespace) -> int:
     folder.mkdir(parents=True, exist_ok=True)
     path.write_text(starter.new_file(args.kind, title, now, args.author, f"urn:uuid:{uuid.uuid4()}", args.url),
                     encoding="utf-8")
-    print(display_path(path))
+    args.reporter.info(display_path(path))
     return 0
 
 
@@ -137,13 +129,12 @@ def run_init(args: argparse.Namespace) -> int:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} already exists and is not empty; choose a new folder")
     starter.write_site(target)
-    print(f"created a new site in {display_path(target)}; build it with: weeknotes build --content {display_path(target / 'content')} --output {display_path(target / 'public')}")
+    args.reporter.info(f"created a new site in {display_path(target)}; build it with: weeknotes build "
+                       f"--content {display_path(target / 'content')} --output {display_path(target / 'public')}")
     return 0
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from weeknotes.serve import serve
-
     options = build_options(args, output=Path(), audience=args.audience or ("public" if args.public_only else "internal"),
                             drafts=args.drafts or not args.public_only)
-    return serve(options, args.host, args.port)
+    return serve(options, args.host, args.port, args.reporter)

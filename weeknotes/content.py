@@ -20,7 +20,7 @@ from weeknotes.errors import Problems
 from weeknotes.forking import fork_context, worker_count
 from weeknotes.markdown import Rendered, render_markdown
 from weeknotes.model import Author, Config, Content, Intro, Item, Page, StaticFile
-from weeknotes.progress import Progress
+from weeknotes.report import Reporter
 from weeknotes.sources import (
     Source,
     Stamp,
@@ -40,7 +40,7 @@ PARALLEL_THRESHOLD = 64
 
 def load_content(content_dir: Path, problems: Problems, base_url: str | None = None,
                  use_cache: bool = True, cache: RenderCache | None = None,
-                 records: RecordCache | None = None) -> Content | None:
+                 records: RecordCache | None = None, reporter: Reporter | None = None) -> Content | None:
     """Load and validate everything; return None when site.yaml itself is unusable.
 
     `cache` and `records` are in-memory caches that outlive this call (serve); without
@@ -77,9 +77,11 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
     if fresh:  # the Markdown cache is large: read it only when some file changed
         if cache is None:
             cache = RenderCache(content_dir / CACHE_DIR if use_cache else None)
-        for job, parsed in zip(fresh, parse_all(fresh, config, authors, cache), strict=True):
+        reporter = reporter or Reporter()
+        for job, parsed in zip(fresh, parse_all(fresh, config, authors, cache, reporter), strict=True):
             problems.extend(parsed.problems)
             if parsed.rendered is not None:
+                reporter.parsed(display_path(job.path))
                 cache.put(parsed.render_key, parsed.rendered)
             elif parsed.render_key:
                 cache.mark_used(parsed.render_key)
@@ -177,27 +179,26 @@ def _parse_in_worker(job: Job) -> Parsed:
     return parse_one(job, *_shared)
 
 
-def parse_all(jobs: list[Job], config: Config, authors: dict[str, Author], cache: RenderCache) -> list[Parsed]:
+def parse_all(jobs: list[Job], config: Config, authors: dict[str, Author], cache: RenderCache,
+              reporter: Reporter) -> list[Parsed]:
     """Parse every job, in order: on every core when there are many (YAML, Markdown and
     validation alike; the Markdown is most of the work of a cold build)."""
     global _shared
     workers = worker_count(len(jobs), PARALLEL_THRESHOLD)
-    progress = Progress(len(jobs), "reading Markdown")
-    parsed = []
+    parsed: list[Parsed] = []
     if workers == 1:
         for job in jobs:
             parsed.append(parse_one(job, config, authors, cache))
-            progress.advance()
+            reporter.progress("reading Markdown", len(parsed), len(jobs))
     else:
         _shared = (config, authors, cache)
         try:
             with ProcessPoolExecutor(max_workers=workers, mp_context=fork_context()) as pool:
                 for result in pool.map(_parse_in_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
                     parsed.append(result)
-                    progress.advance()
+                    reporter.progress("reading Markdown", len(parsed), len(jobs))
         finally:
             _shared = None
-    progress.finish()
     return parsed
 
 

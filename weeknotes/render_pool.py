@@ -18,7 +18,7 @@ import jinja2
 from weeknotes.errors import ContentErrors, Problems
 from weeknotes.forking import fork_context, worker_count
 from weeknotes.plan import Output
-from weeknotes.progress import Progress
+from weeknotes.report import Reporter
 from weeknotes.theme import Theme, template_problem
 from weeknotes.write import Change, StagedSite
 
@@ -26,7 +26,8 @@ from weeknotes.write import Change, StagedSite
 PARALLEL_THRESHOLD = 400
 
 
-def render_into(staged: StagedSite, outputs: Sequence[Output], theme: Theme, keys: dict[str, str]) -> None:
+def render_into(staged: StagedSite, outputs: Sequence[Output], theme: Theme, keys: dict[str, str],
+                reporter: Reporter) -> None:
     """Render into `staged` every output whose inputs changed; raise ContentErrors for template errors.
 
     `keys` maps an output's path to the fingerprint of its inputs (weeknotes.fingerprint).
@@ -34,7 +35,7 @@ def render_into(staged: StagedSite, outputs: Sequence[Output], theme: Theme, key
     outputs = [o for o in outputs if staged.keep(o.path, keys.get(o.path)) is None]
     workers = worker_count(len(outputs), PARALLEL_THRESHOLD)
     if workers == 1:
-        _render_stripe(staged, outputs, theme, keys, Progress(len(outputs)))
+        _render_stripe(staged, outputs, theme, keys, reporter, len(outputs))
         return
     context = fork_context()
     children = []
@@ -46,7 +47,7 @@ def render_into(staged: StagedSite, outputs: Sequence[Output], theme: Theme, key
         children.append((process, receiver))
     failure: BaseException | None = None
     try:
-        _render_stripe(staged, outputs[0::workers], theme, keys, Progress(len(outputs)))
+        _render_stripe(staged, outputs[0::workers], theme, keys, reporter, len(outputs))
     except BaseException as exc:  # still collect the children before re-raising
         failure = exc
     problems = Problems()
@@ -59,6 +60,7 @@ def render_into(staged: StagedSite, outputs: Sequence[Output], theme: Theme, key
         if kind == "ok":
             for change in payload:
                 staged.record(change)
+                reporter.rendered(change.rel)
         elif kind == "problems":
             problems.extend(payload)
         else:
@@ -69,21 +71,23 @@ def render_into(staged: StagedSite, outputs: Sequence[Output], theme: Theme, key
 
 
 def _render_stripe(staged: StagedSite, outputs: Sequence[Output], theme: Theme,
-                   keys: dict[str, str], progress: Progress | None = None) -> list[Change]:
-    """Render a share of the outputs; the parent's share also drives the progress line."""
+                   keys: dict[str, str], reporter: Reporter | None = None, total: int = 0) -> list[Change]:
+    """Render a share of the outputs; the parent's share also reports (its progress stands for all)."""
     changes = []
+    step = total // max(len(outputs), 1) or 1
     try:
         for output in outputs:
             changes.append(staged.write(output.path, output.render(), keys.get(output.path)))
-            if progress is not None:
-                progress.advance(progress.total // max(len(outputs), 1) or 1)
+            if reporter is not None:
+                reporter.rendered(output.path)
+                reporter.progress("rendering", min(len(changes) * step, total), total)
     except jinja2.TemplateError as exc:
         problems = Problems()
         template_problem(exc, theme, problems)
         raise ContentErrors(problems.errors) from exc
     finally:
-        if progress is not None:
-            progress.finish()
+        if reporter is not None:
+            reporter.progress("rendering", total, total)
     return changes
 
 

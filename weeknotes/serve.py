@@ -42,8 +42,8 @@ from urllib.parse import unquote, urlsplit
 
 from weeknotes.build import BuildOptions, BuildResult, Warm, build
 from weeknotes.cache import CACHE_DIR, RenderCache
-from weeknotes.commands import print_warnings, summary_line
 from weeknotes.errors import ContentErrors, Problem, UsageError, WeeknotesError
+from weeknotes.report import Reporter
 from weeknotes.sources import display_path
 from weeknotes.watch import Burst, Change, Roots, Watcher
 from weeknotes.wording import counted
@@ -243,9 +243,10 @@ def decorate(page: bytes, outcome: Outcome) -> bytes:
 class PreviewServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], preview: Preview) -> None:
+    def __init__(self, address: tuple[str, int], preview: Preview, reporter: Reporter) -> None:
         self.address_family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
         self.preview = preview
+        self.reporter = reporter
         super().__init__(address, PreviewHandler)
 
     def server_bind(self) -> None:
@@ -258,7 +259,7 @@ class PreviewServer(ThreadingHTTPServer):
     def handle_error(self, request: Any, client_address: Any) -> None:
         error = sys.exc_info()[1]
         if not isinstance(error, ConnectionError):  # a closed tab is not worth a word
-            print(f"weeknotes serve: could not answer a request: {error!r}", file=sys.stderr)
+            self.reporter.notice(f"weeknotes serve: could not answer a request: {error!r}")
 
 
 class PreviewHandler(BaseHTTPRequestHandler):
@@ -313,10 +314,10 @@ class PreviewHandler(BaseHTTPRequestHandler):
             seen = outcome.id
 
 
-def open_server(host: str, port: int, preview: Preview) -> PreviewServer:
+def open_server(host: str, port: int, preview: Preview, reporter: Reporter) -> PreviewServer:
     """Listen on host:port, or explain in one line why not (exit status 2)."""
     try:
-        return PreviewServer((host, port), preview)
+        return PreviewServer((host, port), preview, reporter)
     except OverflowError as exc:
         raise UsageError(f"--port must be between 0 and 65535, not {port}") from exc
     except OSError as exc:
@@ -362,8 +363,10 @@ class Builder:
         watcher: Watcher,
         stop: threading.Event,
         renders: RenderCache,
+        reporter: Reporter,
     ) -> None:
         self.options = options
+        self.reporter = reporter
         self.preview = preview
         self.watcher = watcher
         self.stop = stop
@@ -411,7 +414,7 @@ class Builder:
     def attempt(self) -> tuple[BuildResult | None, tuple[str, ...]]:
         """Build; a failed build is a list of error reports, never an exception."""
         try:
-            return build(self.options, self.warm), ()
+            return build(self.options, self.warm, self.reporter), ()
         except ContentErrors as exc:
             return None, tuple(problem.format() for problem in exc.problems)
         except WeeknotesError as exc:
@@ -425,29 +428,17 @@ class Builder:
         if self.stop.is_set():
             return
         if result is None:
-            for error in errors:
-                print(error, file=sys.stderr)
             kept = "still serving the last good build" if self.preview.has_site else "nothing to serve yet"
-            print(
-                f"{counted(len(errors), 'error')}; {kept}. Fix and save: it rebuilds by itself.",
-                file=sys.stderr,
-                flush=True,
-            )
+            self.reporter.failed(errors, kept)
             return
         if sorted(result.warnings) != self.warnings:
             self.warnings = sorted(result.warnings)
-            print_warnings(self.warnings)
+            self.reporter.warnings(self.warnings)
         if burst is None:
-            print(summary_line(result, self.options.output), flush=True)
+            self.reporter.built(result.site, result.stats, result.seconds, self.options.output)
             return
-        stats = result.stats
-        fixed = "fixed; " if self.errors else ""
         since = time.perf_counter() - burst.first_seen
-        print(
-            f"{fixed}rebuilt in {result.seconds:.2f}s ({since:.2f}s after the change): "
-            f"{stats.written} of {counted(stats.total, 'file')} changed",
-            flush=True,
-        )
+        self.reporter.rebuilt(result.stats, result.seconds, since, fixed=bool(self.errors))
 
     def index_search(self) -> None:
         """Index the current site with Pagefind beside it; give up as soon as a change comes."""
@@ -474,11 +465,7 @@ class Builder:
                 log.seek(0)
                 lines = log.read().decode("utf-8", "replace").strip().splitlines()
                 detail = lines[-1] if lines else f"exit {process.returncode}"
-                print(
-                    f"search index: Pagefind failed: {detail}; search does not work here",
-                    file=sys.stderr,
-                    flush=True,
-                )
+                self.reporter.notice(f"search index: Pagefind failed: {detail}; search does not work here")
                 return
         with self.preview.busy():
             swap_in(fresh, self.preview.search_dir)
@@ -538,7 +525,7 @@ def interrupt_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def serve(options: BuildOptions, host: str, port: int) -> int:
+def serve(options: BuildOptions, host: str, port: int, reporter: Reporter) -> int:
     """Build, serve and rebuild on every change until Ctrl-C; return the exit status."""
     if not options.content.is_dir():
         raise UsageError(
@@ -548,7 +535,7 @@ def serve(options: BuildOptions, host: str, port: int) -> int:
     root = make_root()
     preview = Preview(root)
     try:
-        server = open_server(host, port, preview)
+        server = open_server(host, port, preview, reporter)
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
@@ -565,15 +552,15 @@ def serve(options: BuildOptions, host: str, port: int) -> int:
     )
     stop = threading.Event()
     watcher = Watcher(Roots.of_site(options.content))
-    builder = Builder(options, preview, watcher, stop, renders)
+    builder = Builder(options, preview, watcher, stop, renders, reporter)
     threads: list[threading.Thread] = []
     try:
         with interrupt_on_sigterm():
-            print(f"weeknotes serve: {url} (Ctrl-C to stop)", flush=True)
+            reporter.info(f"weeknotes serve: {url} (Ctrl-C to stop)")
             watcher.start()  # before the first build, so a save during it is not missed
             threads.append(start_thread(lambda: server.serve_forever(0.1), "weeknotes-http"))
             builder.rebuild(None)
-            print(f"watching {display_path(options.content)} and the theme for changes", flush=True)
+            reporter.info(f"watching {display_path(options.content)} and the theme for changes")
             threads.append(start_thread(builder.run, "weeknotes-builder"))
             while threads[-1].is_alive():
                 threads[-1].join(0.5)
@@ -589,5 +576,5 @@ def serve(options: BuildOptions, host: str, port: int) -> int:
         for thread in threads[1:]:
             thread.join(10)
         shutil.rmtree(root, ignore_errors=True)
-    print("stopped.", flush=True)
+    reporter.info("stopped.")
     return 0
