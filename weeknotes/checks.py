@@ -21,7 +21,7 @@ from weeknotes.wording import counted
 def curator_warnings(content: Content, problems: Problems) -> None:
     """Tracking parameters, plain http, and URLs already curated in an earlier week."""
     first_seen: dict[str, Item] = {}
-    links = sorted((i for i in content.items if i.url), key=lambda i: (i.date.timestamp(), i.source))
+    links = sorted((i for i in content.items if i.is_link and i.url), key=lambda i: (i.date.timestamp(), i.source))
     for item in links:
         assert item.url is not None
         found = tracking_params(item.url)

@@ -40,7 +40,9 @@ def collect_site(content: Content, audience: Audience) -> Site:
     held_keys = {i.key for i in held_back}
     shown = sorted((i for i in admitted if i.key not in held_keys), key=newest_first)
     shown = [without_hidden_via(i, audience, content) for i in with_canonical_tags(shown)]
+    shown = without_curated_blog_posts(shown)
     listed = tuple(i for i in shown if i.visibility != "unlisted")
+    with_pages = [i for i in shown if not i.is_blog]  # a blog post's page is the original
     author_items = group_by_author(listed)
     authors = tuple(sorted({a.handle: a for i in listed for a in i.authors}.values(),
                            key=lambda a: (a.name.casefold(), a.handle)))
@@ -50,15 +52,16 @@ def collect_site(content: Content, audience: Audience) -> Site:
     return Site(
         config=content.config,
         audience=audience,
-        items=tuple(shown),
+        items=tuple(with_pages),
         listed=listed,
+        front=listed if content.config.blogs_in_lists else tuple(i for i in listed if not i.is_blog),
         authors=authors,
         tags=collect_tags(listed),
         weeks=collect_weeks(listed, intros, content),
         pages=tuple(sorted((p for p in content.pages if admits(audience, p.visibility, ())), key=lambda p: p.slug)),
         static=visible_static(content, audience),
         author_items=author_items,
-        backlinks=collect_backlinks(shown, listed),
+        backlinks=collect_backlinks(with_pages, listed),
         also_curated=collect_also_curated(listed),
         held_back=held_back,
     )
@@ -79,6 +82,12 @@ def with_canonical_tags(items: list[Item]) -> list[Item]:
         # Replaced only when it differs: an unchanged item keeps its digest (model.Item.digest).
         result.append(item if tags == item.tags else replace(item, tags=tags))
     return result
+
+
+def without_curated_blog_posts(shown: list[Item]) -> list[Item]:
+    """A blog post someone also curated as a link is shown once: as the curation, with its commentary."""
+    curated = {normalize_url(i.url) for i in shown if i.is_link and i.url and i.visibility != "unlisted"}
+    return [i for i in shown if not (i.is_blog and i.url and normalize_url(i.url) in curated)]
 
 
 def visible_static(content: Content, audience: Audience) -> tuple[StaticFile, ...]:
@@ -137,19 +146,24 @@ def collect_weeks(listed: tuple[Item, ...], intros: list[Intro], content: Conten
     weeks = []
     for number, key in enumerate(keys, start=1):
         items = sorted(buckets.get(key, ()), key=lambda i: (i.date.timestamp(), i.kind, i.slug))
-        notes = tuple(sorted((i for i in items if not i.is_link),
-                             key=lambda i: (i.authors[0].name.casefold(), i.date.timestamp(), i.slug)))
+        notes = tuple(sorted((i for i in items if not i.is_link and not i.is_blog), key=by_author))
+        blog_posts = tuple(sorted((i for i in items if i.is_blog), key=by_author))
         links = merge_links(i for i in items if i.is_link)
         intro = intro_by_week.get(key)
         start = week_start(key, content).date()
         weeks.append(Week(
             key=key, year=int(key[:4]), week=int(key[6:]), number=number,
             start=start, end=start + timedelta(days=6), intro=intro, notes=notes, links=links,
+            blog_posts=blog_posts,
             contributors=contributors(items, intro),
             previous=keys[number - 2] if number > 1 else None,
             next=keys[number] if number < len(keys) else None,
         ))
     return tuple(weeks)
+
+
+def by_author(item: Item) -> tuple[str, float, str]:
+    return (item.authors[0].name.casefold(), item.date.timestamp(), item.slug)
 
 
 def merge_links(links: Iterable[Item]) -> tuple[MergedLink, ...]:
@@ -171,7 +185,7 @@ def contributors(items: Iterable[Item], intro: Intro | None) -> tuple[Author, ..
 def collect_also_curated(listed: tuple[Item, ...]) -> dict[tuple[str, str], tuple[Item, ...]]:
     groups: dict[str, list[Item]] = defaultdict(list)
     for item in listed:
-        if item.url:
+        if item.is_link and item.url:
             groups[normalize_url(item.url)].append(item)
     return {item.key: tuple(other for other in group if other is not item)
             for group in groups.values() if len(group) > 1 for item in group}
@@ -182,10 +196,10 @@ def collect_backlinks(shown: list[Item], listed: tuple[Item, ...]) -> dict[tuple
     by_key = {item.key: item for item in shown}
     by_url: dict[str, list[Item]] = defaultdict(list)
     for item in shown:
-        if item.url:
+        if item.is_link and item.url:
             by_url[normalize_url(item.url)].append(item)
     # Most links in notes point elsewhere: a cheap key rules them out before a full parse.
-    quick_keys = {quick_key(item.url) for item in shown if item.url}
+    quick_keys = {quick_key(item.url) for item in shown if item.is_link and item.url}
     found: dict[tuple[str, str], dict[tuple[str, str], Item]] = defaultdict(dict)
     for source in listed:
         if source.is_link:

@@ -25,12 +25,13 @@ from weeknotes.sources import YamlData, display_path, load_yaml, read_text
 
 SITE_KEYS = {
     "": ("title", "base_url", "description", "language", "timezone", "theme", "per_page",
-         "feeds", "markdown", "search"),
+         "feeds", "markdown", "search", "blogs"),
     "feeds": ("limit", "full_content"),
     "markdown": ("allow_html",),
     "search": ("enabled",),
+    "blogs": ("in_lists",),
 }
-AUTHOR_KEYS = ("name", "bio", "url", "avatar", "feed", "publish")
+AUTHOR_KEYS = ("name", "bio", "url", "avatar", "feed", "publish", "aggregate")
 HANDLE_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 THEME_RE = re.compile(r"[A-Za-z0-9_-]+")
@@ -88,6 +89,7 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
         feed_full_content=boolean(field("feeds.full_content"), get(data, "feeds.full_content"), True),
         allow_html=boolean(field("markdown.allow_html"), get(data, "markdown.allow_html"), False),
         search_enabled=boolean(field("search.enabled"), get(data, "search.enabled"), True),
+        blogs_in_lists=boolean(field("blogs.in_lists"), get(data, "blogs.in_lists"), True),
     )
     return config if title and url else None
 
@@ -159,4 +161,5 @@ def _author(handle: str, record: dict[str, object], display: str, data: YamlData
         url=web_url(field("url"), record.get("url")),
         avatar=avatar,
         feed=web_url(field("feed"), record.get("feed")),
+        aggregate=boolean(field("aggregate"), record.get("aggregate"), False),
     ) if name else None

@@ -14,6 +14,7 @@ from pathlib import Path
 from slugify import slugify
 
 from weeknotes import schema
+from weeknotes.blogposts import load_blog_items
 from weeknotes.cache import CACHE_DIR, RecordCache, RenderCache, context_key, render_key
 from weeknotes.config import load_authors, load_config
 from weeknotes.errors import Problems
@@ -95,6 +96,7 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
     pages = [r for kind, r in found if kind == "pages"]
     intros = [r for kind, r in found if kind == "digests"]
     check_unique(items, pages, intros, problems)
+    items += load_blog_items(content_dir, authors, problems)  # no page here, so no URL to clash
     return Content(config, authors, tuple(items), tuple(pages), tuple(intros),  # type: ignore[arg-type]
                    tuple(static_files(content_dir / "static", content_dir, problems)))
 

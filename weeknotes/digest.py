@@ -25,7 +25,8 @@ def week_published(site: Site, week: Week) -> datetime:
 
 def week_updated(site: Site, week: Week) -> datetime:
     """The newest change to anything in the week (the week's start for an intro-only week)."""
-    moments = [item_updated(i) for i in week.notes] + [item_updated(c) for m in week.links for c in m.curations]
+    moments = [item_updated(i) for i in (*week.notes, *week.blog_posts)]
+    moments += [item_updated(c) for m in week.links for c in m.curations]
     return max(moments, default=week_published(site, week))
 
 
@@ -94,6 +95,11 @@ def digest_markdown(site: Site, week: Week) -> str:
         lines += ["## Weeknotes", ""]
         lines += [f"- [{item.title}]({urls.absolute(base, item)}) by {', '.join(a.name for a in item.authors)}"
                   + (f": {item.summary}" if item.summary else "") for item in week.notes]
+        lines.append("")
+    if week.blog_posts:
+        lines += ["## From members' blogs", ""]
+        lines += [f"- [{item.title}]({urls.absolute(base, item)}) from {item.authors[0].name}'s blog"
+                  + (f": {item.summary}" if item.summary else "") for item in week.blog_posts]
         lines.append("")
     if week.links:
         lines += ["## Links", ""]

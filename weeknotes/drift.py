@@ -85,7 +85,7 @@ def warn_on_feed_drift(output: Path, existing: Iterable[str], site: Site, proble
 
 def current_entries(site: Site) -> dict[str, Current]:
     """Site path -> the id this build gives the entry there, for everything its feeds may hold."""
-    entries = {path_of(i): Current(i.id, i.source) for i in site.listed}
+    entries = {path_of(i): Current(i.id, i.source) for i in site.listed if not i.is_blog}  # blog posts keep the original's id
     entries.update({path_of(w): Current(week_id(site, w), None) for w in site.weeks})
     return entries
 

@@ -52,9 +52,9 @@ class FeedSpec:
 def feed_specs(site: Site) -> list[FeedSpec]:
     title = site.config.title
     limit = site.config.feed_limit
-    notes = [i for i in site.listed if not i.is_link]
+    notes = [i for i in site.front if not i.is_link]  # members' blog posts too, if lists show them
     links = [i for i in site.listed if i.is_link]
-    specs = [FeedSpec(urls.feed_path(), title, site.listed[:limit], urls.HOME),
+    specs = [FeedSpec(urls.feed_path(), title, site.front[:limit], urls.HOME),
              FeedSpec(urls.feed_path(urls.NOTES), f"{title}: weeknotes", tuple(notes[:limit]), urls.HOME),
              FeedSpec(urls.feed_path(urls.LINKS), f"{title}: link curations", tuple(links[:limit]), urls.HOME)]
     specs += [FeedSpec(urls.feed_path(a), f"{a.name} on {title}", site.author_items[a.handle][:limit],
@@ -80,6 +80,7 @@ def clean(text: str) -> str:
 
 
 def permalink(item: Item, site: Site) -> str:
+    """The item's page here; for a post from a member's blog, the original."""
     return urls.absolute(site.config.base_url, item)
 
 
@@ -102,7 +103,7 @@ def author_url(author: Author, site: Site) -> str | None:
 
 def entry_links(item: Item, site: Site) -> list[dict[str, str]]:
     """A link curation points at the curated URL, with the site's page as `related`."""
-    if item.url:
+    if item.is_link and item.url:
         return [{"href": item.url, "rel": "alternate"},
                 {"href": permalink(item, site), "rel": "related", "type": HTML_TYPE}]
     return [{"href": permalink(item, site), "rel": "alternate", "type": HTML_TYPE}]
@@ -169,7 +170,7 @@ def add_entry(fg: FeedGenerator, item: Item, site: Site) -> None:
         fe.category(term=clean(tag.name))
     fe.published(item.date)
     fe.updated(item_updated(item))
-    if site.config.feed_full_content:
+    if site.config.feed_full_content and not item.is_blog:  # we never republish a member's post
         fe.content(entry_html(item, site), type="html")
     if item.summary:
         fe.summary(summary_html(item), type="html")
@@ -192,7 +193,7 @@ def atom_feed(site: Site, spec: FeedSpec) -> bytes:
 
 
 def rss_feed(site: Site) -> bytes:
-    items = site.listed[: site.config.feed_limit]
+    items = site.front[: site.config.feed_limit]
     fg = new_generator(site, "rss.xml", site.config.title, urls.HOME, items, self_type=RSS_TYPE)
     for item in items:
         add_entry(fg, item, site)
@@ -208,7 +209,7 @@ def json_feed(site: Site) -> bytes:
         "home_page_url": base,
         "feed_url": urls.absolute(base, "feed.json"),
         "language": site.config.language,
-        "items": [json_item(item, site) for item in site.listed[: site.config.feed_limit]],
+        "items": [json_item(item, site) for item in site.front[: site.config.feed_limit]],
     }
     if site.config.description:
         feed["description"] = clean(site.config.description)
@@ -226,13 +227,13 @@ def json_item(item: Item, site: Site) -> dict[str, object]:
         "authors": [{"name": clean(a.name), **({"url": u} if (u := author_url(a, site)) else {})}
                     for a in item.authors],
     }
-    if item.url:
+    if item.is_link and item.url:
         entry["external_url"] = item.url
     if item.tags:
         entry["tags"] = [clean(t.name) for t in item.tags]
     if item.summary:
         entry["summary"] = clean(item.summary)
-    if site.config.feed_full_content:
+    if site.config.feed_full_content and not item.is_blog:
         entry["content_html"] = entry_html(item, site)
     else:
         entry["content_text"] = clean(item.summary)
@@ -244,7 +245,7 @@ def feed_outputs(site: Site, weeks_feed: Callable[[], bytes]) -> list[Output]:
     shared = (site.config, site.author_handles)
     specs = feed_specs(site)
     outputs = [Output(spec.path, partial(atom_feed, site, spec), inputs=(spec, shared)) for spec in specs]
-    newest = site.listed[: site.config.feed_limit]  # what the RSS and JSON copies of the main feed carry
+    newest = site.front[: site.config.feed_limit]  # what the RSS and JSON copies of the main feed carry
     outputs.append(Output("rss.xml", lambda: rss_feed(site), inputs=(newest, shared)))
     outputs.append(Output("feed.json", lambda: json_feed(site), inputs=(newest, shared)))
     outputs.append(Output(urls.feed_path(urls.WEEKS), weeks_feed, template="digest_content.html",

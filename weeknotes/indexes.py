@@ -15,8 +15,8 @@ def sitemap(site: Site) -> bytes:
     """Every listed page; unlisted items and preview builds are never in it."""
     base = site.config.base_url
     entries: list[tuple[str, str]] = []
-    entries += [(paginated("", p.number), "") for p in paginate(site.listed, site.config.per_page, "")]
-    entries += [(path_of(i), item_updated(i).date().isoformat()) for i in site.listed]
+    entries += [(paginated("", p.number), "") for p in paginate(site.front, site.config.per_page, "")]
+    entries += [(path_of(i), item_updated(i).date().isoformat()) for i in site.listed if not i.is_blog]
     entries += [(path_of(p), "") for p in site.pages if p.visibility != "unlisted"]
     entries += [(urls.AUTHORS, "")] + [(path_of(a), "") for a in site.authors]
     entries += [(urls.TAGS, "")] + [(path_of(t), "") for t in site.tags]

@@ -109,15 +109,20 @@ def render_markdown(text: str, allow_html: bool, doc_id: str) -> Rendered:
              if token.type == "link_open" and isinstance(token.attrs.get("href"), str)]
     html = md.renderer.render(tokens, md.options, env)
     if allow_html:
-        html = nh3.clean(
-            html,
-            tags=SANITISER_TAGS,
-            attributes=SANITISER_ATTRIBUTES,
-            url_schemes=set(SAFE_SCHEMES),
-            link_rel=None,
-            filter_style_properties={"text-align"},
-        )
+        html = sanitise_html(html)
     return Rendered(html, _first_paragraph(tokens), tuple(str(link) for link in links))
+
+
+def sanitise_html(html: str) -> str:
+    """Keep only safe HTML: what `markdown.allow_html` content and members' blog posts pass through."""
+    return nh3.clean(
+        html,
+        tags=SANITISER_TAGS,
+        attributes=SANITISER_ATTRIBUTES,
+        url_schemes=set(SAFE_SCHEMES),
+        link_rel=None,
+        filter_style_properties={"text-align"},
+    )
 
 
 def _walk(tokens: list[Token]) -> Any:

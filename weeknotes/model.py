@@ -16,6 +16,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 PUBLISH_LEVELS = ("public", "internal", "none")
+BLOGS = "blogs"
+"""The kind of an `Item` taken in from a member's own blog by `weeknotes fetch`."""
 VISIBILITIES = ("public", "unlisted", "internal", "draft")
 
 
@@ -35,6 +37,9 @@ class Config:
     feed_full_content: bool = True
     allow_html: bool = False
     search_enabled: bool = True
+    blogs_in_lists: bool = True
+    """Whether members' blog posts show on the home page and in the site-wide feeds too
+    (`blogs.in_lists`); they are always on their author's page and in their week's digest."""
 
     @property
     def domain(self) -> str:
@@ -55,6 +60,8 @@ class Author:
     url: str | None = None
     avatar: str | None = None
     feed: str | None = None
+    aggregate: bool = False
+    """Consent for `weeknotes fetch` to take in posts from `feed` (listing a feed is not consent)."""
 
 
 @dataclass(frozen=True)
@@ -105,7 +112,7 @@ class Item:
     """The file it came from, as shown in messages."""
     updated: datetime | None = None
     url: str | None = None
-    """The curated URL (links only)."""
+    """The curated URL (links), or the original post (blog posts, which have no page here)."""
     via: Via | None = None
     outbound: tuple[Outbound, ...] = ()
     """The links in the body that may point to an item of this site, for backlinks."""
@@ -134,6 +141,11 @@ class Item:
     @property
     def is_link(self) -> bool:
         return self.kind == "links"
+
+    @property
+    def is_blog(self) -> bool:
+        """A post from a member's own blog: shown as "from NAME's blog", linking to the original."""
+        return self.kind == BLOGS
 
 
 @dataclass(frozen=True)
@@ -224,6 +236,8 @@ class Week:
     contributors: tuple[Author, ...]
     previous: str | None = None
     next: str | None = None
+    blog_posts: tuple[Item, ...] = ()
+    """Posts from members' own blogs dated in this week, under their own heading."""
 
     @property
     def title(self) -> str:
@@ -232,7 +246,7 @@ class Week:
 
     @property
     def item_count(self) -> int:
-        return len(self.notes) + sum(len(link.curations) for link in self.links)
+        return len(self.notes) + len(self.blog_posts) + sum(len(link.curations) for link in self.links)
 
 
 @dataclass(frozen=True)
@@ -265,7 +279,8 @@ class Site:
     items: tuple[Item, ...]
     """Every item with a page in this build (including unlisted), newest first."""
     listed: tuple[Item, ...]
-    """Items that appear in lists, feeds, digests and the sitemap: `items` minus unlisted."""
+    """Items that appear in lists, feeds and digests: `items` minus unlisted, plus members'
+    blog posts (which have no page of their own here)."""
     authors: tuple[Author, ...]
     """Authors with at least one listed item, sorted by name."""
     tags: tuple[Tag, ...]
@@ -281,6 +296,9 @@ class Site:
     """Link item key -> other listed curations of the same URL, in any week."""
     held_back: tuple[Item, ...] = ()
     """Scheduled items left out because their date is still to come."""
+    front: tuple[Item, ...] = ()
+    """What the home page and the site-wide feeds list: `listed`, less blog posts when
+    `blogs.in_lists` is false."""
 
     @cached_property
     def author_handles(self) -> frozenset[str]:

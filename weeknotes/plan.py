@@ -159,7 +159,7 @@ class HtmlPlanner:
                 for p in pages]
 
     def home(self) -> list[Output]:
-        return self.listing(self.site.listed, urls.HOME, "index.html", self.site.config.title, "home")
+        return self.listing(self.site.front, urls.HOME, "index.html", self.site.config.title, "home")
 
     def items(self) -> list[Output]:
         outputs = []

@@ -32,6 +32,8 @@ def path_of(target: object) -> str:
     if isinstance(target, str):
         return target
     if isinstance(target, Item):
+        if target.is_blog:  # its page is the original: see `Linker` and `absolute`
+            raise TypeError(f"a post from a member's blog has no page here ({target.url})")
         return item_path(target.kind, target.slug)
     if isinstance(target, Author):
         return f"{AUTHORS}{target.handle}/"
@@ -53,7 +55,15 @@ def item_path(kind: str, slug: str) -> str:
 
 def absolute(base_url: str, target: object) -> str:
     """The absolute URL of a page or file, for feeds, the sitemap, 404.html and email."""
+    if isinstance(target, Item) and target.is_blog:
+        return original(target)
     return base_url + path_of(target)
+
+
+def original(item: Item) -> str:
+    """Where a post from a member's blog lives: every link to it goes there (it stays canonical)."""
+    assert item.url is not None
+    return item.url
 
 
 def week_path(key: str) -> str:
@@ -89,6 +99,8 @@ class Linker:
     absolute: bool = False
 
     def __call__(self, target: object) -> str:
+        if isinstance(target, Item) and target.is_blog:
+            return original(target)
         path = path_of(target)
         if self.absolute:
             return self.base_url + path
