@@ -38,6 +38,16 @@ def add_audience(parser: argparse.ArgumentParser, drafts_default: bool = False) 
     parser.add_argument("--base-url", metavar="URL", help="override base_url from site.yaml")
 
 
+def positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 3600:
+        raise argparse.ArgumentTypeError(f"must be more than 0 and at most 3600 seconds, not {text}")
+    return value
+
+
 def make_parser() -> argparse.ArgumentParser:
     common = Parser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
@@ -95,6 +105,14 @@ def make_parser() -> argparse.ArgumentParser:
     digest.add_argument("--format", choices=("html", "email", "markdown"), default="markdown")
     add_audience(digest)
     digest.set_defaults(run=commands.run_digest)
+
+    fetch = verbs.add_parser("fetch", help="take in posts from consenting members' own blogs (goes online)")
+    add_content(fetch)
+    fetch.add_argument("--timeout", type=positive_seconds, default=20.0, metavar="S",
+                       help="seconds allowed for each feed, body included (default: 20)")
+    fetch.add_argument("--strict", action="store_true",
+                       help="exit 1 when a feed failed, moved, is gone or had entries skipped")
+    fetch.set_defaults(run=commands.run_fetch)
 
     init = verbs.add_parser("init", help="create a new site to start from")
     init.add_argument("directory", type=Path, metavar="DIR")

@@ -124,6 +124,22 @@ def run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_fetch(args: argparse.Namespace) -> int:
+    from weeknotes.fetch import FetchOptions, fetch_all
+
+    if not args.content.is_dir():
+        raise UsageError(f"content directory {args.content} does not exist")
+    reporter: Reporter = args.reporter
+    reports = fetch_all(FetchOptions(args.content, args.timeout, now=now_from_environment()))
+    for report in reports:
+        reporter.info(report.line())
+    problems = sum(1 for report in reports if report.problem)
+    if args.strict and problems:
+        reporter.notice(f"{counted(problems, 'feed')} need attention, and --strict makes that an error.")
+        return 1
+    return 0
+
+
 def run_init(args: argparse.Namespace) -> int:
     target: Path = args.directory
     if target.exists() and (not target.is_dir() or any(target.iterdir())):

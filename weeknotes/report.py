@@ -61,6 +61,9 @@ def summary_line(site: Site, stats: WriteStats, seconds: float, output: Path) ->
     notes = sum(1 for i in site.items if not i.is_link)
     parts = [counted(notes, "note"), counted(len(site.items) - notes, "link"), counted(len(site.weeks), "week"),
              counted(len(site.authors), "author"), counted(len(site.tags), "tag")]
+    blog_posts = sum(1 for i in site.listed if i.is_blog)
+    if blog_posts:
+        parts.insert(2, counted(blog_posts, "post from members' blogs", "posts from members' blogs"))
     files = f"{counted(stats.total, 'file')} ({stats.written} written, {stats.unchanged} unchanged)"
     audience = site.audience.label
     article = "an" if audience[0] in "aeiou" else "a"
