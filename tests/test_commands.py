@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+import time
+from pathlib import Path
 
+from tests.conftest import link, note
 from weeknotes import __version__
 
 
@@ -46,6 +49,52 @@ def test_init_makes_a_site_that_builds(tmp_path, run) -> None:  # type: ignore[n
     assert (target / "public/notes/first-weeknote/index.html").is_file()
     again = run("init", target)
     assert again.code == 2 and "not empty" in again.err
+
+
+def output_bytes(folder: Path) -> bytes:
+    return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def test_a_new_note_is_a_draft_until_its_visibility_line_goes(site, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(site.root)
+    made = run("new", "note", "--content", "content", "--author", "ana", "--title", "Quorvex planning week")
+    assert made.code == 0, made.err
+    (path,) = (site.content / "notes/ana").glob("*.md")
+    rel = path.relative_to(site.root).as_posix()
+    assert made.out == (
+        f"{rel}\nThis note is a draft: no build shows it but a preview. Write it, look at it with "
+        "`weeknotes serve` (or `weeknotes build --drafts`), then delete its line `visibility: draft` to publish it.\n")
+    text = path.read_text()
+    front, body = text.removeprefix("---\n").split("\n---\n")
+    assert body.strip() == ""  # nothing that would be published as written
+    assert [line for line in front.splitlines() if not line.startswith("#")][-1] == "visibility: draft"
+    # Dated now (the clock), so build "as of" a day later to not hold it back as scheduled.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(time.time()) + 86400))
+    assert run("build").code == 0
+    assert b"Quorvex" not in output_bytes(site.root / "public")
+    assert run("build", "--audience", "internal").code == 0
+    assert b"Quorvex" not in output_bytes(site.root / "internal")
+    assert run("build", "--drafts").code == 0
+    assert b"Quorvex" in output_bytes(site.root / "preview")
+    path.write_text(text.replace("visibility: draft\n", ""))
+    assert run("build").code == 0
+    assert b"Quorvex" in output_bytes(site.root / "public")
+
+
+def test_check_lists_drafts_and_scheduled_posts_in_the_terminal(site, run) -> None:  # type: ignore[no-untyped-def]
+    site.write("notes/ana/2026-11-16-done.md", note("Done"))
+    site.write("notes/ana/2026-11-17-unfinished.md", note("Unfinished", visibility="draft"))
+    site.write("notes/ben/2026-12-07-later.md", note("Later", date="2026-12-07 09:30", author="ben"))
+    site.write("links/2026-12-08-soon.md", link("https://example.net/soon/", date="2026-12-08"))
+    result = run("check", "--content", site.content)
+    assert result.code == 0, result.err
+    content = site.content.as_posix()
+    pending = [line for line in result.out.splitlines() if line.startswith(("draft:", "scheduled:"))]
+    assert pending == [
+        f"draft: {content}/notes/ana/2026-11-17-unfinished.md",
+        f"scheduled: {content}/links/2026-12-08-soon.md appears 2026-12-08 00:00 (Europe/London)",
+        f"scheduled: {content}/notes/ben/2026-12-07-later.md appears 2026-12-07 09:30 (Europe/London)",
+    ]
 
 
 def test_version_and_help(run, capsys) -> None:  # type: ignore[no-untyped-def]

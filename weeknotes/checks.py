@@ -58,3 +58,15 @@ def audience_report(content: Content, now: datetime) -> list[str]:
     if by_level.get("none"):
         lines.append(f"info: not publishing (none): {', '.join(sorted(by_level['none']))}")
     return lines
+
+
+def pending_report(content: Content, now: datetime) -> list[str]:
+    """Drafts, and posts dated in the future with the moment they appear: for the terminal
+    only, so a contributor sees what is waiting (a draft is listed as a draft even when dated
+    in the future: removing its `visibility` line is what publishes it)."""
+    zone = content.config.timezone
+    lines = [f"draft: {item.source}" for item in content.items if item.visibility == "draft"]
+    for item in content.items:
+        if item.visibility != "draft" and item.date > now:
+            lines.append(f"scheduled: {item.source} appears {item.date.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})")
+    return sorted(lines)

@@ -66,7 +66,7 @@ def run_check(args: argparse.Namespace) -> int:
     problems.raise_if_any()
     checks.curator_warnings(content, problems)
     reporter.warnings(problems.warnings)
-    for line in checks.audience_report(content, now):
+    for line in [*checks.audience_report(content, now), *checks.pending_report(content, now)]:
         reporter.info(line)
     if args.strict and problems.warnings:
         reporter.notice(f"{counted(len(problems.warnings), 'warning')}, and --strict makes "
@@ -121,6 +121,9 @@ def run_new(args: argparse.Namespace) -> int:
     path.write_text(starter.new_file(args.kind, title, now, args.author, f"urn:uuid:{uuid.uuid4()}", args.url),
                     encoding="utf-8")
     args.reporter.info(display_path(path))
+    args.reporter.info(f"This {args.kind} is a draft: no build shows it but a preview. Write it, look at it with "
+                       f"`weeknotes serve` (or `weeknotes build --drafts`), then delete its line "
+                       f"`{starter.DRAFT_LINE}` to publish it.")
     return 0
 
 

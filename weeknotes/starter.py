@@ -5,27 +5,18 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-NOTE_BODY = """
-## What happened
-
--
-
-## What I learnt
-
--
-
-## Next week
-
--
-
-## Thanks
-
--
-"""
-
-LINK_BODY = """
-Why it matters, and how it connects to your work: two or three sentences.
-"""
+# What `weeknotes new` puts in the front matter as guidance. YAML comments, never body
+# text: a body placeholder ("- ", "Why it matters...") would be published as written (#12).
+NOTE_GUIDE = (
+    "# Write your note below the closing --- line. Many weeknotes have four parts:",
+    "# what happened, what I learnt, what is next, and thanks to people who helped.",
+)
+LINK_GUIDE = (
+    "# Below the closing --- line, say why this link matters and how it connects to your work.",
+    "# via: who you found it through (a handle, a name or a URL)",
+)
+DRAFT_LINE = "visibility: draft"
+DRAFT_GUIDE = "# A draft is in no build but a preview (--drafts). Delete the next line to publish it."
 
 
 def yaml_string(text: str) -> str:
@@ -34,16 +25,16 @@ def yaml_string(text: str) -> str:
 
 
 def new_file(kind: str, title: str, now: datetime, author: str, item_id: str, url: str | None) -> str:
+    """A new post that starts as a draft, with an empty body: nothing in it would be
+    published as it stands."""
     lines = ["---"]
     if kind == "link":
         lines.append(f"url: {yaml_string(url or '')}")
     if title:
         lines.append(f"title: {yaml_string(title)}")
-    lines += [f"date: {now:%Y-%m-%d %H:%M}", f"author: {author}", "tags: []"]
-    if kind == "link":
-        lines.append("# via: who you found it through (a handle, a name or a URL)")
-    lines += [f"id: {item_id}", "---"]
-    return "\n".join(lines) + "\n" + (NOTE_BODY if kind == "note" else LINK_BODY)
+    lines += [f"date: {now:%Y-%m-%d %H:%M}", f"author: {author}", "tags: []", f"id: {item_id}"]
+    lines += [*(NOTE_GUIDE if kind == "note" else LINK_GUIDE), DRAFT_GUIDE, DRAFT_LINE, "---", ""]
+    return "\n".join(lines) + "\n"
 
 
 STARTER_FILES = {
@@ -90,7 +81,7 @@ title: About
 
 Who we are, and how to join in.
 """,
-    ".gitignore": "/public/\n.weeknotes-cache/\n",
+    ".gitignore": "/public/\n/internal/\n/preview/\n.weeknotes-cache/\n",
 }
 
 
