@@ -15,6 +15,7 @@ from weeknotes.collect import week_key
 from weeknotes.curation import normalize_url, tracking_params
 from weeknotes.errors import Problems
 from weeknotes.model import Audience, Content, Item
+from weeknotes.sources import key_line
 from weeknotes.wording import counted
 
 
@@ -24,18 +25,19 @@ def curator_warnings(content: Content, problems: Problems) -> None:
     links = sorted((i for i in content.items if i.is_link and i.url), key=lambda i: (i.date.timestamp(), i.source))
     for item in links:
         assert item.url is not None
+        line = key_line(item.source, "url")  # every warning here is about the `url:` line
         found = tracking_params(item.url)
         if found:
-            problems.warn(item.source, 0, f"the link carries tracking parameters ({', '.join(found)})",
+            problems.warn(item.source, line, f"the link carries tracking parameters ({', '.join(found)})",
                           hint="remove them from `url:`; readers do not need them")
         if item.url.lower().startswith("http://"):
-            problems.warn(item.source, 0, "the link uses http://",
+            problems.warn(item.source, line, "the link uses http://",
                           hint="most sites serve https:// now; check whether this one does")
         key = normalize_url(item.url)
         earlier = first_seen.get(key)
         if earlier is not None and week_key(earlier.date, content) != week_key(item.date, content):
             who = ", ".join(a.name for a in earlier.authors)
-            problems.warn(item.source, 0,
+            problems.warn(item.source, line,
                           f"{who} already curated this link in {week_key(earlier.date, content)} ({earlier.source})",
                           hint="add to their conversation: say what you see that they did not")
         first_seen.setdefault(key, item)

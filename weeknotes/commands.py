@@ -104,7 +104,7 @@ def run_new(args: argparse.Namespace) -> int:
     config = load_config(args.content, problems)
     authors = load_authors(args.content, problems)
     problems.raise_if_any()
-    assert config is not None
+    assert config is not None and authors is not None
     if not args.author or args.author not in authors:
         known = ", ".join(sorted(authors)) or "(none: add yourself to authors.yaml first)"
         raise UsageError(f"give --author with your handle from authors.yaml; known authors: {known}")

@@ -115,11 +115,12 @@ def _zone(f: Field, value: object) -> ZoneInfo:
     return ZoneInfo("UTC")
 
 
-def load_authors(content_dir: Path, problems: Problems) -> dict[str, Author]:
-    """Read and validate authors.yaml: handle -> Author."""
+def load_authors(content_dir: Path, problems: Problems) -> dict[str, Author] | None:
+    """Read and validate authors.yaml: handle -> Author; None when the file cannot be read
+    at all (missing, or a YAML syntax error), so nothing is judged against an empty list."""
     loaded = read_yaml_file(content_dir / "authors.yaml", problems)
     if loaded is None:
-        return {}
+        return None
     display, data = loaded
     authors: dict[str, Author] = {}
     for handle, record in data.values.items():
@@ -135,6 +136,22 @@ def load_authors(content_dir: Path, problems: Problems) -> dict[str, Author]:
         if author is not None:
             authors[handle] = author
     return authors
+
+
+YES_WORDS = frozenset({"yes", "y", "true", "on"})
+NO_WORDS = frozenset({"no", "n", "false", "off"})
+
+
+def _publish(f: Field, value: object) -> str:
+    """`publish:` is one of three words; a yes or no (YAML 1.1's booleans) gets the word it means."""
+    word = value.lower() if isinstance(value, str) else ""
+    if word in YES_WORDS or word in NO_WORDS:
+        wanted = "public" if word in YES_WORDS else "none"
+        f.error(f"`{f.key}` must be one of {', '.join(PUBLISH_LEVELS)}, not {value!r}",
+                hint=f"to {'publish on the public site' if wanted == 'public' else 'publish nowhere'}, "
+                     f"write `publish: {wanted}`" + ("; for colleagues only, `publish: internal`" if wanted == "public" else ""))
+        return "internal"
+    return choice(f, value, PUBLISH_LEVELS, "internal")
 
 
 def _author(handle: str, record: dict[str, object], display: str, data: YamlData,
@@ -156,7 +173,7 @@ def _author(handle: str, record: dict[str, object], display: str, data: YamlData
     return Author(
         handle=handle,
         name=name or handle,
-        publish=choice(field("publish"), record.get("publish"), PUBLISH_LEVELS, "internal"),
+        publish=_publish(field("publish"), record.get("publish")),
         bio=plain_text(field("bio"), record.get("bio")) or "",
         url=web_url(field("url"), record.get("url")),
         avatar=avatar,

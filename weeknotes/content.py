@@ -34,6 +34,7 @@ from weeknotes.sources import (
     stamp_of,
 )
 from weeknotes.urls import path_of
+from weeknotes.wording import counted
 
 # Below this many new bodies, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -74,7 +75,10 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
     if config is None:
         for job in fresh:  # still report what is wrong in them
             read_source(job.path, job.kind, job.kind_dir, problems, job.raw)
+        note_skipped(content_dir / "site.yaml", "", len(fresh) + len(found), problems)
         return None
+    if authors is None:
+        note_skipped(content_dir / "authors.yaml", "the authors in ", len(fresh) + len(found), problems)
     if fresh:  # the Markdown cache is large: read it only when some file changed
         if cache is None:
             cache = RenderCache(content_dir / CACHE_DIR if use_cache else None)
@@ -96,12 +100,22 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
     pages = [r for kind, r in found if kind == "pages"]
     intros = [r for kind, r in found if kind == "digests"]
     check_unique(items, pages, intros, problems)
-    items += load_blog_items(content_dir, authors, problems)  # no page here, so no URL to clash
-    return Content(config, authors, tuple(items), tuple(pages), tuple(intros),  # type: ignore[arg-type]
+    items += load_blog_items(content_dir, authors or {}, problems)  # no page here, so no URL to clash
+    return Content(config, authors or {}, tuple(items), tuple(pages), tuple(intros),  # type: ignore[arg-type]
                    tuple(static_files(content_dir / "static", content_dir, problems)))
 
 
-def parse_record(source: Source, body: Rendered, config: Config, authors: dict[str, Author],
+def note_skipped(path: Path, what: str, count: int, problems: Problems) -> None:
+    """One line for everything not checked because `path` could not be read, instead of a
+    false error in each file that depends on it (#12: one tab, 80 "unknown author" errors)."""
+    display = display_path(path)
+    line = min((p.line for p in problems.errors if p.path == display), default=0)
+    if count:
+        problems.note(display, line, f"skipped checking {what}{counted(count, 'Markdown file')} "
+                                     f"until {path.name} can be read")
+
+
+def parse_record(source: Source, body: Rendered, config: Config, authors: dict[str, Author] | None,
                  problems: Problems) -> Item | Page | Intro | None:
     if source.kind in ("notes", "links"):
         return schema.parse_item(source, body, config, authors, problems)
@@ -157,7 +171,7 @@ class Parsed:
     """The body, when it had to be rendered (so the parent can keep it in the Markdown cache)."""
 
 
-def parse_one(job: Job, config: Config, authors: dict[str, Author], cache: RenderCache) -> Parsed:
+def parse_one(job: Job, config: Config, authors: dict[str, Author] | None, cache: RenderCache) -> Parsed:
     """Read one file's front matter, render its body (unless cached) and validate it."""
     problems = Problems()
     source = read_source(job.path, job.kind, job.kind_dir, problems, job.raw)
@@ -173,7 +187,7 @@ def parse_one(job: Job, config: Config, authors: dict[str, Author], cache: Rende
 
 
 # What forked workers need besides their job; set in the parent just before they fork.
-_shared: tuple[Config, dict[str, Author], RenderCache] | None = None
+_shared: tuple[Config, dict[str, Author] | None, RenderCache] | None = None
 
 
 def _parse_in_worker(job: Job) -> Parsed:
@@ -181,7 +195,7 @@ def _parse_in_worker(job: Job) -> Parsed:
     return parse_one(job, *_shared)
 
 
-def parse_all(jobs: list[Job], config: Config, authors: dict[str, Author], cache: RenderCache,
+def parse_all(jobs: list[Job], config: Config, authors: dict[str, Author] | None, cache: RenderCache,
               reporter: Reporter) -> list[Parsed]:
     """Parse every job, in order: on every core when there are many (YAML, Markdown and
     validation alike; the Markdown is most of the work of a cold build)."""

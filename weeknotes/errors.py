@@ -48,7 +48,7 @@ def with_source_lines(problems: list[Problem]) -> list[Problem]:
     result = []
     files: dict[str, list[str]] = {}
     for problem in problems:
-        if problem.line and not problem.source_line:
+        if problem.line and not problem.source_line and problem.severity != "note":
             if problem.path not in files:
                 files[problem.path] = _lines_of(problem.path)
             lines = files[problem.path]
@@ -107,6 +107,10 @@ class Problems:
 
     def warn(self, path: str | Path, line: int, message: str, hint: str = "", source_line: str = "") -> None:
         self.warnings.append(Problem(str(path), line, message, hint, source_line, "warning"))
+
+    def note(self, path: str | Path, line: int, message: str) -> None:
+        """A line that explains what was not checked (never an error or warning of its own)."""
+        self.warnings.append(Problem(str(path), line, message, severity="note"))
 
     def extend(self, other: Problems) -> None:
         self.errors.extend(other.errors)

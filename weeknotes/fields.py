@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from weeknotes.errors import Problems
-from weeknotes.sources import YamlData
+from weeknotes.sources import YamlData, example_date
 
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DATETIME_RE = re.compile(
@@ -153,13 +153,6 @@ def string_list(f: Field, value: Any) -> list[str]:
     return result
 
 
-def example_date(display: str) -> str:
-    """A date to suggest: the one the file's name starts with, else a fixed example (never
-    the clock, so a message is the same in every run)."""
-    match = DATE_RE.match(display.replace("\\", "/").rsplit("/", 1)[-1])
-    return match.group() if match else "2026-11-20"
-
-
 def timestamp(f: Field, value: Any, zone: ZoneInfo, required: bool = False) -> datetime | None:
     """`YYYY-MM-DD` (midnight) or a date-time, with or without an offset, as an aware datetime."""
     if value is None:
@@ -184,12 +177,33 @@ def timestamp(f: Field, value: Any, zone: ZoneInfo, required: bool = False) -> d
     return None
 
 
+def misspelt_keys(data: YamlData, required: Iterable[str], known: Iterable[str]) -> dict[str, str]:
+    """Unknown keys that look like a misspelling of a missing required key: typo -> that key."""
+    present = set(data.values) | ({"author"} if "authors" in data.values else set())
+    missing = [key for key in required if key not in present]
+    found: dict[str, str] = {}
+    for key in data.values:
+        if key not in known and missing:
+            match = difflib.get_close_matches(key.lower(), missing, n=1, cutoff=0.6)
+            if match and match[0] not in found.values():
+                found[key] = match[0]
+    return found
+
+
+def report_misspelt_keys(display: str, data: YamlData, typos: dict[str, str], problems: Problems) -> None:
+    """One error for a misspelt key and the required key it leaves missing (`tittle:`)."""
+    for typo, wanted in typos.items():
+        problems.error(display, data.line(typo), f"`{wanted}` is required, and `{typo}` is not a key",
+                       hint=f"rename `{typo}:` to `{wanted}:`")
+
+
 def warn_unknown_keys(display: str, data: YamlData, known: Iterable[str], problems: Problems,
-                      prefix: str = "", values: dict[str, Any] | None = None) -> None:
-    """Warn about keys we do not know, suggesting the nearest known one."""
+                      prefix: str = "", values: dict[str, Any] | None = None,
+                      skip: Iterable[str] = ()) -> None:
+    """Warn about keys we do not know (but those in `skip`), suggesting the nearest known one."""
     known = tuple(known)
     for key in (values if values is not None else data.values):
-        if key not in known:
+        if key not in known and key not in skip:
             dotted = f"{prefix}{key}"
             problems.warn(display, data.line(dotted), f"unknown key `{key}` is ignored",
                           hint=_did_you_mean(key, known) or f"known keys: {', '.join(known)}")

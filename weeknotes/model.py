@@ -19,6 +19,9 @@ PUBLISH_LEVELS = ("public", "internal", "none")
 BLOGS = "blogs"
 """The kind of an `Item` taken in from a member's own blog by `weeknotes fetch`."""
 VISIBILITIES = ("public", "unlisted", "internal", "draft")
+REQUIRED_KEYS = {"notes": ("title", "date", "author"), "links": ("url", "date", "author"),
+                 "pages": ("title",), "digests": ()}
+"""The front-matter keys each kind of file must have (`authors:` stands for `author:`)."""
 
 
 @dataclass(frozen=True)

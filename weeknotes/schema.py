@@ -17,7 +17,7 @@ from weeknotes import fields
 from weeknotes.errors import Problems
 from weeknotes.fields import Field, did_you_mean
 from weeknotes.markdown import Rendered, host_and_path, is_safe_link
-from weeknotes.model import VISIBILITIES, Author, Config, Intro, Item, Page, TagRef, Via
+from weeknotes.model import REQUIRED_KEYS, VISIBILITIES, Author, Config, Intro, Item, Page, TagRef, Via
 from weeknotes.sources import Source
 from weeknotes.urls import item_path, resolve_outbound
 
@@ -67,24 +67,31 @@ def slug_for(source: Source, problems: Problems) -> str | None:
     return explicit
 
 
-def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict[str, Author],
+def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict[str, Author] | None,
                problems: Problems) -> Item | None:
-    """Validate a note or link curation and build its `Item`."""
+    """Validate a note or link curation and build its `Item`.
+
+    `authors` is None when authors.yaml could not be read: handles are then not judged.
+    """
     data = source.front_matter
     values = data.values
     is_link = source.kind == "links"
-    fields.warn_unknown_keys(source.display, data, LINK_KEYS if is_link else NOTE_KEYS, problems)
+    keys = LINK_KEYS if is_link else NOTE_KEYS
+    typos = fields.misspelt_keys(data, REQUIRED_KEYS[source.kind], keys)
+    fields.report_misspelt_keys(source.display, data, typos, problems)
+    fields.warn_unknown_keys(source.display, data, keys, problems, skip=typos)
+    required = set(REQUIRED_KEYS[source.kind]) - set(typos.values())
 
     def field(key: str) -> Field:
         return Field(source.display, data, key, problems)
 
-    url = fields.web_url(field("url"), values.get("url"), required=True) if is_link else None
-    title = fields.plain_text(field("title"), values.get("title"), required=not is_link)
+    url = fields.web_url(field("url"), values.get("url"), required="url" in required) if is_link else None
+    title = fields.plain_text(field("title"), values.get("title"), required="title" in required)
     if is_link and title is None and url:
         title = host_and_path(url)
-    when = fields.timestamp(field("date"), values.get("date"), config.timezone, required=True)
+    when = fields.timestamp(field("date"), values.get("date"), config.timezone, required="date" in required)
     updated = fields.timestamp(field("updated"), values.get("updated"), config.timezone)
-    item_authors = _authors(source, authors, problems, allow_many=not is_link)
+    item_authors = _authors(source, authors, problems, allow_many=not is_link, required="author" in required)
     tags = tuple(TagRef(tag_slug(t), t) for t in fields.string_list(field("tags"), values.get("tags")))
     for tag in tags:
         if not tag.slug:
@@ -92,7 +99,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
     visibility = fields.choice(field("visibility"), values.get("visibility"), VISIBILITIES, "public")
     slug = slug_for(source, problems)
     summary = fields.plain_text(field("summary"), values.get("summary"))
-    via = _via(field("via"), values.get("via"), authors) if is_link else None
+    via = _via(field("via"), values.get("via"), authors or {}) if is_link else None
     item_id = _item_id(field("id"), values.get("id"))
     if updated and when and updated < when:
         field("updated").error("`updated` is earlier than `date`",
@@ -138,8 +145,12 @@ def _item_id(f: Field, value: Any) -> str | None:
     return text
 
 
-def _authors(source: Source, authors: dict[str, Author], problems: Problems,
-             allow_many: bool) -> tuple[Author, ...]:
+def _authors(source: Source, authors: dict[str, Author] | None, problems: Problems,
+             allow_many: bool, required: bool = True) -> tuple[Author, ...]:
+    """The item's authors, each handle checked against authors.yaml (`authors` None: not checked).
+
+    `required` is False when a misspelt key has already been reported as the missing one.
+    """
     values = source.front_matter.values
     key = "authors" if "authors" in values and allow_many else "author"
     f = Field(source.display, source.front_matter, key, problems)
@@ -149,21 +160,45 @@ def _authors(source: Source, authors: dict[str, Author], problems: Problems,
     raw = values.get(key)
     handles = fields.string_list(f, raw) if key == "authors" else [raw] if isinstance(raw, str) else None
     if not handles:
-        if raw is None:
-            f.error(f"`{key}` is required", hint=f"add `author: your-handle`; known authors: {_known(authors)}")
-        else:
+        if raw is None and required:
+            f.error(f"`{key}` is required", hint="add a line `author: your-handle`"
+                    + (f"; known authors: {_known(authors)}" if authors is not None else ""))
+        elif isinstance(raw, list) and key == "author":
+            f.error("`author` takes one handle, not a list",
+                    hint=f"for a note written together, write `authors: [{', '.join(map(str, raw))}]`" if allow_many
+                    else "a link curation has one curator: keep one handle")
+        elif raw is not None:
             f.error(f"`{key}` must be a handle from authors.yaml")
+        return ()
+    if authors is None:
         return ()
     result = []
     for handle in handles:
         handle = handle.strip()
         if handle not in authors:
-            guess = did_you_mean(handle, authors)
-            f.error(f"unknown author {handle!r}",
-                    hint=(guess + " " if guess else "") + f"known authors: {_known(authors)} (from authors.yaml)")
+            problems.error(source.display, _handle_line(source, key, handle), f"unknown author {handle!r}",
+                           hint=_author_hint(handle, authors))
         elif authors[handle] not in result:
             result.append(authors[handle])
     return tuple(result) if len(result) == len(handles) else ()
+
+
+def _handle_line(source: Source, key: str, handle: str) -> int:
+    """The line of `handle`: its own line in a block list, else the key's line."""
+    data = source.front_matter
+    raw = data.values.get(key)
+    for index, value in enumerate(raw if isinstance(raw, list) else []):
+        if isinstance(value, str) and value.strip() == handle:
+            return data.line(f"{key}[{index}]")
+    return data.line(key)
+
+
+def _author_hint(handle: str, authors: dict[str, Author]) -> str:
+    by_name = [a.handle for a in authors.values() if a.name.casefold() == handle.casefold()]
+    if by_name:
+        return f"{handle} is a name; write the handle: `{by_name[0]}`"
+    guess = did_you_mean(handle, authors)
+    return (guess + " " if guess else "") + f"known authors: {_known(authors)} (from authors.yaml)"
 
 
 def _known(authors: dict[str, Author]) -> str:
@@ -232,13 +267,16 @@ def intro_week(source: Source, problems: Problems) -> str | None:
     return None
 
 
-def parse_intro(source: Source, rendered: Rendered, authors: dict[str, Author], problems: Problems) -> Intro | None:
+def parse_intro(source: Source, rendered: Rendered, authors: dict[str, Author] | None,
+                problems: Problems) -> Intro | None:
     data = source.front_matter
     fields.warn_unknown_keys(source.display, data, INTRO_KEYS, problems)
     week = intro_week(source, problems)
     f = Field(source.display, data, "editors", problems)
     editors = []
     for handle in fields.string_list(f, data.values.get("editors")):
+        if authors is None:
+            continue
         if handle in authors:
             editors.append(authors[handle])
         else:

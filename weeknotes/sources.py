@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from typing import Any
 import yaml
 
 from weeknotes.errors import Problems
+from weeknotes.model import REQUIRED_KEYS
 
 try:  # the C parser is ~10x faster; fall back where libyaml is missing
     from yaml import CSafeLoader as _Loader
@@ -39,11 +41,12 @@ class YamlData:
     start_line: int = 1
 
     def line(self, key: str) -> int:
-        """The line of `key`, else of its nearest parent key, else of the data's start."""
+        """The line of `key` (`authors[1]` for a list entry), else of its nearest parent key,
+        else of the data's start."""
         while key:
             if key in self.lines:
                 return self.lines[key]
-            key = key.rpartition(".")[0]
+            key = key.rpartition("[")[0] if key.endswith("]") else key.rpartition(".")[0]
         return self.start_line
 
 
@@ -143,8 +146,13 @@ def load_yaml(text: str, display: str, problems: Problems, first_line: int = 1) 
         context = ""
         if exc.context and exc.context_mark and exc.context_mark.line != (mark.line if mark else -1):
             context = f" ({exc.context} that starts on line {first_line + exc.context_mark.line})"
-        problems.error(display, line, f"YAML syntax error: {exc.problem or exc.context}{context}",
-                       hint="check indentation, and put quotes around values that contain ': ' or start with a special character")
+        if "tab character" in str(exc.problem):
+            problems.error(display, line, "YAML syntax error: this line is indented with a tab",
+                           hint="YAML indents with spaces only: replace the tab with spaces")
+        else:
+            problems.error(display, line, f"YAML syntax error: {exc.problem or exc.context}{context}",
+                           hint="check indentation, and put quotes around values that contain ': ' "
+                                "or start with a special character")
         return None
     except yaml.YAMLError as exc:
         problems.error(display, first_line, f"YAML error: {exc}")
@@ -167,6 +175,8 @@ def _to_python(node: yaml.Node, path: str, lines: dict[str, int], display: str,
             return None
         return node.value
     if isinstance(node, yaml.SequenceNode):
+        for i, child in enumerate(node.value):  # so a message about one entry shows its own line
+            lines[f"{path}[{i}]"] = first_line + child.start_mark.line
         return [_to_python(child, f"{path}[{i}]", lines, display, problems, first_line)
                 for i, child in enumerate(node.value)]
     result: dict[str, Any] = {}
@@ -186,22 +196,78 @@ def _to_python(node: yaml.Node, path: str, lines: dict[str, int], display: str,
     return result
 
 
-def split_front_matter(text: str, display: str, problems: Problems) -> tuple[YamlData, str, int] | None:
+KIND_NAMES = {"notes": "a note", "links": "a link curation", "pages": "a page", "digests": "a digest intro"}
+DATE_PREFIX_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+HEADER_LINE_RE = re.compile(r"([A-Za-z_][\w-]*\s*:|\s|- |#)")
+"""A line that can belong to front matter: `key:`, indented, a list entry or a comment."""
+
+
+def split_front_matter(text: str, display: str, problems: Problems,
+                       kind: str = "notes") -> tuple[YamlData, str, int] | None:
     """Split `---` front matter from the body; return (front matter, body, body's first line)."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip() != "---":
         problems.error(display, 1, "the file does not start with front matter",
-                       hint="start the file with a line `---`, then `title:` and `date:` lines, then another `---`")
+                       hint=_front_matter_hint(kind, example_date(display)))
         return None
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
+            end = _header_end(lines, index)
+            if end is not None:  # a `---` rule in the text, read as the end of the front matter
+                _never_closed(display, lines, end, problems, f" (the `---` on line {index + 1} comes after your text)")
+                return None
             data = load_yaml("\n".join(lines[1:index]), display, problems, first_line=2)
             if data is None:
                 return None
             return data, "\n".join(lines[index + 1:]), index + 2
-    problems.error(display, 1, "the front matter is never closed",
-                   hint="add a line `---` after the last front-matter line")
+    last = max(number for number, line in enumerate(lines, 1) if line.strip())
+    _never_closed(display, lines, _header_end(lines, len(lines)) or last, problems)
     return None
+
+
+def _header_end(lines: list[str], closing: int) -> int | None:
+    """The line (1-based) after which an unclosed front matter should have ended: the last
+    header line before a blank line that text follows, if text comes before `closing`."""
+    index = 1
+    while index < closing and lines[index].strip() and HEADER_LINE_RE.match(lines[index]):
+        index += 1
+    if index == closing:
+        return None
+    rest = [line for line in lines[index:closing] if line.strip()]
+    return index if rest and not HEADER_LINE_RE.match(rest[0]) else None
+
+
+def _never_closed(display: str, lines: list[str], end: int, problems: Problems, detail: str = "") -> None:
+    problems.error(display, end, f"the front matter that starts on line 1 is never closed{detail}",
+                   hint=f"add a line `---` after line {end}, before the text of your post")
+
+
+def example_date(display: str) -> str:
+    """A date to suggest: the one the file's name starts with, else a fixed example (never
+    the clock, so a message is the same in every run)."""
+    match = DATE_PREFIX_RE.match(display.replace("\\", "/").rsplit("/", 1)[-1])
+    return match.group() if match else "2026-11-20"
+
+
+def _front_matter_hint(kind: str, day: str) -> str:
+    example = {"title": "...", "date": day, "author": "your-handle", "url": "https://..."}
+    keys = REQUIRED_KEYS.get(kind, ())
+    head = "\n    ".join(["---", *(f"{key}: {example[key]}" for key in keys), "---"])
+    names = [f"`{key}`" for key in keys]
+    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else "".join(names)
+    needs = f"{listed} {'are' if len(keys) > 1 else 'is'} required" if keys else "every key is optional"
+    return f"{KIND_NAMES.get(kind, 'a file')} starts with front matter between two `---` lines ({needs}):\n    {head}"
+
+
+def key_line(display: str, key: str) -> int:
+    """The line of a front-matter key in a file that has already been read without errors
+    (read again: a model value does not keep lines); 0 when it cannot be found."""
+    try:
+        text = Path(display).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return 0
+    split = split_front_matter(text.replace("\r\n", "\n").replace("\r", "\n"), display, Problems())
+    return split[0].lines.get(key, 0) if split else 0
 
 
 VERSION_CONTROL = frozenset({".git", ".hg", ".svn"})
@@ -275,7 +341,7 @@ def read_source(path: Path, kind: str, kind_dir: Path, problems: Problems,
     text = read_text(path, problems, raw)
     if text is None:
         return None
-    split = split_front_matter(text, display, problems)
+    split = split_front_matter(text, display, problems, kind)
     if split is None:
         return None
     front_matter, body, body_line = split
