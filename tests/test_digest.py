@@ -138,6 +138,6 @@ def test_check_helps_curators(site, run) -> None:  # type: ignore[no-untyped-def
     site.write("links/2026-11-16-again.md", link("http://www.example.net/a/?utm_source=x", date="2026-11-16"))
     result = run("check", "--content", site.content)
     assert result.code == 0
-    assert "again.md:1: warning: the link carries tracking parameters (utm_source)" in result.err
-    assert "again.md:1: warning: the link uses http://" in result.err
-    assert "again.md:1: warning: Ben Okafor already curated this link in 2026-W45" in result.err
+    assert "again.md:2: warning: the link carries tracking parameters (utm_source)" in result.err
+    assert "again.md:2: warning: the link uses http://" in result.err
+    assert "again.md:2: warning: Ben Okafor already curated this link in 2026-W45" in result.err
