@@ -70,7 +70,7 @@ def fetch_all(options: FetchOptions) -> list[FeedReport]:
     config = load_config(options.content, problems)
     authors = load_authors(options.content, problems)
     problems.raise_if_any()
-    assert config is not None
+    assert config is not None and authors is not None  # else raise_if_any raised
     reports = []
     for author in sorted(authors.values(), key=lambda a: a.handle):
         path = snapshot_path(options.content, author.handle)
