@@ -7,6 +7,7 @@ from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from weeknotes.email_settings import EMAIL_KEYS, email_settings
 from weeknotes.errors import Problems
 from weeknotes.fields import (
     Field,
@@ -25,11 +26,12 @@ from weeknotes.sources import YamlData, display_path, load_yaml, read_text
 
 SITE_KEYS = {
     "": ("title", "base_url", "description", "language", "timezone", "theme", "per_page",
-         "feeds", "markdown", "search", "blogs"),
+         "feeds", "markdown", "search", "blogs", "email"),
     "feeds": ("limit", "full_content"),
     "markdown": ("allow_html",),
     "search": ("enabled",),
     "blogs": ("in_lists",),
+    "email": EMAIL_KEYS,
 }
 AUTHOR_KEYS = ("name", "bio", "url", "avatar", "feed", "publish", "aggregate")
 HANDLE_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -90,6 +92,7 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
         allow_html=boolean(field("markdown.allow_html"), get(data, "markdown.allow_html"), False),
         search_enabled=boolean(field("search.enabled"), get(data, "search.enabled"), True),
         blogs_in_lists=boolean(field("blogs.in_lists"), get(data, "blogs.in_lists"), True),
+        email=email_settings(field, data),
     )
     return config if title and url else None
 

@@ -25,6 +25,22 @@ REQUIRED_KEYS = {"notes": ("title", "date", "author"), "links": ("url", "date", 
 
 
 @dataclass(frozen=True)
+class EmailSettings:
+    """The `email:` group of site.yaml: how `weeknotes send` delivers the weekly digest."""
+
+    sender: str | None = None
+    """`from`: the From address, e.g. `Open Practice Circle <digest@example.org>`."""
+    to: tuple[str, ...] = ()
+    """Who receives it, usually one mailing-list address."""
+    smtp: str | None = None
+    """`HOST` or `HOST:PORT` of the SMTP server."""
+    tls: str = "none"
+    """`starttls`, `ssl` or `none`."""
+    unsubscribe: str | None = None
+    """An https:// or mailto: address for the List-Unsubscribe header."""
+
+
+@dataclass(frozen=True)
 class Config:
     """Settings from site.yaml, with defaults filled in."""
 
@@ -43,6 +59,7 @@ class Config:
     blogs_in_lists: bool = True
     """Whether members' blog posts show on the home page and in the site-wide feeds too
     (`blogs.in_lists`); they are always on their author's page and in their week's digest."""
+    email: EmailSettings = field(default_factory=EmailSettings)
 
     @property
     def domain(self) -> str:
