@@ -14,7 +14,7 @@ from pathlib import Path
 
 from slugify import slugify
 
-from weeknotes import checks, digest, starter, urls
+from weeknotes import checks, digest, email_message, starter, urls
 from weeknotes.audience import default_output
 from weeknotes.build import BuildOptions, build, load, now_from_environment, plan_site
 from weeknotes.collect import collect_site
@@ -94,6 +94,11 @@ def run_digest(args: argparse.Namespace) -> int:
         sys.stdout.write(digest.digest_markdown(site, week))
     elif args.format == "email":
         sys.stdout.write(digest.email_html(env, site, week))
+    elif args.format == "eml":
+        message = email_message.digest_message(env, site, week, email_message.default_sender(site.config),
+                                               site.config.email.to)
+        sys.stdout.flush()
+        sys.stdout.buffer.write(email_message.message_bytes(message))
     else:
         sys.stdout.write(digest.render_week(env, "digest_content.html", site, week, urls.path_of(week), absolute=True))
     return 0
