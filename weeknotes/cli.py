@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from weeknotes import __version__, commands
+from weeknotes.delivery import run_send
 from weeknotes.errors import ContentErrors, UsageError, WeeknotesError
 from weeknotes.report import ConsoleReporter, Reporter
 from weeknotes.wording import counted
@@ -102,7 +103,8 @@ def make_parser() -> argparse.ArgumentParser:
     digest = verbs.add_parser("digest", help="print one week's digest (default: the latest)")
     digest.add_argument("week", nargs="?", metavar="YYYY-Www")
     add_content(digest)
-    digest.add_argument("--format", choices=("html", "email", "markdown"), default="markdown")
+    digest.add_argument("--format", choices=("html", "email", "markdown", "eml"), default="markdown",
+                        help="eml: the whole email message (RFC 5322), as `weeknotes send` sends it")
     add_audience(digest)
     digest.set_defaults(run=commands.run_digest)
 
@@ -113,6 +115,22 @@ def make_parser() -> argparse.ArgumentParser:
     fetch.add_argument("--strict", action="store_true",
                        help="exit 1 when a feed failed, moved, is gone or had entries skipped")
     fetch.set_defaults(run=commands.run_fetch)
+
+    send = verbs.add_parser("send", help="email one week's digest over SMTP, once")
+    send.add_argument("week", nargs="?", metavar="YYYY-Www", help="default: the latest week that has ended")
+    add_content(send)
+    send.add_argument("--to", action="append", metavar="ADDRESS", help="who receives it (default: email.to)")
+    send.add_argument("--from", dest="sender", metavar="ADDRESS", help="the From address (default: email.from)")
+    send.add_argument("--smtp", metavar="HOST[:PORT]", help="the SMTP server (default: email.smtp)")
+    tls = send.add_mutually_exclusive_group()
+    tls.add_argument("--starttls", action="store_true", help="upgrade the connection with STARTTLS (port 587)")
+    tls.add_argument("--ssl", action="store_true", help="connect over TLS from the start (port 465)")
+    send.add_argument("--audience", choices=("public", "internal"), default=None,
+                      help="who the digest is for (default: public)")
+    send.add_argument("--dry-run", action="store_true", help="show what would be sent, and the checks; send nothing")
+    send.add_argument("--again", action="store_true", help="send a week that was already sent")
+    send.add_argument("--force", action="store_true", help="send a week that has not ended yet")
+    send.set_defaults(run=run_send)
 
     init = verbs.add_parser("init", help="create a new site to start from")
     init.add_argument("directory", type=Path, metavar="DIR")
