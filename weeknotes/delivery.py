@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.message import EmailMessage
@@ -28,6 +27,7 @@ from weeknotes.email_settings import parse_address, parse_server
 from weeknotes.errors import Problems, UsageError
 from weeknotes.mail_checks import CheckResult, check_digest
 from weeknotes.model import Audience, Config, Site, Week
+from weeknotes.report import Reporter
 from weeknotes.send import Login, SendError, Server, deliver
 from weeknotes.sent_record import Sent, load_sent, record_sent
 from weeknotes.sources import display_path
@@ -57,11 +57,13 @@ class Outgoing:
 
 
 def run_send(args: argparse.Namespace) -> int:
+    reporter: Reporter = args.reporter
     problems = Problems()
     audience_name = args.audience or "public"
     content, theme = load(BuildOptions(content=args.content, audience=audience_name), problems)
     sent = load_sent(args.content, problems)
     problems.raise_if_any()
+    reporter.warnings(problems.warnings)
     now = now_from_environment()
     site = collect_site(content, Audience(audience_name, drafts=False, future=False, now=now))
     sender, to, server = settings(args, site.config)
@@ -72,15 +74,15 @@ def run_send(args: argparse.Namespace) -> int:
     outgoing = Outgoing(site, week, message, sender, to, server, login, checks,
                         None if args.again else sent.get((week.key, audience_name)))
     if args.dry_run:
-        print(describe(outgoing, sent.get((week.key, audience_name)), args.again))
+        reporter.info(describe(outgoing, sent.get((week.key, audience_name)), args.again))
         return 0 if outgoing.ready and outgoing.already is None else 1
-    refuse_unready(outgoing)
+    refuse_unready(outgoing, reporter)
     deliver(message_bytes(message), parseaddr(sender)[1], tuple(parseaddr(a)[1] for a in to), server, login)
     record = Sent(week.key, audience_name, datetime.now(UTC).isoformat(timespec="seconds"), to,
                   message_id(site, week))
     path = record_sent(args.content, sent, record)
-    print(f"sent {week.key} ({message['Subject']}) to {', '.join(to)} via {server}; "
-          f"recorded in {display_path(path)} (commit it)")
+    reporter.info(f"sent {week.key} ({message['Subject']}) to {', '.join(to)} via {server}; "
+                  f"recorded in {display_path(path)} (commit it)")
     return 0
 
 
@@ -131,7 +133,7 @@ def choose_week(site: Site, key: str | None, now: datetime) -> Week:
     raise UsageError(f"no digest for {key} in the {site.audience.name} build; weeks with content: {known}")
 
 
-def refuse_unready(outgoing: Outgoing) -> None:
+def refuse_unready(outgoing: Outgoing, reporter: Reporter) -> None:
     week, audience = outgoing.week.key, outgoing.site.audience.name
     if outgoing.already is not None:
         raise SendError(f"{week} was already sent to the {audience} audience on {outgoing.already.sent} "
@@ -139,7 +141,7 @@ def refuse_unready(outgoing: Outgoing) -> None:
     failed = [c for c in outgoing.checks if not c.passed]
     for check in failed:
         for problem in check.problems:
-            print(f"error: {problem}", file=sys.stderr)
+            reporter.notice(f"error: {problem}")
     if failed:
         raise SendError(f"{week} was not sent: {len(failed)} check{'s' if len(failed) != 1 else ''} failed "
                         "(see above; `weeknotes send --dry-run` lists them all)")
