@@ -35,7 +35,7 @@ def test_weeks_are_iso_weeks_in_the_site_timezone(site, build) -> None:  # type:
     assert weeks == ["2025-W01", "2026-W01", "2026-W03"]
     page = site.html("weeks/2026-W03/")
     assert [a.text_content() for a in page.cssselect(".digest-notes h4 a")] == ["Late Sunday"]
-    assert "12 January 2026 to 18 January 2026" in page.text_content()
+    assert "January 12, 2026 to January 18, 2026" in page.text_content()
 
 
 def test_a_url_curated_by_two_people_is_one_entry_naming_both(site, build) -> None:  # type: ignore[no-untyped-def]
@@ -72,7 +72,7 @@ def test_intro_numbers_range_navigation_and_contributors(site, build) -> None:  
     assert w47.cssselect("h1")[0].text_content() == "A week of threads"
     assert "Welcome, everyone." in w47.cssselect(".intro")[0].text_content()
     assert "Digest 3" in w47.text_content()
-    assert "16 November 2026 to 22 November 2026" in w47.text_content()
+    assert "November 16, 2026 to November 22, 2026" in w47.text_content()
     nav = {a.get("rel"): a.get("href") for a in w47.cssselect("nav.pagination a[rel]")}
     assert nav == {"prev": "../../weeks/2026-W46/"}
     assert "Ben Okafor" in w47.cssselect(".contributors")[0].text_content()

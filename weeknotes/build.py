@@ -8,7 +8,7 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,17 +17,20 @@ import jinja2
 from weeknotes import digest, search
 from weeknotes.cache import CACHE_DIR, RecordCache, RenderCache
 from weeknotes.collect import collect_site
+from weeknotes.config import setting_line
 from weeknotes.content import load_content
 from weeknotes.drift import warn_on_feed_drift
 from weeknotes.errors import Problem, Problems, UsageError
 from weeknotes.feeds import feed_outputs
 from weeknotes.fingerprint import Fingerprinter, Remembered
 from weeknotes.indexes import index_outputs
+from weeknotes.language import Language
 from weeknotes.model import Audience, Content, Site
 from weeknotes.plan import HtmlPlanner, Output, find_collisions, static_outputs
 from weeknotes.render_pool import render_into
 from weeknotes.report import Reporter
-from weeknotes.theme import Theme, find_theme, make_environment
+from weeknotes.sources import display_path
+from weeknotes.theme import Theme, find_theme, make_environment, theme_language
 from weeknotes.write import INDEX_DIR, Manifest, StagedSite, WriteStats, check_output_dir
 
 
@@ -57,17 +60,17 @@ class Warm:
     """Rendered Markdown by content hash, kept in memory instead of reloaded from disk."""
     records: RecordCache = field(default_factory=lambda: RecordCache(None))
     """Validated records by file stamp, so unchanged files are not even read again."""
-    environments: dict[Theme, jinja2.Environment] = field(default_factory=dict)
-    """One Jinja environment per theme; it recompiles a template whose file changed."""
+    environments: dict[tuple[Theme, Language], jinja2.Environment] = field(default_factory=dict)
+    """One Jinja environment per theme and language; it recompiles a template whose file changed."""
     manifest: Manifest | None = None
     """What the last build wrote, so the next renders only what changed."""
     fingerprints: Remembered | None = None
     """The last build's fingerprints and their inputs: an output whose inputs are equal is not digested again."""
 
-    def environment(self, theme: Theme) -> jinja2.Environment:
-        if theme not in self.environments:
-            self.environments[theme] = make_environment(theme)
-        return self.environments[theme]
+    def environment(self, theme: Theme, language: Language) -> jinja2.Environment:
+        if (theme, language) not in self.environments:
+            self.environments[(theme, language)] = make_environment(theme, language)
+        return self.environments[(theme, language)]
 
 
 @dataclass
@@ -97,6 +100,9 @@ def load(options: BuildOptions, problems: Problems, renders: RenderCache | None 
     content = load_content(options.content, problems, options.base_url, options.use_cache, renders, records,
                            reporter)
     theme = find_theme(content.config.theme, options.content, problems) if content else None
+    if content and theme:
+        where = display_path(options.content / "site.yaml"), setting_line(options.content, "language")
+        content = replace(content, language=theme_language(theme, content.config.language, problems, *where))
     problems.raise_if_any()
     assert content is not None and theme is not None
     return content, theme
@@ -104,7 +110,7 @@ def load(options: BuildOptions, problems: Problems, renders: RenderCache | None 
 
 def plan_site(site: Site, theme: Theme, problems: Problems,
               env: jinja2.Environment | None = None) -> list[Output]:
-    env = env or make_environment(theme)
+    env = env or make_environment(theme, site.language)
     # The content's static files override the theme's, file by file.
     static = {f.rel: f for f in theme.static_files(problems)} | {f.rel: f for f in site.static}
     outputs = [
@@ -176,7 +182,7 @@ def long_lived() -> Iterator[None]:
 def render_site(options: BuildOptions, warm: Warm | None, site: Site, theme: Theme, problems: Problems,
                 started: float, reporter: Reporter) -> BuildResult:
     """Plan, render and write the site one audience sees, changing only what changed."""
-    env = warm.environment(theme) if warm else make_environment(theme)
+    env = warm.environment(theme, site.language) if warm else make_environment(theme, site.language)
     outputs = plan_site(site, theme, problems, env)
     problems.raise_if_any()
     staged = StagedSite(options.output, previous_manifest(options, warm), private=warm is not None,

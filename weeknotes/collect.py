@@ -64,6 +64,7 @@ def collect_site(content: Content, audience: Audience) -> Site:
         backlinks=collect_backlinks(with_pages, listed),
         also_curated=collect_also_curated(listed),
         held_back=held_back,
+        language=content.language,
     )
 
 
@@ -158,6 +159,7 @@ def collect_weeks(listed: tuple[Item, ...], intros: list[Intro], content: Conten
             contributors=contributors(items, intro),
             previous=keys[number - 2] if number > 1 else None,
             next=keys[number] if number < len(keys) else None,
+            label=content.language.week_label(int(key[6:]), int(key[:4])),
         ))
     return tuple(weeks)
 

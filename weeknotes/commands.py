@@ -89,7 +89,7 @@ def run_digest(args: argparse.Namespace) -> int:
     if key not in weeks:
         raise UsageError(f"no digest for {key}; weeks with content: {', '.join(list(weeks)[-8:])}")
     week = weeks[key]
-    env = make_environment(theme)
+    env = make_environment(theme, site.language)
     if args.format == "markdown":
         sys.stdout.write(digest.digest_markdown(site, week))
     elif args.format == "email":

@@ -16,6 +16,7 @@ from weeknotes.fields import (
     did_you_mean,
     escape_url,
     get,
+    language_tag,
     plain_text,
     positive_int,
     warn_unknown_keys,
@@ -35,7 +36,6 @@ SITE_KEYS = {
 }
 AUTHOR_KEYS = ("name", "bio", "url", "avatar", "feed", "publish", "aggregate")
 HANDLE_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
-LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 THEME_RE = re.compile(r"[A-Za-z0-9_-]+")
 
 
@@ -71,10 +71,7 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
     title = plain_text(field("title"), get(data, "title"), required=True)
     url_field = field("base_url")
     url = web_url(url_field, base_url if base_url is not None else get(data, "base_url"), required=True)
-    language = plain_text(field("language"), get(data, "language")) or "en"
-    if not LANGUAGE_RE.fullmatch(language):
-        field("language").error(f"`language` must be a language tag like en or en-GB, not {language!r}")
-        language = "en"
+    language = language_tag(field("language"), get(data, "language")) or "en"
     theme = plain_text(field("theme"), get(data, "theme")) or "default"
     if not THEME_RE.fullmatch(theme):
         field("theme").error("`theme` must be a folder name made of letters, digits, - and _")
@@ -95,6 +92,15 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
         email=email_settings(field, data),
     )
     return config if title and url else None
+
+
+def setting_line(content_dir: Path, key: str) -> int:
+    """The line of a top-level setting in site.yaml (0 when it is not written there), for warnings."""
+    try:
+        lines = (content_dir / "site.yaml").read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return 0
+    return next((n for n, line in enumerate(lines, 1) if re.match(rf"{key}\s*:", line)), 0)
 
 
 def _with_slash(url: str) -> str:

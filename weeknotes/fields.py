@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from weeknotes.errors import Problems
+from weeknotes.language import normalize_tag, tag_problem
 from weeknotes.sources import YamlData, example_date
 
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -129,6 +130,18 @@ def _is_web_url(text: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in LINK_SCHEMES and bool(parts.hostname)
+
+
+def language_tag(f: Field, value: Any) -> str | None:
+    """A BCP 47 language tag such as `cy` or `pt-BR`, in its usual case."""
+    text = plain_text(f, value)
+    if text is None:
+        return None
+    problem = tag_problem(text)
+    if problem is not None:
+        f.error(f"`{f.key}` must be a language tag: {problem[0]}", hint=problem[1])
+        return None
+    return normalize_tag(text)
 
 
 def string_list(f: Field, value: Any) -> list[str]:

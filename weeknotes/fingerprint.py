@@ -52,10 +52,10 @@ def field_names(kind: type) -> tuple[str, ...]:
 
 
 def theme_digest(theme: Theme) -> str:
-    """Every template and its path, so a theme edit changes every fingerprint."""
+    """Every template and catalog and its path, so a theme edit changes every fingerprint."""
     digest = hashlib.blake2b(CODE_VERSION.encode(), digest_size=16)
     for folder in theme.folders:
-        for path in sorted((folder / "templates").rglob("*")):
+        for path in sorted([*(folder / "templates").rglob("*"), *(folder / "locales").rglob("*.po")]):
             if path.is_file():
                 digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()

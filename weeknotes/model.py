@@ -15,6 +15,8 @@ from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from weeknotes.language import ENGLISH, Language, is_rtl
+
 PUBLISH_LEVELS = ("public", "internal", "none")
 BLOGS = "blogs"
 """The kind of an `Item` taken in from a member's own blog by `weeknotes fetch`."""
@@ -136,6 +138,8 @@ class Item:
     via: Via | None = None
     outbound: tuple[Outbound, ...] = ()
     """The links in the body that may point to an item of this site, for backlinks."""
+    lang: str | None = None
+    """BCP 47 tag of an item written in another language than the site's (front matter `lang:`)."""
     digest: bytes = field(init=False, repr=False, compare=False)
     """A digest of every field above, made once with the item (and kept with it in the
     parse cache), so a rebuild's fingerprints need not walk ten thousand bodies again."""
@@ -166,6 +170,11 @@ class Item:
     def is_blog(self) -> bool:
         """A post from a member's own blog: shown as "from NAME's blog", linking to the original."""
         return self.kind == BLOGS
+
+    @property
+    def dir(self) -> str | None:
+        """`rtl` for an item in a right-to-left language, for its article's `dir`; else None."""
+        return "rtl" if self.lang and is_rtl(self.lang) else None
 
 
 @dataclass(frozen=True)
@@ -211,6 +220,8 @@ class Content:
     pages: tuple[Page, ...]
     intros: tuple[Intro, ...]
     static: tuple[StaticFile, ...]
+    language: Language = ENGLISH
+    """The site's language with the theme's catalogs for it (build.load fills it in)."""
 
 
 @dataclass(frozen=True)
@@ -258,11 +269,13 @@ class Week:
     next: str | None = None
     blog_posts: tuple[Item, ...] = ()
     """Posts from members' own blogs dated in this week, under their own heading."""
+    label: str = ""
+    """`Week 47, 2026` in the site's language."""
 
     @property
     def title(self) -> str:
-        """The intro's own title, else `Week 47, 2026`."""
-        return self.intro.title if self.intro and self.intro.title else f"Week {self.week}, {self.year}"
+        """The intro's own title, else the week's label."""
+        return self.intro.title if self.intro and self.intro.title else self.label or f"Week {self.week}, {self.year}"
 
     @property
     def item_count(self) -> int:
@@ -319,6 +332,8 @@ class Site:
     front: tuple[Item, ...] = ()
     """What the home page and the site-wide feeds list: `listed`, less blog posts when
     `blogs.in_lists` is false."""
+    language: Language = ENGLISH
+    """The site's language: the theme's words, dates and numbers, direction."""
 
     @cached_property
     def author_handles(self) -> frozenset[str]:

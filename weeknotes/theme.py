@@ -13,12 +13,11 @@ from pathlib import Path
 
 import jinja2
 
+from weeknotes.catalogs import load_language
 from weeknotes.errors import Problems
+from weeknotes.language import ENGLISH, Language
 from weeknotes.model import StaticFile
 from weeknotes.sources import display_path, iter_files
-
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 
 
 def builtin_themes_dir() -> Path:
@@ -57,12 +56,18 @@ def find_theme(name: str, content_dir: Path, problems: Problems) -> Theme | None
     return Theme(name, tuple(folders))
 
 
-def human_date(value: date | datetime) -> str:
-    """`20 November 2026`, the same whatever the machine's locale."""
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+def theme_language(theme: Theme, tag: str, problems: Problems, where: str, line: int = 0) -> Language:
+    """The site's language with this theme's catalogs (`locales/`), the site's own folder first."""
+    return load_language(tag, theme.folders, builtin_themes_dir() / theme.name, problems, where, line)
 
 
-def make_environment(theme: Theme) -> jinja2.Environment:
+def human_date(value: date | datetime, language: Language = ENGLISH) -> str:
+    """`20 November 2026` in the site's language, the same whatever the machine's locale."""
+    return language.date(value)
+
+
+def make_environment(theme: Theme, language: Language = ENGLISH) -> jinja2.Environment:
+    """Templates of the theme, speaking the site's language (`_()`, `ngettext()`, dates, numbers)."""
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder / "templates") for folder in theme.folders])
     env = jinja2.Environment(
         loader=loader,
@@ -71,8 +76,11 @@ def make_environment(theme: Theme) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.filters["human_date"] = human_date
+    env.install_gettext_translations(language.translations, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["human_date"] = lambda value: human_date(value, language)
+    env.filters["number"] = language.number
     env.filters["iso"] = lambda value: value.isoformat()
     return env
 
