@@ -36,6 +36,7 @@ RSS_TYPE = "application/rss+xml"
 HTML_TYPE = "text/html"
 LINK_ATTRIBUTES = ("rel", "type", "hreflang", "title", "length")
 ATOM_LINK = "{http://www.w3.org/2005/Atom}link"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,10 @@ def entry_links(item: Item, site: Site) -> list[dict[str, str]]:
 
 
 class Entry(FeedEntry):  # type: ignore[misc]
-    """A feedgen entry that keeps its `related` link in Atom and in RSS."""
+    """A feedgen entry that keeps its `related` link in Atom and in RSS, and its own language."""
+
+    lang: str | None = None
+    """`xml:lang` of an entry written in another language than the feed's."""
 
     def atom_entry(self, extensions: bool = True) -> Any:
         """feedgen 1.0 writes each link's `href` only (its loop rebinds `link` to the new
@@ -121,6 +125,8 @@ class Entry(FeedEntry):  # type: ignore[misc]
             for key in LINK_ATTRIBUTES:
                 if link.get(key):
                     element.set(key, link[key])
+        if self.lang:
+            entry.set(XML_LANG, self.lang)
         return entry
 
     def rss_entry(self, extensions: bool = True) -> Any:
@@ -165,6 +171,9 @@ def add_entry(fg: FeedGenerator, item: Item, site: Site) -> None:
     fe.id(item.id)  # also the RSS guid, isPermaLink="false": an id, not an address
     fe.title(clean(item.title))
     fe.link(entry_links(item, site))
+    if item.lang:
+        fe.lang = item.lang
+        fe.dc.dc_language(item.lang)  # RSS items have no language of their own but Dublin Core's
     add_authors(fe, item, site)
     for tag in item.tags:
         fe.category(term=clean(tag.name))
@@ -229,6 +238,8 @@ def json_item(item: Item, site: Site) -> dict[str, object]:
     }
     if item.is_link and item.url:
         entry["external_url"] = item.url
+    if item.lang:
+        entry["language"] = item.lang
     if item.tags:
         entry["tags"] = [clean(t.name) for t in item.tags]
     if item.summary:

@@ -21,8 +21,8 @@ from weeknotes.model import REQUIRED_KEYS, VISIBILITIES, Author, Config, Intro, 
 from weeknotes.sources import Source
 from weeknotes.urls import item_path, resolve_outbound
 
-NOTE_KEYS = ("title", "date", "author", "authors", "tags", "summary", "slug", "visibility", "updated", "id")
-LINK_KEYS = ("url", "title", "date", "author", "via", "tags", "summary", "visibility", "slug", "updated", "id")
+NOTE_KEYS = ("title", "date", "author", "authors", "tags", "summary", "slug", "visibility", "updated", "id", "lang")
+LINK_KEYS = ("url", "title", "date", "author", "via", "tags", "summary", "visibility", "slug", "updated", "id", "lang")
 PAGE_KEYS = ("title", "slug", "visibility", "summary")
 INTRO_KEYS = ("title", "editors", "visibility")
 INTRO_VISIBILITIES = ("public", "internal", "draft")
@@ -101,6 +101,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
     summary = fields.plain_text(field("summary"), values.get("summary"))
     via = _via(field("via"), values.get("via"), authors or {}) if is_link else None
     item_id = _item_id(field("id"), values.get("id"))
+    lang = fields.language_tag(field("lang"), values.get("lang"))
     if updated and when and updated < when:
         field("updated").error("`updated` is earlier than `date`",
                                hint="`updated` is when you last changed the post; leave it out if you have not")
@@ -126,6 +127,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         source=source.display,
         url=url,
         via=via,
+        lang=lang if lang != config.language else None,
         outbound=tuple(link for href in rendered.links
                        if (link := resolve_outbound(href, item_path(source.kind, slug), config.base_url))),
     )
