@@ -150,7 +150,7 @@ def test_a_new_weeknotes_version_renders_everything_again(site, build, tmp_path)
     build()
     upgrade = (
         "import weeknotes; weeknotes.__version__ = '99.0'\n"
-        "import weeknotes.theme as theme; theme.human_date = lambda value: 'UPGRADED-DATE'\n"
+        "import weeknotes.theme as theme; theme.human_date = lambda value, *language: 'UPGRADED-DATE'\n"
         "from weeknotes.cli import main\n"
         f"raise SystemExit(main(['build', '--content', {str(site.content)!r}, '--output', {str(site.output)!r}]))\n"
     )
