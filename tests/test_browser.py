@@ -331,6 +331,19 @@ def test_search_word_is_in_exactly_one_public_note(example: Site) -> None:
     assert DRAFT_SENTINEL in draft and "visibility: draft" in draft
 
 
+# A script's view of the whole index: the first bundle listed in bundles.json, the others
+# merged into it, as the search page does (weeknotes/search.py).
+OPEN_INDEX = """(async (root) => {
+    const list = await (await fetch(new URL("bundles.json", root))).json();
+    const paths = list.bundles.map((b) => new URL(b.key + "/", root).pathname);
+    // A module of its own (?direct): the search page's has merged the bundles already.
+    const pagefind = await import(new URL(paths[0] + "pagefind.js?direct", root).href);
+    await pagefind.options({basePath: paths[0]});
+    for (const path of paths.slice(1)) await pagefind.mergeIndex(path);
+    return {search: (q) => pagefind.search(q), bundles: paths};
+})"""
+
+
 def search_for(page: Any, text: str) -> None:
     box = page.get_by_role("textbox", name=SEARCH_LABEL)
     box.fill("")
@@ -374,13 +387,14 @@ def test_search_finds_a_public_note_and_nothing_hidden(open_page: Any, example: 
     # Ask the index directly too, as any script on the page could: every page it holds, and
     # the draft's words.
     index = page.evaluate("""async () => {
-        const pagefind = await import(new URL("../pagefind/pagefind.js", location.href).href);
+        const pagefind = await open_index(new URL("../pagefind/", location.href));
         const urls = async (q) => Promise.all((await pagefind.search(q)).results.map(
             async (r) => (await r.data()).url));
-        return {all: await urls(null), marmalade: await urls("marmalade"),
+        return {bundles: pagefind.bundles, all: await urls(null), marmalade: await urls("marmalade"),
                 phrase: await urls('"marmalade-coloured sofa"'),
                 sofa: await urls("marmalade-coloured sofa")};
-    }""")
+    }""".replace("open_index", OPEN_INDEX))
+    assert len(index["bundles"]) > 1, "the example site's index should come in several bundles"
     assert index["marmalade"] == [] and index["phrase"] == [], index
     assert DRAFT_URL not in index["sofa"], index["sofa"]
     indexed = sorted(url.removeprefix("/wol/") for url in index["all"])

@@ -349,7 +349,8 @@ def shown(build: str, *, listed_only: bool = True) -> list[Entry]:
 @pytest.mark.parametrize("name", BUILDS)
 def test_no_hidden_sentinel_in_any_output_byte(builds: dict[str, Built], name: str) -> None:
     files = builds[name].files
-    assert any(rel.startswith("pagefind/fragment/") for rel in files), "search index missing: nothing to grep"
+    for key in bundle_keys(files):  # the index comes in bundles (weeknotes/search.py): grep them all
+        assert any(rel.startswith(f"pagefind/{key}/fragment/") for rel in files), f"bundle {key} has no fragments"
     leaks = {f"{label} ({W[label]})": found for label, rule in EXPECT.items()
              if name not in rule.builds and (found := files_with(files, W[label]))}
     assert not leaks, f"{name} build leaks hidden content: {leaks}"
@@ -382,6 +383,36 @@ def test_search_index_is_decompressed_and_follows_the_audience(builds: dict[str,
     assert bool(files_with(index, W["draft1_body"])) == (name in DRF)
     assert not files_with(index, W["unl1_body"]), "an unlisted note is in the search index"
     assert not files_with(index, W["none1_body"])
+
+
+def bundle_keys(files: dict[str, bytes]) -> list[str]:
+    """The search bundles a build lists (there must be some, else there is nothing to grep)."""
+    keys = [bundle["key"] for bundle in json.loads(files["pagefind/bundles.json"])["bundles"]]
+    assert keys, "search index missing: nothing to grep"
+    return keys
+
+
+@pytest.mark.parametrize("name", BUILDS)
+def test_every_search_bundle_holds_only_what_its_build_shows(builds: dict[str, Built], name: str) -> None:
+    """Each bundle on its own: the month's items and the standalone pages this build shows, nothing else."""
+    files = builds[name].files
+    assert bundle_keys(files) == ["2026-11", "pages"]
+    for key in bundle_keys(files):
+        bundle = {rel: data for rel, data in files.items() if rel.startswith(f"pagefind/{key}/")}
+        leaks = {label: found for label, rule in EXPECT.items()
+                 if name not in rule.builds and (found := files_with(bundle, W[label]))}
+        assert not leaks, f"{name}: bundle {key} holds hidden content: {leaks}"
+    pages = {rel: data for rel, data in files.items() if rel.startswith("pagefind/pages/")}
+    month = {rel: data for rel, data in files.items() if rel.startswith("pagefind/2026-11/")}
+    assert files_with(pages, W["about_body"]) and not files_with(month, W["about_body"])
+    assert bool(files_with(pages, W["staff_body"])) == (name in INT)
+    assert bool(files_with(pages, W["wip_body"])) == (name in DRF)
+    assert not files_with(pages, W["hideout_body"]), "an unlisted page is in the search index"
+    assert files_with(month, W["pub2_body"]) and not files_with(pages, W["pub2_body"])
+    assert bool(files_with(month, W["int1_body"])) == (name in INT)
+    assert bool(files_with(month, W["draft1_body"])) == (name in DRF)
+    assert not [rel for rel in files if rel.startswith("pagefind/") and rel.count("/") > 1
+                and rel.split("/")[1] not in bundle_keys(files)], "a folder in the index that is not a listed bundle"
 
 
 @pytest.mark.parametrize("name", BUILDS)
@@ -784,11 +815,11 @@ def test_an_interrupted_index_refresh_is_redone_by_the_next_build(site, build, m
     build()
     site.write("authors.yaml", "ana:\n  name: Ana\n  publish: public\nben:\n  name: Ben\n  publish: none\n")
 
-    def killed(_site_dir: Path) -> None:
+    def killed(*_args: object) -> None:
         raise KeyboardInterrupt
 
     with monkeypatch.context() as patch:
-        patch.setattr(search, "refresh_index", killed)
+        patch.setattr(search, "run_pagefind", killed)  # Ctrl-C while Pagefind runs
         assert build(ok=False).code == 130  # Ctrl-C, as the CLI reports it
     build()  # nothing changed since the interrupted build
     assert not files_with(read_output(site.output), word)

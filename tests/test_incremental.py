@@ -6,12 +6,15 @@ in a fresh folder, byte for byte; and files the change cannot affect keep their 
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SiteDir, link, note
+from tests.consent_support import decode_output
 from weeknotes.cli import main
 from weeknotes.report import RecordingReporter
 
@@ -208,3 +211,60 @@ def test_an_edit_to_an_item_past_the_feed_limit_renders_no_feed(site, build, run
     assert not feeds & set(rendered), rendered
     site.write("notes/ana/2026-10-23-note-3.md", note("Note 3", date="2026-10-23", tags="[beta]", body="Edited."))
     assert feeds <= set(rendered_by(site))  # the newest note is in the feeds
+
+
+# --- the search index (issue 13): bundles by month, made again only where pages changed ---
+
+SEARCH_CHANGES = ("body", "title", "new note", "deleted note", "now a draft", "site title", "template")
+
+
+def populate_with_search(site: SiteDir) -> None:
+    """`populate`, search on, and notes in two more months, so the index has several bundles."""
+    populate(site)
+    site.write("site.yaml", (site.content / "site.yaml").read_text().replace("enabled: false", "enabled: true"))
+    site.write("notes/ben/2026-08-03-august.md", note("August", date="2026-08-03", author="ben", body="Summer."))
+    site.write("notes/ana/2025-12-01-december.md", note("December", date="2025-12-01", body="Winter."))
+
+
+@pytest.mark.parametrize("change", SEARCH_CHANGES)
+def test_an_updated_search_index_equals_a_cold_build(site, build, run, change) -> None:  # type: ignore[no-untyped-def]
+    """However the site was reached, its index is the one a cold build makes, byte for byte."""
+    populate_with_search(site)
+    build()
+    CHANGES[change](site)
+    build()
+    cold = site.root / "cold"
+    result = run("build", "--content", site.content, "--output", cold, "--no-cache")
+    assert result.code == 0, result.err
+    updated, fresh = snapshot(site.output), snapshot(cold)
+    assert sorted(rel for rel in fresh if rel.startswith("pagefind/")) == sorted(
+        rel for rel in updated if rel.startswith("pagefind/"))
+    assert updated == fresh
+    assert {"pagefind/2025-12/pagefind.js", "pagefind/2026-08/pagefind.js", "pagefind/2026-10/pagefind.js",
+            "pagefind/pages/pagefind.js"} <= set(fresh)
+
+
+def test_a_body_edit_reindexes_only_its_month(site, build) -> None:  # type: ignore[no-untyped-def]
+    populate_with_search(site)
+    build()
+    index = site.output / "pagefind"
+    before = {rel: os.stat(index / rel).st_ino for rel in mtimes(index)}
+    edit_body(site)  # a note of 2026-10
+    build()
+    after = {rel: os.stat(index / rel).st_ino for rel in mtimes(index)}
+    remade = {rel.split("/")[0] for rel in after if before.get(rel) != after[rel] and "/" in rel}
+    assert remade == {"2026-10"}, remade
+    words = b"".join(decode_output(f"pagefind/{rel}", (index / rel).read_bytes())
+                     for rel in after if rel.startswith("2026-10/fragment/"))
+    assert b"new body" in words.lower()
+
+
+def test_a_withdrawn_month_loses_its_bundle(site, build) -> None:  # type: ignore[no-untyped-def]
+    populate_with_search(site)
+    build()
+    assert (site.output / "pagefind/2026-08").is_dir()
+    (site.content / "notes/ben/2026-08-03-august.md").unlink()
+    build()
+    assert not (site.output / "pagefind/2026-08").exists()
+    listed = json.loads((site.output / "pagefind/bundles.json").read_text())["bundles"]
+    assert [bundle["key"] for bundle in listed] == ["2026-10", "2025-12", "pages"]

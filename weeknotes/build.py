@@ -31,7 +31,7 @@ from weeknotes.render_pool import render_into
 from weeknotes.report import Reporter
 from weeknotes.sources import display_path
 from weeknotes.theme import Theme, find_theme, make_environment, theme_language
-from weeknotes.write import INDEX_DIR, Manifest, StagedSite, WriteStats, check_output_dir
+from weeknotes.write import Manifest, StagedSite, WriteStats, check_output_dir
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def render_site(options: BuildOptions, warm: Warm | None, site: Site, theme: The
     problems.raise_if_any()
     staged = StagedSite(options.output, previous_manifest(options, warm), private=warm is not None,
                         audience=site.audience.label)
-    searchable = site.config.search_enabled and search.has_searchable_pages(site)
+    index: search.StagedIndex | None = None
     try:
         fingerprints = Fingerprinter(site, env, theme, warm.fingerprints if warm else None)
         keys = {o.path: fingerprints.key(o.path, o.template, o.inputs) for o in outputs if o.inputs is not None}
@@ -197,17 +197,15 @@ def render_site(options: BuildOptions, warm: Warm | None, site: Site, theme: The
         warn_on_feed_drift(options.output, staged.existing_files() if staged.incremental else (), site, problems,
                            lambda rel: staged.is_current(rel, keys.get(rel)))
         render_into(staged, outputs, theme, keys, reporter)
-        if searchable and options.search_index and not staged.incremental:
-            search.build_index(staged.staging)
-        if staged.incremental and (staged.stats.written or staged.stale_files() or not searchable):
-            search.remove_index(options.output)  # never let an index outlive the pages it describes
+        if options.search_index:
+            index = search.StagedIndex(site, staged)
+            index.before_commit()  # never let an index outlive the pages it describes
         staged.commit(lambda manifest: keep_manifest(manifest, options, warm))
         if warm is not None:
             warm.fingerprints = fingerprints.current
     except BaseException:
         staged.abandon()
         raise
-    missing_index = not (options.output / INDEX_DIR).is_dir()
-    if searchable and options.search_index and staged.incremental and missing_index:
-        search.refresh_index(options.output)
+    if index is not None:
+        index.after_commit()
     return BuildResult(site, staged.stats, time.perf_counter() - started, problems.warnings)

@@ -1,60 +1,291 @@
-"""The static search index (Pagefind), built from the pages this build shows.
+"""The static search index (Pagefind), in bundles that the search page merges in the browser.
 
-Only pages marked `data-pagefind-body` (listed items and pages) are indexed, and the
-index is built from the staged site, so it can hold nothing the build does not show.
+Only pages marked `data-pagefind-body` (listed items and pages) are indexed, and every
+bundle is made from this build's own pages, so it can hold nothing the build does not show.
+
+The index is split by month: listed items of one month (by their date) are one bundle,
+`pagefind/YYYY-MM/`, and standalone pages another, `pagefind/pages/`. A bundle is a full
+Pagefind index; `pagefind/bundles.json` lists them, and the search page opens the first
+and merges the others (Pagefind's `mergeIndex`), so one query searches them all. Why:
+
+- an edit re-indexes one month, not the whole site (issue 13: a one-note edit re-indexed
+  all 10,000 pages);
+- Pagefind holds one bundle in memory at a time, so peak memory follows the busiest
+  month, not the size of the whole site.
+
+Which bundle a page is in, and what a bundle holds, depends only on the pages this build
+writes (a digest of their paths and bytes, kept in `bundles.json`), so a site reached by
+many rebuilds has the very index a cold build would make. Before pages change, every
+bundle that would no longer describe them is removed; a build that stops half-way leaves a
+site with fewer bundles (found and made by the next build), never a stale one.
+
+Pagefind is run from here only (`build` and `serve` both call `update_index`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
+from typing import IO
 
+from weeknotes import urls
 from weeknotes.errors import WeeknotesError
-from weeknotes.model import Site
-from weeknotes.write import INDEX_DIR
+from weeknotes.model import Item, Site
+from weeknotes.write import INDEX_DIR, StagedSite
+
+STATE = "bundles.json"
+PAGES_BUNDLE = "pages"
+# Pagefind's UI files are the same in every bundle: they are kept once, beside the bundles.
+UI_PREFIXES = ("pagefind-ui.", "pagefind-component-ui.", "pagefind-modular-ui.", "pagefind-highlight.")
+HINT = "install it with `pip install 'pagefind[extended]'`, or set `search: {enabled: false}` in site.yaml"
 
 
-def build_index(site_dir: Path, output_path: Path | None = None) -> None:
-    """Index `site_dir` into `site_dir/pagefind`, or into `output_path` when given."""
-    target = ["--output-path", str(output_path)] if output_path else ["--output-subdir", "pagefind"]
-    command = [sys.executable, "-m", "pagefind", "--site", str(site_dir), *target, "--silent"]
+@dataclass(frozen=True)
+class Bundle:
+    """One piece of the index: the searchable pages of one month (or the standalone pages)."""
+
+    key: str
+    """Its folder under the index, e.g. `2026-11` or `pages`."""
+    pages: tuple[str, ...]
+    """The output files it indexes (`notes/slug/index.html`), sorted."""
+    digest: str
+    """Of the pages' paths and bytes, and Pagefind's version: equal digests, equal bundles."""
+
+
+Cancelled = Callable[[], bool]
+
+
+def never() -> bool:
+    return False
+
+
+def bundle_key(item: Item) -> str:
+    return f"{item.date:%Y-%m}"
+
+
+def plan_bundles(site: Site, digests: Mapping[str, str]) -> list[Bundle]:
+    """The bundles of the pages this build shows; `digests` maps each output file to its bytes' hash."""
+    if not site.config.search_enabled:
+        return []
+    members: dict[str, list[str]] = {}
+    for item in site.listed:
+        members.setdefault(bundle_key(item), []).append(urls.file_of(urls.path_of(item)))
+    for page in site.pages:
+        if page.visibility != "unlisted":
+            members.setdefault(PAGES_BUNDLE, []).append(urls.file_of(urls.path_of(page)))
+    version = pagefind_version()
+    bundles = []
+    for key, pages in sorted(members.items()):
+        pages.sort()
+        digest = hashlib.blake2b(f"pagefind {version}\n".encode(), digest_size=16)
+        for rel in pages:
+            digest.update(f"{rel}\0{digests[rel]}\n".encode())
+        bundles.append(Bundle(key, tuple(pages), digest.hexdigest()))
+    return bundles
+
+
+def pagefind_version() -> str:
     try:
-        result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=600)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise WeeknotesError(f"search index: could not run Pagefind: {exc}") from exc
-    if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()
-        raise WeeknotesError(
-            "search index: Pagefind failed: " + (detail[-1] if detail else f"exit {result.returncode}")
-            + "\n  hint: install it with `pip install 'pagefind[extended]'`, or set `search: {enabled: false}` in site.yaml")
+        return metadata.version("pagefind")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
-def has_searchable_pages(site: Site) -> bool:
-    """Pagefind indexes every page when none is marked, so with nothing listed there is no index."""
-    return bool(site.listed) or any(page.visibility != "unlisted" for page in site.pages)
+class StagedIndex:
+    """The index of a site being written by `build` (serve indexes its own way, after the page).
 
-
-def remove_index(site_dir: Path) -> None:
-    """Drop the index before the pages it describes change (see refresh_index)."""
-    shutil.rmtree(site_dir / INDEX_DIR, ignore_errors=True)
-
-
-def refresh_index(site_dir: Path) -> None:
-    """Index a site updated in place, into a fresh folder swapped in whole.
-
-    The old index was removed before the pages changed, so if this fails or the process is
-    killed the site has no index rather than a stale one (which could still list a note
-    withdrawn since); the next build notices the missing index and makes it.
+    A first build makes the index inside the staged site, so it is swapped in with it; a
+    rebuild drops stale bundles before the pages change and makes new ones after.
     """
-    index = site_dir / INDEX_DIR
-    fresh = site_dir.parent / f".{site_dir.name}.pagefind-new"
-    shutil.rmtree(fresh, ignore_errors=True)
+
+    def __init__(self, site: Site, staged: StagedSite) -> None:
+        self.staged = staged
+        self.bundles = plan_bundles(site, {rel: change.digest for rel, change in staged.changes.items()})
+
+    def before_commit(self) -> None:
+        if self.staged.incremental:
+            drop_stale(self.staged.output / INDEX_DIR, self.bundles)
+        else:
+            update_index(self.staged.staging, self.staged.staging / INDEX_DIR, self.bundles)
+
+    def after_commit(self) -> None:
+        if self.staged.incremental:
+            update_index(self.staged.output, self.staged.output / INDEX_DIR, self.bundles)
+
+
+# --- the index on disk -------------------------------------------------------------------
+
+
+def read_state(index: Path) -> dict[str, str]:
+    """The bundles present in `index`: key -> digest (a listed bundle whose folder is gone is not)."""
     try:
-        build_index(site_dir, fresh)
+        raw = json.loads((index / STATE).read_text("utf-8"))
+        listed = {str(entry["key"]): str(entry["digest"]) for entry in raw["bundles"]}
+    except (OSError, ValueError, TypeError, KeyError):
+        return {}
+    return {key: digest for key, digest in listed.items() if (index / key).is_dir()}
+
+
+def write_state(index: Path, state: Mapping[str, str]) -> None:
+    """List the bundles (newest month first, the standalone pages last), replacing the list atomically."""
+    keys = sorted((k for k in state if k != PAGES_BUNDLE), reverse=True) + [k for k in state if k == PAGES_BUNDLE]
+    text = json.dumps({"bundles": [{"key": key, "digest": state[key]} for key in keys]}, indent=1) + "\n"
+    index.mkdir(parents=True, exist_ok=True)
+    tmp = index / f".{STATE}.tmp"
+    tmp.write_text(text, "utf-8")
+    os.replace(tmp, index / STATE)
+
+
+def drop_stale(index: Path, bundles: list[Bundle]) -> None:
+    """Remove every bundle (and anything else in `index`) that does not describe these pages.
+
+    Called before the pages change: the list is rewritten first, so a browser is never sent
+    to a bundle that is being removed.
+    """
+    if not bundles:
         shutil.rmtree(index, ignore_errors=True)
-        os.rename(fresh, index)
+        return
+    wanted = {bundle.key: bundle.digest for bundle in bundles}
+    state = read_state(index)
+    kept = {key: digest for key, digest in state.items() if wanted.get(key) == digest}
+    if not index.is_dir():
+        return
+    if kept != state or not (index / STATE).is_file():
+        write_state(index, kept)
+    for entry in os.scandir(index):
+        if entry.name not in kept and entry.name != STATE and not entry.name.startswith(UI_PREFIXES):
+            remove(Path(entry.path))
+
+
+def remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def update_index(site_dir: Path, index: Path, bundles: list[Bundle], cancelled: Cancelled = never) -> bool:
+    """Make `index` hold exactly `bundles`, indexing only those missing or out of date.
+
+    Returns False if `cancelled` said to stop first (what was finished is kept and listed).
+    Raises WeeknotesError if Pagefind fails.
+    """
+    drop_stale(index, bundles)
+    if not bundles:
+        return True
+    state = read_state(index)
+    todo = [bundle for bundle in bundles if state.get(bundle.key) != bundle.digest]
+    if not todo and not (index / "pagefind-ui.js").is_file():
+        todo = bundles[:1]  # the UI files come with any bundle
+    if not todo:
+        return True
+    index.mkdir(parents=True, exist_ok=True)
+    # Inside the index, so a killed build's leftovers are removed by the next drop_stale.
+    work = Path(tempfile.mkdtemp(prefix=".work-", dir=index))
+    try:
+        made = run_pagefind(site_dir, work, todo, cancelled)
+        for bundle in made:
+            place_bundle(work / bundle.key / "out", index, bundle.key)
+            state[bundle.key] = bundle.digest
+        write_state(index, state)
     finally:
-        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+    return len(made) == len(todo)
+
+
+def place_bundle(made: Path, index: Path, key: str) -> None:
+    """Move a new bundle into the index; its UI files go beside the bundles, once."""
+    for entry in os.scandir(made):
+        if entry.name.startswith(UI_PREFIXES):
+            os.replace(entry.path, index / entry.name)
+    target, old = index / key, index / f".{key}.old"
+    remove(old)
+    if target.exists():
+        os.rename(target, old)
+    os.rename(made, target)
+    remove(old)
+
+
+# --- running Pagefind ----------------------------------------------------------------------
+
+
+def pagefind_command() -> list[str]:
+    """The Pagefind binary itself: `python -m pagefind` costs a Python start per bundle."""
+    try:
+        from pagefind.service import _must_get_executable  # private, so fall back below
+
+        return [str(_must_get_executable())]
+    except Exception:  # not installed, or the package changed
+        return [sys.executable, "-m", "pagefind"]
+
+
+def link_pages(site_dir: Path, folder: Path, pages: tuple[str, ...]) -> None:
+    """A folder holding only these pages (hard links, copies where links cannot be made)."""
+    for page in pages:
+        target = folder / page
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(site_dir / page, target)
+        except OSError:
+            shutil.copyfile(site_dir / page, target)
+
+
+def run_pagefind(site_dir: Path, work: Path, todo: list[Bundle], cancelled: Cancelled) -> list[Bundle]:
+    """Index each bundle into `work/KEY/out`, as many at once as there are cores; return those made."""
+    command = pagefind_command()
+    waiting, running, done = list(reversed(todo)), list[Job](), list[Bundle]()
+    slots = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    try:
+        while waiting or running:
+            if cancelled():
+                return done
+            while waiting and len(running) < slots:
+                running.append(start(site_dir, work, waiting.pop(), command))
+            time.sleep(0.01)
+            for job in [job for job in running if job[1].poll() is not None]:
+                running.remove(job)
+                finish(*job)
+                done.append(job[0])
+    finally:
+        for _bundle, process, log in running:
+            process.kill()
+            process.wait()
+            log.close()
+    return done
+
+
+Job = tuple[Bundle, "subprocess.Popen[bytes]", IO[bytes]]
+
+
+def start(site_dir: Path, work: Path, bundle: Bundle, command: list[str]) -> Job:
+    pages = work / bundle.key / "site"
+    link_pages(site_dir, pages, bundle.pages)
+    out = work / bundle.key / "out"
+    log = tempfile.NamedTemporaryFile()  # noqa: SIM115 (closed by finish, or when killed)
+    try:
+        process = subprocess.Popen([*command, "--site", str(pages), "--output-path", str(out), "--silent"],
+                                   stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+    except OSError as exc:
+        log.close()
+        raise WeeknotesError(f"search index: could not run Pagefind: {exc}\n  hint: {HINT}") from exc
+    return bundle, process, log
+
+
+def finish(bundle: Bundle, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+    with log:
+        if process.returncode == 0:
+            return
+        log.seek(0)
+        lines = log.read().decode("utf-8", "replace").strip().splitlines()
+    detail = lines[-1] if lines else f"exit {process.returncode}"
+    raise WeeknotesError(f"search index: Pagefind failed on {bundle.key}: {detail}\n  hint: {HINT}")

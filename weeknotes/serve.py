@@ -26,7 +26,6 @@ import shutil
 import signal
 import socket
 import socketserver
-import subprocess
 import sys
 import tempfile
 import threading
@@ -40,6 +39,7 @@ from types import FrameType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from weeknotes import search
 from weeknotes.build import BuildOptions, BuildResult, Warm, build
 from weeknotes.cache import CACHE_DIR, RenderCache
 from weeknotes.errors import ContentErrors, Problem, UsageError, WeeknotesError
@@ -375,6 +375,7 @@ class Builder:
         self.warnings: list[Problem] = []
         self.files = 0
         self.search_stale = False
+        self.bundles: list[search.Bundle] = []
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -405,9 +406,9 @@ class Builder:
         self.errors = errors
         if result is not None:
             self.files = result.stats.total
-            self.search_stale = result.site.config.search_enabled and (news or self.search_stale)
-            if not result.site.config.search_enabled:
-                shutil.rmtree(self.preview.search_dir, ignore_errors=True)
+            manifest = self.warm.manifest.files if self.warm.manifest else {}
+            self.bundles = search.plan_bundles(result.site, {rel: known[1] for rel, known in manifest.items()})
+            self.search_stale = news or self.search_stale
             if self.search_stale:
                 self.index_search()
 
@@ -441,43 +442,14 @@ class Builder:
         self.reporter.rebuilt(result.stats, result.seconds, since, fixed=bool(self.errors))
 
     def index_search(self) -> None:
-        """Index the current site with Pagefind beside it; give up as soon as a change comes."""
-        fresh = self.preview.search_dir.with_name("search.new")
-        shutil.rmtree(fresh, ignore_errors=True)
-        site = str(self.preview.site_dir)
-        command = [sys.executable, "-m", "pagefind", "--site", site, "--output-path", str(fresh)]
-        with (
-            tempfile.TemporaryFile() as log,
-            subprocess.Popen([*command, "--silent"], stdout=log, stderr=log) as process,
-        ):
-            try:
-                while process.poll() is None:
-                    if self.watcher.pending() or self.stop.is_set():
-                        return  # the next build indexes the next site
-                    time.sleep(0.02)
-            finally:
-                if process.poll() is None:
-                    process.kill()
-                    process.wait()
-                    shutil.rmtree(fresh, ignore_errors=True)
-            self.search_stale = False
-            if process.returncode != 0:
-                log.seek(0)
-                lines = log.read().decode("utf-8", "replace").strip().splitlines()
-                detail = lines[-1] if lines else f"exit {process.returncode}"
-                self.reporter.notice(f"search index: Pagefind failed: {detail}; search does not work here")
-                return
-        with self.preview.busy():
-            swap_in(fresh, self.preview.search_dir)
-
-
-def swap_in(fresh: Path, dest: Path) -> None:
-    old = dest.with_name(dest.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if dest.exists():
-        os.rename(dest, old)
-    os.rename(fresh, dest)
-    shutil.rmtree(old, ignore_errors=True)
+        """Bring the index beside the site up to date; give up as soon as a change comes."""
+        try:
+            done = search.update_index(self.preview.site_dir, self.preview.search_dir, self.bundles,
+                                       lambda: self.watcher.pending() or self.stop.is_set())
+        except WeeknotesError as exc:
+            done = True
+            self.reporter.notice(f"{exc}\n  search does not work here until the next change")
+        self.search_stale = not done  # else the next build indexes the next site
 
 
 # --- the command ---------------------------------------------------------------------------
