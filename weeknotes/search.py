@@ -79,7 +79,8 @@ def plan_bundles(site: Site, digests: Mapping[str, str]) -> list[Bundle]:
         return []
     members: dict[str, list[str]] = {}
     for item in site.listed:
-        members.setdefault(bundle_key(item), []).append(urls.file_of(urls.path_of(item)))
+        if not item.is_blog:  # a member's blog post has no page here: its own site indexes it
+            members.setdefault(bundle_key(item), []).append(urls.file_of(urls.path_of(item)))
     for page in site.pages:
         if page.visibility != "unlisted":
             members.setdefault(PAGES_BUNDLE, []).append(urls.file_of(urls.path_of(page)))
