@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import feedparser
 import lxml.html
 import mf2py
 
-from tests.conftest import link, note
+from tests.conftest import Run, SiteDir, link, note
 
 
 def entries(doc_text: str, url: str) -> list[dict]:  # type: ignore[type-arg]
@@ -141,3 +143,37 @@ def test_check_helps_curators(site, run) -> None:  # type: ignore[no-untyped-def
     assert "again.md:2: warning: the link carries tracking parameters (utm_source)" in result.err
     assert "again.md:2: warning: the link uses http://" in result.err
     assert "again.md:2: warning: Ben Okafor already curated this link in 2026-W45" in result.err
+
+
+def test_two_people_with_one_name_are_two_groups_on_the_page_and_in_markdown(
+        site: SiteDir, build: Callable[..., Run], run: Callable[..., Run]) -> None:
+    site.write("authors.yaml", """\
+        sam-a:
+          name: Sam Lee
+          publish: public
+        sam-b:
+          name: Sam Lee
+          publish: public
+        """)
+    site.write("notes/2026-11-16-first.md", note("First Sam", date="2026-11-16", author="sam-a"))
+    site.write("notes/2026-11-17-second.md", note("Second Sam", date="2026-11-17", author="sam-b"))
+    site.write("notes/2026-11-18-third.md", note("First Sam again", date="2026-11-18", author="sam-a"))
+    build()
+    groups: list[tuple[str, list[str], set[str]]] = []
+    for element in site.html("weeks/2026-W47/").cssselect(".digest-notes")[0]:
+        if element.tag == "h3":
+            groups.append((element.text_content(), [], set()))
+        elif element.tag == "article":
+            groups[-1][1].append(element.cssselect("h4")[0].text_content())
+            groups[-1][2].update(a.get("href") for a in element.cssselect(".p-author a"))
+    assert groups == [("Sam Lee", ["First Sam", "First Sam again"], {"../../authors/sam-a/"}),
+                      ("Sam Lee", ["Second Sam"], {"../../authors/sam-b/"})]
+    markdown = run("digest", "2026-W47", "--content", site.content, "--format", "markdown")
+    assert markdown.code == 0, markdown.err
+    assert markdown.out.split("## Weeknotes\n\n", 1)[1] == (
+        "### Sam Lee\n\n"
+        "- [First Sam](https://example.org/wol/notes/first/) by Sam Lee: Some text.\n"
+        "- [First Sam again](https://example.org/wol/notes/third/) by Sam Lee: Some text.\n\n"
+        "### Sam Lee\n\n"
+        "- [Second Sam](https://example.org/wol/notes/second/) by Sam Lee: Some text.\n\n"
+        "Contributors: Sam Lee, Sam Lee\n")

@@ -23,8 +23,8 @@ from weeknotes.model import (
     Site,
     StaticFile,
     Tag,
-    TagRef,
     Week,
+    canonical_tags,
 )
 
 
@@ -78,8 +78,7 @@ def with_canonical_tags(items: list[Item]) -> list[Item]:
     names = {slug: min(counter, key=lambda name: (-counter[name], name)) for slug, counter in spellings.items()}
     result = []
     for item in items:
-        unique = {tag.slug: TagRef(tag.slug, names.get(tag.slug, tag.name)) for tag in item.tags}
-        tags = tuple(sorted(unique.values(), key=lambda t: t.slug))
+        tags = canonical_tags(item.tags, names)
         # Replaced only when it differs: an unchanged item keeps its digest (model.Item.digest).
         result.append(item if tags == item.tags else replace(item, tags=tags))
     return result

@@ -17,7 +17,7 @@ from weeknotes import schema
 from weeknotes.blogposts import load_blog_items
 from weeknotes.cache import CACHE_DIR, RecordCache, RenderCache, context_key, render_key
 from weeknotes.config import load_authors, load_config
-from weeknotes.errors import Problems
+from weeknotes.errors import Problems, clashes
 from weeknotes.forking import fork_context, worker_count
 from weeknotes.markdown import Rendered, render_markdown
 from weeknotes.model import Author, Config, Content, Intro, Item, Page, StaticFile
@@ -232,14 +232,10 @@ def check_unique(items: list, pages: list, intros: list, problems: Problems) -> 
 
 def _report_duplicates(claims: list[tuple[str, str]], what: str, problems: Problems, hint: str) -> set[str]:
     """Report every claim on a value already claimed; return the sources involved."""
-    first: dict[str, str] = {}
     involved: set[str] = set()
-    for value, source in claims:
-        if value in first:
-            problems.error(source, 0, f"{what} {value} is already used by {first[value]}", hint=hint)
-            involved |= {source, first[value]}
-        else:
-            first[value] = source
+    for value, source, first in clashes(claims):
+        problems.error(source, 0, f"{what} {value} is already used by {first}", hint=hint)
+        involved |= {source, first}
     return involved
 
 

@@ -14,7 +14,7 @@ from feedgen.feed import FeedGenerator
 from weeknotes import urls
 from weeknotes.feeds import EPOCH, feed_weeks, item_updated, new_generator
 from weeknotes.model import Site, Week
-from weeknotes.plan import Output, PageMeta, render_template, site_feeds
+from weeknotes.plan import Output, PageMeta, feed_title, render_template, site_feeds
 from weeknotes.urls import Linker, path_of
 
 
@@ -52,7 +52,7 @@ def email_html(env: jinja2.Environment, site: Site, week: Week) -> str:
 def weeks_feed(env: jinja2.Environment, site: Site) -> bytes:
     """One Atom entry per digest, newest first; content is the whole digest."""
     weeks = feed_weeks(site)
-    fg: FeedGenerator = new_generator(site, urls.feed_path(urls.WEEKS), f"{site.config.title}: weekly digest",
+    fg: FeedGenerator = new_generator(site, urls.feed_path(urls.WEEKS), feed_title(site.config.title, urls.WEEKS),
                                       urls.WEEKS, [])
     newest = max((week_updated(site, w) for w in weeks), default=EPOCH)
     fg.updated(newest)
@@ -93,9 +93,11 @@ def digest_markdown(site: Site, week: Week) -> str:
                   "", f"[Read the editor's introduction]({urls.absolute(base, week)})", ""]
     if week.notes:
         lines += ["## Weeknotes", ""]
-        lines += [f"- [{item.title}]({urls.absolute(base, item)}) by {', '.join(a.name for a in item.authors)}"
-                  + (f": {item.summary}" if item.summary else "") for item in week.notes]
-        lines.append("")
+        for group in week.note_groups:  # as the page groups them: by person, not by name
+            lines += [f"### {group.author.name}", ""]
+            lines += [f"- [{item.title}]({urls.absolute(base, item)}) by {', '.join(a.name for a in item.authors)}"
+                      + (f": {item.summary}" if item.summary else "") for item in group.notes]
+            lines.append("")
     if week.blog_posts:
         lines += ["## From members' blogs", ""]
         lines += [f"- [{item.title}]({urls.absolute(base, item)}) from {item.authors[0].name}'s blog"

@@ -12,8 +12,13 @@ source line and a hint, in the style of Jinja's TemplateSyntaxError.
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TypeVar
+
+K = TypeVar("K", bound=Hashable)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, order=True)
@@ -119,3 +124,17 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.errors:
             raise ContentErrors(self.errors, self.warnings)
+
+
+def clashes(claims: Iterable[tuple[K, T]]) -> Iterator[tuple[K, T, T]]:
+    """(value, claimant, first claimant) for each claim on a value that an earlier claim made.
+
+    The one core of every duplicate check: two notes with one URL or feed id (content.py),
+    two outputs at one path (plan.py).
+    """
+    first: dict[K, T] = {}
+    for value, claimant in claims:
+        if value in first:
+            yield value, claimant, first[value]
+        else:
+            first[value] = claimant

@@ -27,7 +27,7 @@ from lxml.etree import SubElement  # type: ignore[import-untyped]
 from weeknotes import __version__, urls
 from weeknotes.fields import CONTROL_RE
 from weeknotes.model import Author, Item, Site, Week
-from weeknotes.plan import Output
+from weeknotes.plan import Output, feed_title
 from weeknotes.urls import Linker, path_of, rebase_html
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -55,13 +55,12 @@ def feed_specs(site: Site) -> list[FeedSpec]:
     limit = site.config.feed_limit
     notes = [i for i in site.front if not i.is_link]  # members' blog posts too, if lists show them
     links = [i for i in site.listed if i.is_link]
-    specs = [FeedSpec(urls.feed_path(), title, site.front[:limit], urls.HOME),
-             FeedSpec(urls.feed_path(urls.NOTES), f"{title}: weeknotes", tuple(notes[:limit]), urls.HOME),
-             FeedSpec(urls.feed_path(urls.LINKS), f"{title}: link curations", tuple(links[:limit]), urls.HOME)]
-    specs += [FeedSpec(urls.feed_path(a), f"{a.name} on {title}", site.author_items[a.handle][:limit],
-                       path_of(a))
+    specs = [FeedSpec(urls.feed_path(), feed_title(title), site.front[:limit], urls.HOME),
+             FeedSpec(urls.feed_path(urls.NOTES), feed_title(title, urls.NOTES), tuple(notes[:limit]), urls.HOME),
+             FeedSpec(urls.feed_path(urls.LINKS), feed_title(title, urls.LINKS), tuple(links[:limit]), urls.HOME)]
+    specs += [FeedSpec(urls.feed_path(a), feed_title(title, a), site.author_items[a.handle][:limit], path_of(a))
               for a in site.authors]
-    specs += [FeedSpec(urls.feed_path(t), f"Tagged {t.name} on {title}", t.items[:limit], path_of(t))
+    specs += [FeedSpec(urls.feed_path(t), feed_title(title, t), t.items[:limit], path_of(t))
               for t in site.tags]
     return specs
 
@@ -97,7 +96,7 @@ def summary_html(item: Item) -> str:
 
 
 def author_url(author: Author, site: Site) -> str | None:
-    if author.handle in site.author_handles:
+    if site.has_page(author):
         return urls.absolute(site.config.base_url, author)
     return author.url
 
@@ -203,7 +202,7 @@ def atom_feed(site: Site, spec: FeedSpec) -> bytes:
 
 def rss_feed(site: Site) -> bytes:
     items = site.front[: site.config.feed_limit]
-    fg = new_generator(site, "rss.xml", site.config.title, urls.HOME, items, self_type=RSS_TYPE)
+    fg = new_generator(site, urls.RSS, feed_title(site.config.title), urls.HOME, items, self_type=RSS_TYPE)
     for item in items:
         add_entry(fg, item, site)
     return bytes(fg.rss_str(pretty=True))
@@ -216,7 +215,7 @@ def json_feed(site: Site) -> bytes:
         "version": "https://jsonfeed.org/version/1.1",
         "title": clean(site.config.title),
         "home_page_url": base,
-        "feed_url": urls.absolute(base, "feed.json"),
+        "feed_url": urls.absolute(base, urls.JSON_FEED),
         "language": site.config.language,
         "items": [json_item(item, site) for item in site.front[: site.config.feed_limit]],
     }
@@ -257,8 +256,8 @@ def feed_outputs(site: Site, weeks_feed: Callable[[], bytes]) -> list[Output]:
     specs = feed_specs(site)
     outputs = [Output(spec.path, partial(atom_feed, site, spec), inputs=(spec, shared)) for spec in specs]
     newest = site.front[: site.config.feed_limit]  # what the RSS and JSON copies of the main feed carry
-    outputs.append(Output("rss.xml", lambda: rss_feed(site), inputs=(newest, shared)))
-    outputs.append(Output("feed.json", lambda: json_feed(site), inputs=(newest, shared)))
+    outputs.append(Output(urls.RSS, lambda: rss_feed(site), inputs=(newest, shared)))
+    outputs.append(Output(urls.JSON_FEED, lambda: json_feed(site), inputs=(newest, shared)))
     outputs.append(Output(urls.feed_path(urls.WEEKS), weeks_feed, template="digest_content.html",
                           inputs=(feed_weeks(site), shared)))
     return outputs

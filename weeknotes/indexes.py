@@ -17,7 +17,7 @@ def sitemap(site: Site) -> bytes:
     entries: list[tuple[str, str]] = []
     entries += [(paginated("", p.number), "") for p in paginate(site.front, site.config.per_page, "")]
     entries += [(path_of(i), item_updated(i).date().isoformat()) for i in site.listed if not i.is_blog]
-    entries += [(path_of(p), "") for p in site.pages if p.visibility != "unlisted"]
+    entries += [(path_of(p), "") for p in site.listed_pages]
     entries += [(urls.AUTHORS, "")] + [(path_of(a), "") for a in site.authors]
     entries += [(urls.TAGS, "")] + [(path_of(t), "") for t in site.tags]
     entries += [(urls.WEEKS, "")] + [(path_of(w), "") for w in site.weeks]
@@ -33,7 +33,7 @@ def sitemap(site: Site) -> bytes:
 def robots(site: Site) -> bytes:
     if site.audience.is_preview:
         return b"# A preview or internal build: keep it out of every index.\nUser-agent: *\nDisallow: /\n"
-    return f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}sitemap.xml\n".encode()
+    return f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute(site.config.base_url, urls.SITEMAP)}\n".encode()
 
 
 def blogroll(site: Site) -> bytes:
@@ -51,7 +51,7 @@ def blogroll(site: Site) -> bytes:
 
 
 def index_outputs(site: Site) -> list[Output]:
-    outputs = [Output("robots.txt", lambda: robots(site)), Output("blogroll.opml", lambda: blogroll(site))]
+    outputs = [Output(urls.ROBOTS, lambda: robots(site)), Output(urls.BLOGROLL, lambda: blogroll(site))]
     if not site.audience.is_preview:
-        outputs.append(Output("sitemap.xml", lambda: sitemap(site)))
+        outputs.append(Output(urls.SITEMAP, lambda: sitemap(site)))
     return outputs

@@ -9,6 +9,7 @@ and never change it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -103,6 +104,16 @@ class TagRef:
     name: str
 
 
+def canonical_tags(tags: Iterable[TagRef], names: Mapping[str, str] | None = None) -> tuple[TagRef, ...]:
+    """One tag per slug, in slug order, spelled as `names` says (else as first given)."""
+    spelled: dict[str, TagRef] = {}
+    for tag in tags:
+        if tag.slug not in spelled:
+            name = names.get(tag.slug, tag.name) if names else tag.name
+            spelled[tag.slug] = tag if name == tag.name else TagRef(tag.slug, name)
+    return tuple(sorted(spelled.values(), key=lambda t: t.slug))
+
+
 @dataclass(frozen=True)
 class Outbound:
     """One link in a body, worked out once when the item is read, for backlinks."""
@@ -176,6 +187,11 @@ class Item:
         """`rtl` for an item in a right-to-left language, for its article's `dir`; else None."""
         return "rtl" if self.lang and is_rtl(self.lang) else None
 
+    @property
+    def is_listed(self) -> bool:
+        """False for an unlisted item: its own page only, in no list, feed, sitemap or search."""
+        return self.visibility != "unlisted"
+
 
 @dataclass(frozen=True)
 class Page:
@@ -186,6 +202,16 @@ class Page:
     body_html: str
     visibility: str
     source: str
+
+    @property
+    def is_listed(self) -> bool:
+        """False for an unlisted page: reachable by its address only, in no nav, sitemap or search."""
+        return self.visibility != "unlisted"
+
+    @property
+    def is_top_level(self) -> bool:
+        """A page at `/about/`, not `/guides/setup/`: only these are offered in the navigation."""
+        return "/" not in self.slug
 
 
 @dataclass(frozen=True)
@@ -250,6 +276,25 @@ class MergedLink:
 
 
 @dataclass(frozen=True)
+class NoteGroup:
+    """One person's weeknotes in a digest: grouped by handle, so two people of one name stay two."""
+
+    author: Author
+    notes: tuple[Item, ...]
+
+
+def group_notes(notes: Iterable[Item]) -> tuple[NoteGroup, ...]:
+    """Notes by their first author, in the order each author first appears."""
+    groups: dict[str, list[Item]] = {}
+    authors: dict[str, Author] = {}
+    for item in notes:
+        first = item.authors[0]
+        authors.setdefault(first.handle, first)
+        groups.setdefault(first.handle, []).append(item)
+    return tuple(NoteGroup(authors[handle], tuple(items)) for handle, items in groups.items())
+
+
+@dataclass(frozen=True)
 class Week:
     """One ISO week's digest: every rendering (page, feed entry, email, Markdown) reads this."""
 
@@ -281,6 +326,11 @@ class Week:
     def item_count(self) -> int:
         return len(self.notes) + len(self.blog_posts) + sum(len(link.curations) for link in self.links)
 
+    @cached_property
+    def note_groups(self) -> tuple[NoteGroup, ...]:
+        """The week's notes grouped by author, as the digest page, email and Markdown show them."""
+        return group_notes(self.notes)
+
 
 @dataclass(frozen=True)
 class Audience:
@@ -301,6 +351,11 @@ class Audience:
     def label(self) -> str:
         """What a folder's marker records: `public`, `internal`, `public + drafts`, `internal + drafts`."""
         return self.name + (" + drafts" if self.drafts else "")
+
+    @property
+    def is_internal(self) -> bool:
+        """A build for colleagues inside the circle: pages say not to share them."""
+        return self.name == "internal"
 
 
 @dataclass(frozen=True)
@@ -342,3 +397,21 @@ class Site:
     @cached_property
     def tag_slugs(self) -> frozenset[str]:
         return frozenset(t.slug for t in self.tags)
+
+    @cached_property
+    def listed_pages(self) -> tuple[Page, ...]:
+        """Standalone pages for the sitemap and search: all but unlisted ones."""
+        return tuple(p for p in self.pages if p.is_listed)
+
+    @cached_property
+    def nav_pages(self) -> tuple[Page, ...]:
+        """Standalone pages the navigation offers: listed, top-level ones (`/about/`)."""
+        return tuple(p for p in self.listed_pages if p.is_top_level)
+
+    def has_page(self, target: Author | Tag | TagRef | Via) -> bool:
+        """Whether this build has a page for a person (an author, or who a link came via) or a tag."""
+        if isinstance(target, Author):
+            return target.handle in self.author_handles
+        if isinstance(target, Via):
+            return target.handle is not None and target.handle in self.author_handles
+        return target.slug in self.tag_slugs

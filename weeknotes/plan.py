@@ -17,8 +17,8 @@ import jinja2
 from markupsafe import Markup
 
 from weeknotes import urls
-from weeknotes.errors import Problems
-from weeknotes.model import Item, Site, StaticFile
+from weeknotes.errors import Problems, clashes
+from weeknotes.model import Author, Item, Site, StaticFile, Tag
 from weeknotes.urls import Linker, file_of, paginated, path_of, rebase_html
 
 
@@ -56,6 +56,10 @@ class PageMeta:
     section: str = ""
     """Which navigation entry is current (`home`, `weeks`, `authors`, `tags`, `search`)."""
 
+    def is_at(self, target: object) -> bool:
+        """Whether this page is `target`'s own page (for `aria-current` in the navigation)."""
+        return self.path == path_of(target)
+
 
 @dataclass(frozen=True)
 class Pagination:
@@ -77,12 +81,23 @@ def paginate(items: Sequence[Item], per_page: int, base: str) -> list[Pagination
     ) for n in range(1, total + 1)]
 
 
+def feed_title(site_title: str, target: Author | Tag | str | None = None) -> str:
+    """The title of the Atom feed of the site (None), a section (`urls.NOTES`), an author or a tag."""
+    if isinstance(target, Author):
+        return f"{target.name} on {site_title}"
+    if isinstance(target, Tag):
+        return f"Tagged {target.name} on {site_title}"
+    sections = {None: site_title, urls.NOTES: f"{site_title}: weeknotes",
+                urls.LINKS: f"{site_title}: link curations", urls.WEEKS: f"{site_title}: weekly digest"}
+    return sections[target]
+
+
 def site_feeds(site: Site) -> tuple[FeedLink, ...]:
     title = site.config.title
     return (FeedLink(f"{title}: everything (Atom)", urls.feed_path()),
-            FeedLink(f"{title}: everything (RSS)", "rss.xml", "application/rss+xml"),
-            FeedLink(f"{title}: everything (JSON Feed)", "feed.json", "application/feed+json"),
-            FeedLink(f"{title}: weekly digest", urls.feed_path(urls.WEEKS)))
+            FeedLink(f"{title}: everything (RSS)", urls.RSS, "application/rss+xml"),
+            FeedLink(f"{title}: everything (JSON Feed)", urls.JSON_FEED, "application/feed+json"),
+            FeedLink(feed_title(title, urls.WEEKS), urls.feed_path(urls.WEEKS)))
 
 
 def render_template(env: jinja2.Environment, template: str, site: Site, linker: Linker, meta: PageMeta,
@@ -165,7 +180,7 @@ class HtmlPlanner:
         outputs = []
         for item in self.site.items:
             path = path_of(item)
-            meta = self.meta(path, item.title, noindex=item.visibility == "unlisted",
+            meta = self.meta(path, item.title, noindex=not item.is_listed,
                              description=item.summary)
             outputs.append(self.page(path, "item.html", meta, source=item.source, item=item,
                                      backlinks=self.site.backlinks.get(item.key, ()),
@@ -174,14 +189,14 @@ class HtmlPlanner:
 
     def pages(self) -> list[Output]:
         return [self.page(path_of(page), "page.html",
-                          self.meta(path_of(page), page.title, noindex=page.visibility == "unlisted"),
+                          self.meta(path_of(page), page.title, noindex=not page.is_listed),
                           source=page.source, standalone=page)
                 for page in self.site.pages]
 
     def authors(self) -> list[Output]:
         outputs = [self.page(urls.AUTHORS, "authors.html", self.meta(urls.AUTHORS, "Authors", "authors"))]
         for author in self.site.authors:
-            feed = (FeedLink(f"{author.name} on {self.site.config.title}", urls.feed_path(author)),)
+            feed = (FeedLink(feed_title(self.site.config.title, author), urls.feed_path(author)),)
             outputs += self.listing(self.site.author_items[author.handle], path_of(author), "author.html",
                                     author.name, "authors", feed, author=author)
         return outputs
@@ -189,7 +204,7 @@ class HtmlPlanner:
     def tags(self) -> list[Output]:
         outputs = [self.page(urls.TAGS, "tags.html", self.meta(urls.TAGS, "Tags", "tags"))]
         for tag in self.site.tags:
-            feed = (FeedLink(f"Tagged {tag.name} on {self.site.config.title}", urls.feed_path(tag)),)
+            feed = (FeedLink(feed_title(self.site.config.title, tag), urls.feed_path(tag)),)
             outputs += self.listing(tag.items, path_of(tag), "tag.html", f"Tagged {tag.name}", "tags",
                                     feed, tag=tag)
         return outputs
@@ -216,13 +231,8 @@ def static_outputs(files: Sequence[StaticFile]) -> list[Output]:
 
 def find_collisions(outputs: Sequence[Output], problems: Problems) -> None:
     """Two outputs at one path would silently overwrite each other: name both."""
-    first: dict[str, Output] = {}
-    for output in outputs:
-        if output.path in first:
-            mine, other = output, first[output.path]
-            if mine.source == "weeknotes":  # name the user's file first: that is what they can change
-                mine, other = other, mine
-            problems.error(mine.source, 0, f"/{output.path} would be written twice (also by {other.source})",
-                           hint="rename one of them or give it another `slug:`")
-        else:
-            first[output.path] = output
+    for path, mine, other in clashes((output.path, output) for output in outputs):
+        if mine.source == "weeknotes":  # name the user's file first: that is what they can change
+            mine, other = other, mine
+        problems.error(mine.source, 0, f"/{path} would be written twice (also by {other.source})",
+                       hint="rename one of them or give it another `slug:`")

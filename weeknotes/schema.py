@@ -17,9 +17,9 @@ from weeknotes import fields
 from weeknotes.errors import Problems
 from weeknotes.fields import Field, did_you_mean
 from weeknotes.markdown import Rendered, host_and_path, is_safe_link
-from weeknotes.model import REQUIRED_KEYS, VISIBILITIES, Author, Config, Intro, Item, Page, TagRef, Via
+from weeknotes.model import REQUIRED_KEYS, VISIBILITIES, Author, Config, Intro, Item, Page, TagRef, Via, canonical_tags
 from weeknotes.sources import Source
-from weeknotes.urls import item_path, resolve_outbound
+from weeknotes.urls import RESERVED, item_path, resolve_outbound
 
 NOTE_KEYS = ("title", "date", "author", "authors", "tags", "summary", "slug", "visibility", "updated", "id", "lang")
 LINK_KEYS = ("url", "title", "date", "author", "via", "tags", "summary", "visibility", "slug", "updated", "id", "lang")
@@ -30,10 +30,6 @@ DATE_PREFIX_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]?")
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 WEEK_FILE_RE = re.compile(r"(\d{4})-W(\d{2})\.md")
 ID_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:\S+")
-# Top-level folders and files that weeknotes writes itself: a page may not take their place.
-RESERVED = frozenset({"notes", "links", "authors", "tags", "weeks", "page", "search", "pagefind",
-                      "assets", "feed.xml", "rss.xml", "feed.json", "sitemap.xml", "robots.txt",
-                      "404.html", "blogroll.opml", "index.html"})
 
 
 @functools.lru_cache(maxsize=4096)
@@ -118,8 +114,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         date=when,
         updated=updated,
         authors=item_authors,
-        # One tag per slug (the first spelling), in slug order: how collect.py shows them.
-        tags=tuple(sorted({t.slug: t for t in reversed(tags)}.values(), key=lambda t: t.slug)),
+        tags=canonical_tags(tags),  # one per slug, first spelling; collect.py picks the most used
         summary=summary or rendered.first_paragraph,
         body_html=rendered.html,
         visibility=visibility,
@@ -248,7 +243,7 @@ def page_slug(source: Source, problems: Problems) -> str | None:
         problems.error(source.display, 0, "cannot make a URL from this file name",
                        hint="rename it using letters and digits, or add `slug: a-short-name`")
         return None
-    if parts[0] in RESERVED:
+    if parts[0] in RESERVED:  # top-level names weeknotes writes itself
         problems.error(source.display, 0, f"a page cannot be called {parts[0]!r}: weeknotes uses /{parts[0]}/ itself",
                        hint="rename the file or set another `slug:`")
         return None

@@ -24,7 +24,33 @@ WEEKS = "weeks/"
 NOTES = "notes/"
 LINKS = "links/"
 SEARCH = "search/"
+# The site's fixed files.
 NOT_FOUND = "404.html"
+FEED = "feed.xml"
+"""The Atom feed of the site; inside a section, author or tag folder, of that."""
+RSS = "rss.xml"
+JSON_FEED = "feed.json"
+SITEMAP = "sitemap.xml"
+ROBOTS = "robots.txt"
+BLOGROLL = "blogroll.opml"
+EMAIL = "email.html"
+"""A week's digest ready to mail, inside the week's folder."""
+INDEX = "index.html"
+PAGE = "page/"
+"""Where a list's later pages go: `tags/x/page/2/`."""
+# What the theme and the search index bring.
+ASSETS = "assets/"
+STYLESHEET = f"{ASSETS}style.css"
+FAVICON = "favicon.svg"
+PAGEFIND = "pagefind/"
+"""The search index, written by Pagefind after the pages."""
+PAGEFIND_UI_CSS = f"{PAGEFIND}pagefind-ui.css"
+PAGEFIND_UI_JS = f"{PAGEFIND}pagefind-ui.js"
+
+# Top-level names weeknotes writes itself: a page may not take their place (schema.py).
+RESERVED = frozenset(target.split("/", 1)[0] for target in (
+    NOTES, LINKS, AUTHORS, TAGS, WEEKS, SEARCH, PAGE, PAGEFIND, ASSETS, NOT_FOUND, FEED, RSS, JSON_FEED,
+    SITEMAP, ROBOTS, BLOGROLL, INDEX, FAVICON))
 
 
 def path_of(target: object) -> str:
@@ -71,22 +97,22 @@ def week_path(key: str) -> str:
 
 
 def email_path(week: Week) -> str:
-    return f"weeks/{week.key}/email.html"
+    return week_path(week.key) + EMAIL
 
 
 def feed_path(target: object | None = None) -> str:
     """The Atom feed of the whole site (None), an author, a tag, or a section (`notes/`)."""
-    return "feed.xml" if target is None else path_of(target) + "feed.xml"
+    return FEED if target is None else path_of(target) + FEED
 
 
 def paginated(base: str, number: int) -> str:
     """`base` for page 1, then `base` + `page/N/`."""
-    return base if number == 1 else f"{base}page/{number}/"
+    return base if number == 1 else f"{base}{PAGE}{number}/"
 
 
 def file_of(path: str) -> str:
     """The file written for a site path: directories get index.html."""
-    return path + "index.html" if path == "" or path.endswith("/") else path
+    return path + INDEX if path == "" or path.endswith("/") else path
 
 
 @dataclass(frozen=True)
@@ -118,6 +144,73 @@ class Linker:
 
     def author(self, handle: str) -> str:
         return self(f"{AUTHORS}{handle}/")
+
+    def avatar(self, author: Author) -> str | None:
+        """An author's picture: a web address as given, else a file of the site (static/)."""
+        if author.avatar is None or author.avatar.startswith(("http://", "https://")):
+            return author.avatar
+        return self(author.avatar)
+
+    # The fixed places every page may link to, by name, so that templates hold no paths.
+    @property
+    def home(self) -> str:
+        return self(HOME)
+
+    @property
+    def authors(self) -> str:
+        return self(AUTHORS)
+
+    @property
+    def tags(self) -> str:
+        return self(TAGS)
+
+    @property
+    def weeks(self) -> str:
+        return self(WEEKS)
+
+    @property
+    def notes(self) -> str:
+        return self(NOTES)
+
+    @property
+    def links(self) -> str:
+        return self(LINKS)
+
+    @property
+    def search(self) -> str:
+        return self(SEARCH)
+
+    @property
+    def rss(self) -> str:
+        return self(RSS)
+
+    @property
+    def json_feed(self) -> str:
+        return self(JSON_FEED)
+
+    @property
+    def weeks_feed(self) -> str:
+        return self.feed(WEEKS)
+
+    @property
+    def blogroll(self) -> str:
+        return self(BLOGROLL)
+
+    @property
+    def stylesheet(self) -> str:
+        return self(STYLESHEET)
+
+    @property
+    def favicon(self) -> str:
+        return self(FAVICON)
+
+    @property
+    def pagefind_css(self) -> str:
+        return self(PAGEFIND_UI_CSS)
+
+    @property
+    def pagefind_js(self) -> str:
+        return self(PAGEFIND_UI_JS)
 
 
 _URL_ATTR_RE = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
