@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 CONTENT ?= content
 OUTPUT ?= public
 
-.PHONY: install build check serve test bench lint fmt clean browser-deps system-deps
+.PHONY: install build check serve test golden bench lint fmt clean browser-deps system-deps
 
 install: $(STAMP)
 
@@ -28,6 +28,11 @@ serve: $(STAMP)
 
 test: $(STAMP) browser-deps
 	$(BIN)/python -m pytest -q
+
+# Write tests/golden/basic/ again from tests/sites/basic/ (after a change meant to change
+# output); read `git diff tests/golden` before committing: each golden file is a claim.
+golden: $(STAMP)
+	$(BIN)/python -m tests.golden
 
 # What the outside checkers need (tests/test_html_valid.py, tests/test_browser.py): Debian's
 # chromium and a Java runtime, installed with apt-get only when missing and only as root, and
