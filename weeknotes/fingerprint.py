@@ -41,6 +41,10 @@ LEAF_RECORDS = (Item, Author, Page, Intro, Config, FeedLink)
 # a datetime subclass) take the general path, which digests their repr too.
 PLAIN = frozenset({int, float, bool, type(None), datetime, date})
 
+# Methods of `site` that templates call, and the fields each one reads: a bound method has
+# no value to digest, what it answers from does.
+SITE_METHODS = {"has_page": ("author_handles", "tag_slugs")}
+
 # Rendered inside every page through the `entry()` helper, so it counts as part of each.
 ALWAYS_INCLUDED = ("_entry.html",)
 EVERYTHING = None
@@ -147,6 +151,9 @@ class Fingerprinter:
         if template not in self.template_parts:
             names = site_attributes(self.env, template)
             if names is EVERYTHING:
+                names = frozenset(f.name for f in dataclasses.fields(Site))
+            names = frozenset(read for name in names for read in SITE_METHODS.get(name, (name,)))
+            if any(callable(getattr(self.site, name)) for name in names):  # a method not in the table
                 names = frozenset(f.name for f in dataclasses.fields(Site))
             values = tuple((name, getattr(self.site, name)) for name in sorted(names))
             self.template_parts[template] = self.of((self.site.config, values))
