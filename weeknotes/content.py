@@ -7,6 +7,8 @@ new), then each record parsed by schema.py. Every problem is collected; nothing 
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,11 +44,13 @@ PARALLEL_THRESHOLD = 64
 
 def load_content(content_dir: Path, problems: Problems, base_url: str | None = None,
                  use_cache: bool = True, cache: RenderCache | None = None,
-                 records: RecordCache | None = None, reporter: Reporter | None = None) -> Content | None:
+                 records: RecordCache | None = None, reporter: Reporter | None = None,
+                 clock: Callable[[], int] = time.time_ns) -> Content | None:
     """Load and validate everything; return None when site.yaml itself is unusable.
 
     `cache` and `records` are in-memory caches that outlive this call (serve); without
     them the caches are read from and saved to the content directory, or not kept at all.
+    `clock` tells when a file's stamp may be trusted (sources.settled).
     """
     config = load_config(content_dir, problems, base_url)
     authors = load_authors(content_dir, problems)
@@ -63,7 +67,7 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
             raw = read_bytes(path, problems)  # read once: the key and the parse come from the same bytes
             if raw is None:
                 continue
-            digest, trusted = content_digest(raw), settled(stamp)
+            digest, trusted = content_digest(raw), settled(stamp, clock)
             hit = records.get(str(path), digest)
             if hit is None:
                 fresh.append(Job(path, kind, kind_dir, raw, digest, trusted))

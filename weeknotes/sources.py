@@ -13,7 +13,7 @@ import hashlib
 import os
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,10 +105,11 @@ def stamp_of(path: Path | str) -> Stamp | None:
     return (stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns)
 
 
-def settled(stamp: Stamp | None) -> Stamp | None:
+def settled(stamp: Stamp | None, clock: Callable[[], int] = time.time_ns) -> Stamp | None:
     """A stamp taken just before reading a file, if the file had not changed for two seconds:
-    while the stamp matches, the file still holds what was read (None: no such promise)."""
-    if stamp is None or time.time_ns() - max(stamp[1], stamp[3]) < TRUST_AFTER_NS:
+    while the stamp matches, the file still holds what was read (None: no such promise).
+    `clock` (nanoseconds) is the wall clock, or a test's."""
+    if stamp is None or clock() - max(stamp[1], stamp[3]) < TRUST_AFTER_NS:
         return None
     return stamp
 
