@@ -71,7 +71,7 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/pip install --quiet ruff mypy types-PyYAML
 	$(BIN)/ruff check weeknotes tests benchmarks
-	$(BIN)/mypy weeknotes
+	$(BIN)/mypy weeknotes tests
 
 fmt: $(STAMP)
 	$(BIN)/pip install --quiet ruff

@@ -167,10 +167,15 @@ def open_page(tabs: Tabs) -> Iterator[Any]:
 
     def do(site: Site, path: str, width: int, scheme: str) -> Any:
         page = tabs.get(width, scheme)
-        for event, handler in (
-                ("pageerror", lambda exc: errors.append(f"{path}: {exc}")),
-                ("dialog", lambda dialog: (errors.append(f"{path}: dialog {dialog.message!r}"),
-                                           dialog.dismiss()))):
+
+        def on_error(exc: Any) -> None:
+            errors.append(f"{path}: {exc}")
+
+        def on_dialog(dialog: Any) -> None:
+            errors.append(f"{path}: dialog {dialog.message!r}")
+            dialog.dismiss()
+
+        for event, handler in (("pageerror", on_error), ("dialog", on_dialog)):
             page.on(event, handler)
             listening.append((page, event, handler))
         url = site.url(path)

@@ -5,17 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import lxml.html
 
-from tests.conftest import link, note
+from tests.conftest import Run, SiteDir, link, note
 from tests.sitecheck import broken_links, html_files, local_links
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def small_site(site) -> None:  # type: ignore[no-untyped-def]
+def small_site(site: SiteDir) -> None:
     site.write("notes/ana/2026-11-16-first-week.md", note("First week", tags="[Working Out Loud, PKM]",
                                                           body="Hello [second](../second-week/) and [about](/about/)."))
     site.write("notes/ben/2026-11-09-second-week.md", note("Second week", date="2026-11-09", author="ben",
@@ -25,7 +26,7 @@ def small_site(site) -> None:  # type: ignore[no-untyped-def]
     site.write("static/images/logo.svg", "<svg xmlns='http://www.w3.org/2000/svg'/>")
 
 
-def test_every_page_in_the_design_table_exists(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_every_page_in_the_design_table_exists(site: SiteDir, build: Callable[..., Run]) -> None:
     small_site(site)
     build()
     out = site.output
@@ -39,7 +40,7 @@ def test_every_page_in_the_design_table_exists(site, build) -> None:  # type: ig
     assert missing == []
 
 
-def test_links_are_relative_and_resolve(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_links_are_relative_and_resolve(site: SiteDir, build: Callable[..., Run]) -> None:
     small_site(site)
     build()
     assert broken_links(site.output) == []
@@ -51,7 +52,7 @@ def test_links_are_relative_and_resolve(site, build) -> None:  # type: ignore[no
     assert "notes/first-week/index.html" in pages
 
 
-def test_markdown_links_keep_working_under_a_path_prefix(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_markdown_links_keep_working_under_a_path_prefix(site: SiteDir, build: Callable[..., Run]) -> None:
     small_site(site)
     build()
     page = site.html("notes/first-week/")
@@ -59,7 +60,7 @@ def test_markdown_links_keep_working_under_a_path_prefix(site, build) -> None:  
     assert hrefs == ["../second-week/", "../../about/"]
 
 
-def test_404_uses_absolute_urls(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_404_uses_absolute_urls(site: SiteDir, build: Callable[..., Run]) -> None:
     small_site(site)
     build()
     page = site.html("404.html")
@@ -67,7 +68,7 @@ def test_404_uses_absolute_urls(site, build) -> None:  # type: ignore[no-untyped
     assert css == ["https://example.org/wol/assets/style.css"]
 
 
-def test_tags_with_equal_slugs_are_one_tag_in_the_most_used_spelling(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_tags_with_equal_slugs_are_one_tag_in_the_most_used_spelling(site: SiteDir, build: Callable[..., Run]) -> None:
     small_site(site)
     build()
     index = site.html("tags/")
@@ -76,7 +77,7 @@ def test_tags_with_equal_slugs_are_one_tag_in_the_most_used_spelling(site, build
     assert names == {"PKM": "PKM (2)", "Working Out Loud": "Working Out Loud (2)"}
 
 
-def test_microformats_on_a_note_and_a_link(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_microformats_on_a_note_and_a_link(site: SiteDir, build: Callable[..., Run]) -> None:
     import mf2py
 
     small_site(site)
@@ -97,7 +98,7 @@ def test_microformats_on_a_note_and_a_link(site, build) -> None:  # type: ignore
         ["Why it matters."], ["Hello second and about."], ["Some text."]]
 
 
-def test_hostile_titles_tags_and_urls_are_escaped_or_dropped(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_titles_tags_and_urls_are_escaped_or_dropped(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("notes/ana/2026-11-16-x.md", note(
         '"<script>alert(1)</script> & \\"quotes\\""', tags='["<b>bold</b>", "a\\"b"]',
         body="[click](javascript:alert(2)) <img src=x onerror=alert(3)> ![i](data:text/html,hi)"))
@@ -118,7 +119,7 @@ def test_hostile_titles_tags_and_urls_are_escaped_or_dropped(site, build) -> Non
     assert sorted(a.text_content() for a in page.cssselect("a.p-category")) == ['<b>bold</b>', 'a"b']
 
 
-def test_two_builds_are_byte_identical_whatever_tz_locale_hash_seed(site, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_two_builds_are_byte_identical_whatever_tz_locale_hash_seed(site: SiteDir, tmp_path: Path) -> None:
     small_site(site)
     outputs = []
     for index, (tz, seed) in enumerate([("UTC", "1"), ("Australia/Sydney", "99")]):
@@ -132,7 +133,7 @@ def test_two_builds_are_byte_identical_whatever_tz_locale_hash_seed(site, tmp_pa
     assert different == []
 
 
-def test_file_order_does_not_change_output(site, build, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_file_order_does_not_change_output(site: SiteDir, build: Callable[..., Run], tmp_path: Path) -> None:
     # Two items at the same moment: their order must not depend on which file the OS lists first.
     site.write("notes/ana/2026-11-16-b.md", note("B", date="2026-11-16 10:00"))
     site.write("notes/ben/2026-11-16-a.md", note("A", date="2026-11-16 10:00", author="ben"))
@@ -141,7 +142,7 @@ def test_file_order_does_not_change_output(site, build, tmp_path) -> None:  # ty
     assert [a.text_content() for a in home.cssselect("h2.entry-title a")] == ["A", "B"]
 
 
-def test_second_build_rewrites_nothing(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_second_build_rewrites_nothing(site: SiteDir, build: Callable[..., Run]) -> None:
     small_site(site)
     build()
     before = {p: p.stat().st_mtime_ns for p in site.output.rglob("*") if p.is_file()}
@@ -151,7 +152,7 @@ def test_second_build_rewrites_nothing(site, build) -> None:  # type: ignore[no-
     assert before == after
 
 
-def test_editing_one_note_rewrites_only_what_shows_it(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_editing_one_note_rewrites_only_what_shows_it(site: SiteDir, build: Callable[..., Run]) -> None:
     small_site(site)
     build()
     unrelated = site.output / "links/a-link/index.html"
@@ -165,7 +166,7 @@ def test_editing_one_note_rewrites_only_what_shows_it(site, build) -> None:  # t
     assert unrelated.stat().st_mtime_ns == before
 
 
-def test_example_site_has_no_broken_links(tmp_path, run) -> None:  # type: ignore[no-untyped-def]
+def test_example_site_has_no_broken_links(tmp_path: Path, run: Callable[..., Run]) -> None:
     result = run("build", "--content", REPO / "content", "--output", tmp_path / "out", "--no-cache")
     assert result.code == 0, result.err
     assert broken_links(tmp_path / "out") == []

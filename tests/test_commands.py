@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from tests.conftest import link, note
+import pytest
+
+from tests.conftest import Run, SiteDir, link, note
 from weeknotes import __version__
 
 
-def test_new_note_fills_date_author_id_and_a_slugged_file_name(site, run) -> None:  # type: ignore[no-untyped-def]
+def test_new_note_fills_date_author_id_and_a_slugged_file_name(site: SiteDir, run: Callable[..., Run]) -> None:
     result = run("new", "note", "--content", site.content, "--author", "ana", "--title", "Ünïcode & “quotes”: week 47")
     assert result.code == 0, result.err
     created = sorted((site.content / "notes/ana").glob("*.md"))
@@ -24,7 +27,7 @@ def test_new_note_fills_date_author_id_and_a_slugged_file_name(site, run) -> Non
     assert run("check", "--content", site.content).code == 0
 
 
-def test_new_link_goes_under_links_and_needs_a_url(site, run) -> None:  # type: ignore[no-untyped-def]
+def test_new_link_goes_under_links_and_needs_a_url(site: SiteDir, run: Callable[..., Run]) -> None:
     missing = run("new", "link", "--content", site.content, "--author", "ana")
     assert missing.code == 2 and "--url" in missing.err
     made = run("new", "link", "--content", site.content, "--author", "ben", "--url", "https://example.net/a-great-read/")
@@ -34,13 +37,13 @@ def test_new_link_goes_under_links_and_needs_a_url(site, run) -> None:  # type: 
     assert run("check", "--content", site.content).code == 0
 
 
-def test_new_with_an_unknown_author_lists_the_known_ones(site, run) -> None:  # type: ignore[no-untyped-def]
+def test_new_with_an_unknown_author_lists_the_known_ones(site: SiteDir, run: Callable[..., Run]) -> None:
     result = run("new", "note", "--content", site.content, "--author", "zed")
     assert result.code == 2
     assert "known authors: ana, ben" in result.err
 
 
-def test_init_makes_a_site_that_builds(tmp_path, run) -> None:  # type: ignore[no-untyped-def]
+def test_init_makes_a_site_that_builds(tmp_path: Path, run: Callable[..., Run]) -> None:
     target = tmp_path / "circle"
     made = run("init", target)
     assert made.code == 0, made.err
@@ -55,7 +58,7 @@ def output_bytes(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
 
 
-def test_a_new_note_is_a_draft_until_its_visibility_line_goes(site, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_note_is_a_draft_until_its_visibility_line_goes(site: SiteDir, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(site.root)
     made = run("new", "note", "--content", "content", "--author", "ana", "--title", "Quorvex planning week")
     assert made.code == 0, made.err
@@ -81,7 +84,7 @@ def test_a_new_note_is_a_draft_until_its_visibility_line_goes(site, run, monkeyp
     assert b"Quorvex" in output_bytes(site.root / "public")
 
 
-def test_check_lists_drafts_and_scheduled_posts_in_the_terminal(site, run) -> None:  # type: ignore[no-untyped-def]
+def test_check_lists_drafts_and_scheduled_posts_in_the_terminal(site: SiteDir, run: Callable[..., Run]) -> None:
     site.write("notes/ana/2026-11-16-done.md", note("Done"))
     site.write("notes/ana/2026-11-17-unfinished.md", note("Unfinished", visibility="draft"))
     site.write("notes/ben/2026-12-07-later.md", note("Later", date="2026-12-07 09:30", author="ben"))
@@ -97,7 +100,7 @@ def test_check_lists_drafts_and_scheduled_posts_in_the_terminal(site, run) -> No
     ]
 
 
-def test_version_and_help(run, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_version_and_help(run: Callable[..., Run], capsys: pytest.CaptureFixture[str]) -> None:
     import pytest
 
     from weeknotes.cli import main

@@ -20,13 +20,14 @@ import math
 import random
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import lxml.html
 import pytest
 
-from tests.conftest import link, note
+from tests.conftest import Run, SiteDir, link, note
 from tests.consent_support import build_variant, cli, files_with, html_files, make_sentinel, read_output
 
 EPOCH = 1795000000  # 2026-11-18T11:06:40Z, a Wednesday in 2026-W47
@@ -700,7 +701,7 @@ def test_digest_command_follows_the_audience(content: Path, fmt: str, audience: 
 
 # ---------------------------------------------------------------------------- withdrawal
 
-def test_withdrawal_disappears_on_the_next_build(site, build, run) -> None:  # type: ignore[no-untyped-def]
+def test_withdrawal_disappears_on_the_next_build(site: SiteDir, build: Callable[..., Run], run: Callable[..., Run]) -> None:
     """Withdrawing (opting out, or making a note a draft) empties every trace on the next build in place,
     including what other people's pages said about the withdrawn work: a curator list, a backlink, a count."""
     word = make_sentinel(random.Random(7))
@@ -748,7 +749,7 @@ def test_withdrawal_disappears_on_the_next_build(site, build, run) -> None:  # t
 
 # ---------------------------------------------------------------------------- search edge case
 
-def test_unlisted_note_stays_out_of_search_even_when_nothing_is_listed(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_unlisted_note_stays_out_of_search_even_when_nothing_is_listed(site: SiteDir, build: Callable[..., Run]) -> None:
     word = make_sentinel(random.Random(11))
     site.write("site.yaml", "title: T\nbase_url: https://example.org/wol/\nsearch: {enabled: true}\n")
     site.write("notes/ana/2026-11-16-quiet.md", note(f"Quiet {word}", body=f"{word} text.", visibility="unlisted"))
@@ -776,7 +777,7 @@ def test_rebuilding_in_place_for_a_narrower_audience_leaves_nothing_behind(
     assert files == builds[after].files, "an in-place rebuild differs from a fresh build for the same audience"
 
 
-def test_withdrawal_with_the_cache_gone_still_leaves_nothing_behind(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_withdrawal_with_the_cache_gone_still_leaves_nothing_behind(site: SiteDir, build: Callable[..., Run]) -> None:
     """The manifest of the last build lives in the cache; without it stale files must still go."""
     import shutil
 
@@ -791,7 +792,7 @@ def test_withdrawal_with_the_cache_gone_still_leaves_nothing_behind(site, build)
     assert not files_with(read_output(site.output), word)
 
 
-def test_turning_search_off_removes_the_old_index(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_turning_search_off_removes_the_old_index(site: SiteDir, build: Callable[..., Run]) -> None:
     word = make_sentinel(random.Random(13))
     site.write("site.yaml", "title: T\nbase_url: https://example.org/wol/\nsearch: {enabled: true}\n")
     site.write("notes/ben/2026-11-16-mine.md", note(f"Mine {word}", author="ben", body=f"{word} text."))
@@ -804,7 +805,7 @@ def test_turning_search_off_removes_the_old_index(site, build) -> None:  # type:
     assert not files_with(read_output(site.output), word)
 
 
-def test_an_interrupted_index_refresh_is_redone_by_the_next_build(site, build, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_an_interrupted_index_refresh_is_redone_by_the_next_build(site: SiteDir, build: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
     """Killed after the pages were replaced but before the index was: the next build must not keep it."""
     from weeknotes import search
 
@@ -825,7 +826,7 @@ def test_an_interrupted_index_refresh_is_redone_by_the_next_build(site, build, m
     assert not files_with(read_output(site.output), word)
 
 
-def test_an_edit_that_keeps_size_and_mtime_still_withdraws(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_that_keeps_size_and_mtime_still_withdraws(site: SiteDir, build: Callable[..., Run]) -> None:
     """Racy timestamps: a change of visibility must be seen even when the file's stamp did not move."""
     import os
 

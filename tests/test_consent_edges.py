@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
+from pathlib import Path
 
-from tests.conftest import link, note
+from tests.conftest import Run, SiteDir, link, note
 
 HIDDEN = "Quillon Vesperine"  # the name of someone who has not opted in
 
 
-def with_private_author(site) -> None:  # type: ignore[no-untyped-def]
+def with_private_author(site: SiteDir) -> None:
     site.write("authors.yaml", "ana:\n  name: Ana Pérez\n  publish: public\n"
                f"priv:\n  name: {HIDDEN}\n  publish: internal\n  avatar: avatars/priv.svg\n")
     site.write("static/avatars/priv.svg", f"<svg xmlns='http://www.w3.org/2000/svg'><title>{HIDDEN}</title></svg>")
@@ -17,11 +19,11 @@ def with_private_author(site) -> None:  # type: ignore[no-untyped-def]
     site.write("notes/priv/2026-11-16-private.md", note("Private work", author="priv"))
 
 
-def all_bytes(folder) -> bytes:  # type: ignore[no-untyped-def]
+def all_bytes(folder: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file())
 
 
-def test_a_public_build_removes_pages_another_build_left_in_the_folder(site, build, run) -> None:  # type: ignore[no-untyped-def]
+def test_a_public_build_removes_pages_another_build_left_in_the_folder(site: SiteDir, build: Callable[..., Run], run: Callable[..., Run]) -> None:
     with_private_author(site)
     build()
     other = site.root / "other-content"
@@ -37,21 +39,21 @@ def test_a_public_build_removes_pages_another_build_left_in_the_folder(site, bui
     assert HIDDEN.encode() not in all_bytes(site.output)
 
 
-def test_the_avatar_of_someone_not_opted_in_is_not_copied(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_the_avatar_of_someone_not_opted_in_is_not_copied(site: SiteDir, build: Callable[..., Run]) -> None:
     with_private_author(site)
     build()
     assert not (site.output / "avatars/priv.svg").exists()
     assert HIDDEN.encode() not in all_bytes(site.output)
 
 
-def test_via_naming_a_hidden_author_by_name_is_dropped(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_via_naming_a_hidden_author_by_name_is_dropped(site: SiteDir, build: Callable[..., Run]) -> None:
     with_private_author(site)
     site.write("links/2026-11-17-l.md", link("https://example.net/x", via=HIDDEN))
     build()
     assert HIDDEN.encode() not in all_bytes(site.output)
 
 
-def test_a_digest_intro_cannot_be_unlisted(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_digest_intro_cannot_be_unlisted(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("notes/ana/2026-11-16-open.md", note("Open"))
     site.write("digests/2026-W47.md", "---\ntitle: Hush\nvisibility: unlisted\n---\n\nNot yet.\n")
     result = build(ok=False)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 import feedparser
 import lxml.html
@@ -11,10 +12,10 @@ import mf2py
 from tests.conftest import Run, SiteDir, link, note
 
 
-def entries(doc_text: str, url: str) -> list[dict]:  # type: ignore[type-arg]
+def entries(doc_text: str, url: str) -> list[dict[str, Any]]:
     parsed = mf2py.parse(doc=doc_text, url=url)
 
-    def walk(items):  # type: ignore[no-untyped-def]
+    def walk(items: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         for item in items:
             yield item
             yield from walk(item.get("children", []))
@@ -24,7 +25,7 @@ def entries(doc_text: str, url: str) -> list[dict]:  # type: ignore[type-arg]
     return [i for i in walk(parsed["items"]) if "h-entry" in i["type"]]
 
 
-def test_weeks_are_iso_weeks_in_the_site_timezone(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_weeks_are_iso_weeks_in_the_site_timezone(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("site.yaml", "title: T\nbase_url: https://example.org/\ntimezone: Australia/Sydney\nsearch: {enabled: false}\n")
     # 2024-12-30 is a Monday in ISO week 2025-W01.
     site.write("notes/a/2024-12-30-new-year.md", note("New year", date="2024-12-30"))
@@ -40,7 +41,7 @@ def test_weeks_are_iso_weeks_in_the_site_timezone(site, build) -> None:  # type:
     assert "January 12, 2026 to January 18, 2026" in page.text_content()
 
 
-def test_a_url_curated_by_two_people_is_one_entry_naming_both(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_url_curated_by_two_people_is_one_entry_naming_both(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("links/2026-11-16-one.md", link("https://www.Example.org/path/?utm_source=news&utm_medium=email",
                                                date="2026-11-16", body="Ana's take.", title="The article"))
     site.write("links/2026-11-17-two.md", link("http://example.org:80/path#part", date="2026-11-17", author="ben",
@@ -62,7 +63,7 @@ def test_a_url_curated_by_two_people_is_one_entry_naming_both(site, build) -> No
     assert "Ana Pérez" in page.cssselect(".also-curated")[0].text_content()
 
 
-def test_intro_numbers_range_navigation_and_contributors(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_intro_numbers_range_navigation_and_contributors(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("notes/a/2026-11-02-one.md", note("One", date="2026-11-02"))
     site.write("notes/b/2026-11-16-two.md", note("Two", date="2026-11-16", author="ben"))
     site.write("digests/2026-W47.md", "---\ntitle: A week of threads\neditors: [ana]\n---\n\nWelcome, **everyone**.\n")
@@ -85,7 +86,7 @@ def test_intro_numbers_range_navigation_and_contributors(site, build) -> None:  
     assert [a.text_content() for a in archive.cssselect(".weeks a")] == ["A week of threads", "Only an intro", "Week 45, 2026"]
 
 
-def test_digest_feed_has_one_entry_per_week_with_the_whole_digest(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_digest_feed_has_one_entry_per_week_with_the_whole_digest(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("notes/a/2026-11-02-one.md", note("One", date="2026-11-02", body="Body one."))
     site.write("links/2026-11-16-l.md", link("https://example.net/x", date="2026-11-16", body="Commentary here."))
     build()
@@ -97,7 +98,7 @@ def test_digest_feed_has_one_entry_per_week_with_the_whole_digest(site, build) -
     assert 'href="https://example.org/wol/links/l/"' in feed.entries[0].content[0].value
 
 
-def test_email_is_self_contained(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_email_is_self_contained(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("notes/a/2026-11-16-one.md", note("One", body="See [the other](../two/) and [about](/about/)."))
     site.write("notes/a/2026-11-17-two.md", note("Two", date="2026-11-17"))
     site.write("links/2026-11-16-l.md", link("https://example.net/x", body="Read [this](../../notes/one/)."))
@@ -111,7 +112,7 @@ def test_email_is_self_contained(site, build) -> None:  # type: ignore[no-untype
     assert doc.cssselect("body")[0].get("style")  # styles were inlined
 
 
-def test_digest_command_prints_each_format(site, build, run) -> None:  # type: ignore[no-untyped-def]
+def test_digest_command_prints_each_format(site: SiteDir, build: Callable[..., Run], run: Callable[..., Run]) -> None:
     site.write("notes/a/2026-11-16-one.md", note("One [x]", summary="A short summary."))
     site.write("notes/a/2026-11-02-old.md", note("Old", date="2026-11-02"))
     markdown = run("digest", "--content", site.content)
@@ -124,7 +125,7 @@ def test_digest_command_prints_each_format(site, build, run) -> None:  # type: i
     assert missing.code == 2 and "no digest for 2020-W01" in missing.err
 
 
-def test_backlinks_show_notes_that_link_here(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_backlinks_show_notes_that_link_here(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("notes/a/2026-11-16-target.md", note("Target"))
     site.write("notes/b/2026-11-17-source.md", note("Source", date="2026-11-17", author="ben",
                                                     body="Building on [Ana's note](../target/) and [a read](https://example.net/read?utm_source=x)."))
@@ -135,7 +136,7 @@ def test_backlinks_show_notes_that_link_here(site, build) -> None:  # type: igno
         assert [a.text_content() for a in mentions] == ["Source"], page
 
 
-def test_check_helps_curators(site, run) -> None:  # type: ignore[no-untyped-def]
+def test_check_helps_curators(site: SiteDir, run: Callable[..., Run]) -> None:
     site.write("links/2026-11-02-first.md", link("https://example.net/a", date="2026-11-02", author="ben"))
     site.write("links/2026-11-16-again.md", link("http://www.example.net/a/?utm_source=x", date="2026-11-16"))
     result = run("check", "--content", site.content)

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import note
+from tests.conftest import Run, SiteDir, note
 
 
 def lines_of(err: str) -> list[str]:
     return [line for line in err.splitlines() if re.match(r"^\S.*:\d*:? ?(error|warning):", line)]
 
 
-def test_every_broken_file_is_named_with_its_line_and_the_old_site_stays(site, build, run) -> None:  # type: ignore[no-untyped-def]
+def test_every_broken_file_is_named_with_its_line_and_the_old_site_stays(site: SiteDir, build: Callable[..., Run], run: Callable[..., Run]) -> None:
     site.write("notes/ana/2026-11-16-good.md", note("Good"))
     build()
     before = site.files()
@@ -36,7 +38,7 @@ def test_every_broken_file_is_named_with_its_line_and_the_old_site_stays(site, b
     assert site.files() == before
 
 
-def test_check_exits_like_build_and_writes_nothing(site, run) -> None:  # type: ignore[no-untyped-def]
+def test_check_exits_like_build_and_writes_nothing(site: SiteDir, run: Callable[..., Run]) -> None:
     site.write("notes/ana/2026-11-16-good.md", note("Good"))
     ok = run("check", "--content", site.content)
     assert ok.code == 0, ok.err
@@ -47,7 +49,7 @@ def test_check_exits_like_build_and_writes_nothing(site, run) -> None:  # type: 
     assert not site.output.exists()
 
 
-def test_yaml_guesses_are_never_silently_applied(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_yaml_guesses_are_never_silently_applied(site: SiteDir, build: Callable[..., Run]) -> None:
     # YAML 1.1 reads NO as false and 2026-11-16 09:00 as a string; we read both explicitly.
     site.write("authors.yaml", "ana:\n  name: Ana\n  publish: NO\n")
     result = build(ok=False)
@@ -61,7 +63,7 @@ def test_yaml_guesses_are_never_silently_applied(site, build) -> None:  # type: 
     assert sorted(a.text_content() for a in page.cssselect(".p-category")) == ["1.0", "no", "yes"]
 
 
-def test_bom_and_crlf_files_read_like_any_other(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_bom_and_crlf_files_read_like_any_other(site: SiteDir, build: Callable[..., Run]) -> None:
     text = "\ufeff---\r\ntitle: Crème brûlée\r\ndate: 2026-11-16\r\nauthor: ana\r\n---\r\n\r\nLine one\r\nline two\r\n"
     (site.content / "notes").mkdir()
     (site.content / "notes/2026-11-16-bom.md").write_bytes(text.encode("utf-8"))
@@ -71,7 +73,7 @@ def test_bom_and_crlf_files_read_like_any_other(site, build) -> None:  # type: i
     assert "\r" not in (site.output / "notes/bom/index.html").read_text()
 
 
-def test_duplicate_slugs_name_both_files(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_duplicate_slugs_name_both_files(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("notes/ana/2026-11-16-weeknote.md", note("One"))
     site.write("notes/ben/2026-11-16-weeknote.md", note("Two", author="ben"))
     result = build(ok=False)
@@ -79,7 +81,7 @@ def test_duplicate_slugs_name_both_files(site, build) -> None:  # type: ignore[n
     assert "set a different `slug:`" in result.err
 
 
-def test_unknown_keys_warn_with_the_nearest_known_key(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_keys_warn_with_the_nearest_known_key(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("notes/ana/2026-11-16-n.md", note("N", tgas="[x]"))
     result = build()
     assert "n.md:5: warning: unknown key `tgas` is ignored" in result.err
@@ -91,7 +93,7 @@ def test_unknown_keys_warn_with_the_nearest_known_key(site, build) -> None:  # t
     ("url", "ftp://example.org/file", "`url` must be an absolute http:// or https:// address"),
     ("via", "javascript:alert(1)", "`via` may be an author's handle, a name, or an http(s) address"),
 ])
-def test_links_in_front_matter_are_http_only(site, build, field, value, message) -> None:  # type: ignore[no-untyped-def]
+def test_links_in_front_matter_are_http_only(site: SiteDir, build: Callable[..., Run], field: str, value: str, message: str) -> None:
     values = {"url": "https://example.org/", field: value}
     site.write("links/2026-11-16-l.md", f"---\nurl: {values['url']}\ndate: 2026-11-16\nauthor: ana\n"
                + (f"via: {values['via']}\n" if "via" in values else "") + "---\nWhy.\n")
@@ -99,34 +101,34 @@ def test_links_in_front_matter_are_http_only(site, build, field, value, message)
     assert message in result.err
 
 
-def test_author_urls_are_http_only(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_author_urls_are_http_only(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("authors.yaml", "ana:\n  name: Ana\n  publish: public\n  url: javascript:alert(1)\n  feed: data:x\n")
     result = build(ok=False)
     assert "authors.yaml:4: error: `ana.url` must be an absolute http:// or https:// address" in result.err
     assert "authors.yaml:5: error: `ana.feed` must be an absolute http:// or https:// address" in result.err
 
 
-def test_a_huge_file_is_fine(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_huge_file_is_fine(site: SiteDir, build: Callable[..., Run]) -> None:
     body = ("A paragraph of ordinary words that goes on for a while. " * 20 + "\n\n") * 1500  # ~1.7 MB
     site.write("notes/ana/2026-11-16-huge.md", note("Huge", body=body))
     build()
     assert (site.output / "notes/huge/index.html").stat().st_size > 1_000_000
 
 
-def test_bad_command_line_exits_2(run) -> None:  # type: ignore[no-untyped-def]
+def test_bad_command_line_exits_2(run: Callable[..., Run]) -> None:
     result = run("build", "--no-such-flag")
     assert result.code == 2
     assert "unrecognized arguments: --no-such-flag" in result.err
     assert "Traceback" not in result.err
 
 
-def test_missing_content_directory_is_a_usage_error(run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_missing_content_directory_is_a_usage_error(run: Callable[..., Run], tmp_path: Path) -> None:
     result = run("build", "--content", tmp_path / "nope", "--output", tmp_path / "out")
     assert result.code == 2
     assert "does not exist" in result.err
 
 
-def test_symlink_leaving_the_content_dir_is_refused(site, build, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_symlink_leaving_the_content_dir_is_refused(site: SiteDir, build: Callable[..., Run], tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-PASSWORD")
     (site.content / "static").mkdir()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import lxml.html
@@ -11,7 +12,7 @@ from tests.conftest import Run
 REPO = Path(__file__).resolve().parent.parent
 
 
-def test_example_site_builds_every_kind_of_page(tmp_path: Path, run) -> None:  # type: ignore[no-untyped-def]
+def test_example_site_builds_every_kind_of_page(tmp_path: Path, run: Callable[..., Run]) -> None:
     output = tmp_path / "public"
     result: Run = run("build", "--content", REPO / "content", "--output", output, "--no-cache")
     assert result.code == 0, result.err

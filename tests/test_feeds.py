@@ -252,12 +252,12 @@ def json_feed_validator() -> jsonschema.protocols.Validator:
     checker = jsonschema.FormatChecker(formats=())
 
     # jsonschema checks these formats only with optional packages; check them here instead.
-    @checker.checks("uri")
+    @checker.checks("uri")  # type: ignore[untyped-decorator]
     def is_uri(value: object) -> bool:
         parts = urlsplit(str(value))
         return parts.scheme in ("http", "https") and bool(parts.netloc)
 
-    @checker.checks("date-time")
+    @checker.checks("date-time")  # type: ignore[untyped-decorator]
     def is_date_time(value: object) -> bool:
         return bool(RFC3339.fullmatch(str(value)))
 
@@ -627,7 +627,7 @@ def test_hostile_titles_reach_a_reader_unchanged(site: SiteDir, build: Build) ->
 def text_of(fragment: str | None) -> str:
     """What a reader shows for an HTML fragment."""
     assert fragment
-    return lxml.html.fragment_fromstring(fragment, create_parent="div").text_content()
+    return str(lxml.html.fragment_fromstring(fragment, create_parent="div").text_content())
 
 
 # --- identity errors, blogroll -------------------------------------------------------------

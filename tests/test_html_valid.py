@@ -74,8 +74,8 @@ def vnu(tmp_path_factory: pytest.TempPathFactory) -> Checked:
     base = tmp_path_factory.mktemp("vnu")
     roots = {"example": base / "example"}
     build(EXAMPLE_CONTENT, roots["example"])
-    for name, files in (("hostile", HOSTILE_FILES), ("hostile-urls", HOSTILE_URL_FILES)):
-        content = write_site(base / name / "content", files)
+    for name, sources in (("hostile", HOSTILE_FILES), ("hostile-urls", HOSTILE_URL_FILES)):
+        content = write_site(base / name / "content", sources)
         roots[name] = base / name / "public"
         build(content, roots[name])
     files = {name: checkable(root) for name, root in roots.items()}

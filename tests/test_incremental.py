@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import SiteDir, link, note
+from tests.conftest import Run, SiteDir, link, note
 from tests.consent_support import decode_output
 from weeknotes.cli import main
 from weeknotes.report import RecordingReporter
@@ -89,7 +89,7 @@ CHANGES: dict[str, Callable[[SiteDir], None]] = {
 
 
 @pytest.mark.parametrize("change", CHANGES)
-def test_an_updated_site_equals_a_cold_build(site, build, run, change) -> None:  # type: ignore[no-untyped-def]
+def test_an_updated_site_equals_a_cold_build(site: SiteDir, build: Callable[..., Run], run: Callable[..., Run], change: str) -> None:
     populate(site)
     build()
     CHANGES[change](site)
@@ -100,7 +100,7 @@ def test_an_updated_site_equals_a_cold_build(site, build, run, change) -> None: 
     assert snapshot(site.output) == snapshot(cold)
 
 
-def test_a_body_edit_rewrites_only_the_pages_that_show_it(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_body_edit_rewrites_only_the_pages_that_show_it(site: SiteDir, build: Callable[..., Run]) -> None:
     populate(site)
     build()
     before = mtimes(site.output)
@@ -126,7 +126,7 @@ def rendered_by(site: SiteDir) -> list[str]:
     return recorder.names("rendered")
 
 
-def test_a_rebuild_with_nothing_changed_renders_nothing(site, build, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_rebuild_with_nothing_changed_renders_nothing(site: SiteDir, build: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
     populate(site)
     build()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000600")  # ten minutes later: a new "now"
@@ -139,7 +139,7 @@ def test_a_rebuild_with_nothing_changed_renders_nothing(site, build, monkeypatch
     assert "notes/note-1/index.html" in rendered_by(site)  # and an edit is rendered
 
 
-def test_a_new_weeknotes_version_renders_everything_again(site, build, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_weeknotes_version_renders_everything_again(site: SiteDir, build: Callable[..., Run], tmp_path: Path) -> None:
     """A weeknotes upgrade may render the same input differently: no cache may hide that.
 
     The upgrade is simulated in a fresh process that bumps the version and changes how
@@ -163,7 +163,7 @@ def test_a_new_weeknotes_version_renders_everything_again(site, build, tmp_path)
     assert "UPGRADED-DATE" in (site.output / "index.html").read_text()
 
 
-def test_a_hand_edited_output_file_is_repaired(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_hand_edited_output_file_is_repaired(site: SiteDir, build: Callable[..., Run]) -> None:
     populate(site)
     build()
     page = site.output / "notes/note-2/index.html"
@@ -204,7 +204,7 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(site: SiteDir) -> None:
     assert "Body X." in body_of_note_1()
 
 
-def test_an_edit_to_an_item_past_the_feed_limit_renders_no_feed(site, build, run) -> None:  # type: ignore[no-untyped-def]
+def test_an_edit_to_an_item_past_the_feed_limit_renders_no_feed(site: SiteDir, build: Callable[..., Run], run: Callable[..., Run]) -> None:
     """A feed carries the newest `feeds.limit` items: an older item's edit cannot change it,
     so no feed is even rendered again (at 10k items, that is most edits)."""
     feeds = {"feed.xml", "notes/feed.xml", "rss.xml", "feed.json"}
@@ -234,7 +234,7 @@ def populate_with_search(site: SiteDir) -> None:
 
 
 @pytest.mark.parametrize("change", SEARCH_CHANGES)
-def test_an_updated_search_index_equals_a_cold_build(site, build, run, change) -> None:  # type: ignore[no-untyped-def]
+def test_an_updated_search_index_equals_a_cold_build(site: SiteDir, build: Callable[..., Run], run: Callable[..., Run], change: str) -> None:
     """However the site was reached, its index is the one a cold build makes, byte for byte."""
     populate_with_search(site)
     build()
@@ -251,7 +251,7 @@ def test_an_updated_search_index_equals_a_cold_build(site, build, run, change) -
             "pagefind/pages/pagefind.js"} <= set(fresh)
 
 
-def test_a_body_edit_reindexes_only_its_month(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_body_edit_reindexes_only_its_month(site: SiteDir, build: Callable[..., Run]) -> None:
     populate_with_search(site)
     build()
     index = site.output / "pagefind"
@@ -266,7 +266,7 @@ def test_a_body_edit_reindexes_only_its_month(site, build) -> None:  # type: ign
     assert b"new body" in words.lower()
 
 
-def test_a_withdrawn_month_loses_its_bundle(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_withdrawn_month_loses_its_bundle(site: SiteDir, build: Callable[..., Run]) -> None:
     populate_with_search(site)
     build()
     assert (site.output / "pagefind/2026-08").is_dir()

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import feedparser
 import lxml.etree
 
-from tests.conftest import SITE_YAML, SiteDir, link, note
+from tests.conftest import SITE_YAML, Run, SiteDir, link, note
 from weeknotes.catalogs import load_language
 from weeknotes.errors import Problems
-from weeknotes.language import is_rtl, normalize_tag, tag_problem
+from weeknotes.language import Language, is_rtl, normalize_tag, tag_problem
 
 THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -23,7 +24,7 @@ def with_language(site: SiteDir, language: str) -> None:
     site.write("site.yaml", SITE_YAML + f"language: {language}\n")
 
 
-def builtin(tag: str, problems: Problems | None = None):  # type: ignore[no-untyped-def]
+def builtin(tag: str, problems: Problems | None = None) -> Language:
     return load_language(tag, [THEME], THEME, problems or Problems())
 
 
@@ -51,7 +52,7 @@ def test_a_region_tag_uses_its_base_language_catalog() -> None:
     assert not problems.warnings
 
 
-def test_dates_and_week_labels_are_in_the_site_language(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_dates_and_week_labels_are_in_the_site_language(site: SiteDir, build: Callable[..., Run]) -> None:
     with_language(site, "cy")
     site.write("notes/ana/2026-11-18-nodyn.md", note("Nodyn", date="2026-11-18"))
     build()
@@ -63,7 +64,7 @@ def test_dates_and_week_labels_are_in_the_site_language(site, build) -> None:  #
     assert [e.title for e in feed.entries] == ["Wythnos 47, 2026"]
 
 
-def test_feeds_carry_the_site_language(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_feeds_carry_the_site_language(site: SiteDir, build: Callable[..., Run]) -> None:
     with_language(site, "fr")
     site.write("notes/ana/2026-11-16-une-note.md", note("Une note"))
     build()
@@ -74,7 +75,7 @@ def test_feeds_carry_the_site_language(site, build) -> None:  # type: ignore[no-
     assert json.loads((site.output / "feed.json").read_text())["language"] == "fr"
 
 
-def test_a_welsh_note_on_an_english_site_says_so_in_its_page_and_feeds(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_welsh_note_on_an_english_site_says_so_in_its_page_and_feeds(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("notes/ana/2026-11-16-wythnos.md", note("Fy wythnos", lang="cy", body="Wythnos dda."))
     site.write("links/2026-11-17-english.md", link("https://example.org/a", title="In English"))
     build()
@@ -89,7 +90,7 @@ def test_a_welsh_note_on_an_english_site_says_so_in_its_page_and_feeds(site, bui
     assert {i["title"]: i.get("language") for i in items} == {"Fy wythnos": "cy", "In English": None}
 
 
-def test_a_bad_lang_is_an_error_at_its_line_with_a_hint(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_lang_is_an_error_at_its_line_with_a_hint(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("notes/ana/2026-11-16-a.md", note("A", lang="Welsh"))
     site.write("notes/ana/2026-11-16-b.md", note("B", lang="zz-GB"))
     site.write("notes/ana/2026-11-16-c.md", note("C", lang="pt_BR"))
@@ -105,7 +106,7 @@ def test_a_bad_lang_is_an_error_at_its_line_with_a_hint(site, build) -> None:  #
     assert "Traceback" not in result.err
 
 
-def test_a_bad_site_language_is_an_error_too(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_site_language_is_an_error_too(site: SiteDir, build: Callable[..., Run]) -> None:
     with_language(site, "cymraeg")
     result = build(ok=False)
     assert result.code == 1
@@ -126,7 +127,7 @@ def test_right_to_left_is_decided_by_script_then_language() -> None:
     assert not is_rtl("cy") and not is_rtl("ar-Latn") and not is_rtl("en-GB")
 
 
-def test_a_language_without_a_catalog_warns_once_and_stays_english(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_language_without_a_catalog_warns_once_and_stays_english(site: SiteDir, build: Callable[..., Run]) -> None:
     with_language(site, "ja")
     site.write("notes/ana/2026-11-16-a.md", note("A"))
     result = build()
@@ -140,7 +141,7 @@ def test_a_language_without_a_catalog_warns_once_and_stays_english(site, build) 
     assert week.cssselect("time")[0].text_content() == "2026年11月16日"  # CLDR dates, whatever the catalogs
 
 
-def test_a_site_overrides_one_string_and_keeps_the_rest(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_site_overrides_one_string_and_keeps_the_rest(site: SiteDir, build: Callable[..., Run]) -> None:
     with_language(site, "cy")
     override = site.root / "themes/default/locales/cy/LC_MESSAGES/messages.po"
     override.parent.mkdir(parents=True)
@@ -157,7 +158,7 @@ def test_a_site_overrides_one_string_and_keeps_the_rest(site, build) -> None:  #
     assert site.html("weeks/").cssselect(".weeks a")[0].text_content() == "Wythnos rhif 47"
 
 
-def test_a_site_adds_a_language_of_its_own_with_a_region(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_site_adds_a_language_of_its_own_with_a_region(site: SiteDir, build: Callable[..., Run]) -> None:
     """A catalog for `pt` serves `pt-BR`; strings it leaves out fall back to English."""
     with_language(site, "pt-BR")
     catalog = site.root / "themes/default/locales/pt/LC_MESSAGES/messages.po"
@@ -171,7 +172,7 @@ def test_a_site_adds_a_language_of_its_own_with_a_region(site, build) -> None:  
     assert week.cssselect("h1")[0].text_content() == "Semana 47 de 2026"
 
 
-def test_a_broken_catalog_is_an_error_at_its_line(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_catalog_is_an_error_at_its_line(site: SiteDir, build: Callable[..., Run]) -> None:
     with_language(site, "cy")
     catalog = site.root / "themes/default/locales/cy/LC_MESSAGES/messages.po"
     catalog.parent.mkdir(parents=True)

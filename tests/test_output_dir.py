@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import note
+from tests.conftest import Run, SiteDir, note
 
 
 @pytest.fixture
-def ready(site):  # type: ignore[no-untyped-def]
+def ready(site: SiteDir) -> SiteDir:
     site.write("notes/ana/2026-11-16-n.md", note("N"))
     return site
 
 
 @pytest.mark.parametrize("target", ["content", ".", "/", "~", "parent-of-content"])
-def test_dangerous_output_dirs_are_refused(ready, run, target, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_dangerous_output_dirs_are_refused(ready: SiteDir, run: Callable[..., Run], target: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ready.root)
     monkeypatch.setenv("HOME", str(ready.root / "home"))
     (ready.root / "home").mkdir()
@@ -29,7 +30,7 @@ def test_dangerous_output_dirs_are_refused(ready, run, target, monkeypatch) -> N
     assert sorted(p.as_posix() for p in ready.root.rglob("*")) == before
 
 
-def test_a_non_empty_folder_not_made_by_weeknotes_needs_force(ready, run) -> None:  # type: ignore[no-untyped-def]
+def test_a_non_empty_folder_not_made_by_weeknotes_needs_force(ready: SiteDir, run: Callable[..., Run]) -> None:
     output = ready.root / "site"
     output.mkdir()
     (output / "thesis.docx").write_text("years of work")
@@ -43,7 +44,7 @@ def test_a_non_empty_folder_not_made_by_weeknotes_needs_force(ready, run) -> Non
     assert (output / ".weeknotes-build").is_file()
 
 
-def test_a_previous_build_is_replaced_and_stale_files_go(ready, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_previous_build_is_replaced_and_stale_files_go(ready: SiteDir, build: Callable[..., Run]) -> None:
     build()
     assert (ready.output / "notes/n/index.html").is_file()
     (ready.content / "notes/ana/2026-11-16-n.md").rename(ready.content / "notes/ana/2026-11-16-renamed.md")
@@ -52,7 +53,7 @@ def test_a_previous_build_is_replaced_and_stale_files_go(ready, build) -> None: 
     assert (ready.output / "notes/renamed/index.html").is_file()
 
 
-def test_a_failed_build_leaves_the_old_site_byte_for_byte(ready, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_failed_build_leaves_the_old_site_byte_for_byte(ready: SiteDir, build: Callable[..., Run]) -> None:
     build()
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in ready.output.rglob("*") if p.is_file()}
     templates = ready.root / "themes/default/templates"
@@ -65,7 +66,7 @@ def test_a_failed_build_leaves_the_old_site_byte_for_byte(ready, build) -> None:
     assert [p.name for p in ready.root.iterdir() if "weeknotes-" in p.name] == []
 
 
-def test_a_site_overrides_one_template_of_the_theme(ready, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_site_overrides_one_template_of_the_theme(ready: SiteDir, build: Callable[..., Run]) -> None:
     templates = ready.root / "themes/default/templates"
     templates.mkdir(parents=True)
     (templates / "404.html").write_text("{% extends 'base.html' %}{% block main %}<h1>Lost, sorry</h1>{% endblock %}")
@@ -84,7 +85,7 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def test_each_audience_builds_into_its_own_folder_by_default(ready, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_each_audience_builds_into_its_own_folder_by_default(ready: SiteDir, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
     ready.write("notes/ana/2026-11-17-inside.md", note("Inside only", visibility="internal"))
     ready.write("notes/ana/2026-11-18-unfinished.md", note("Unfinished", visibility="draft"))
     monkeypatch.chdir(ready.root)
@@ -115,8 +116,8 @@ def test_each_audience_builds_into_its_own_folder_by_default(ready, run, monkeyp
     ((), ("--drafts",), "a public", "a public + drafts"),
     (("--drafts",), ("--drafts", "--audience", "internal"), "a public + drafts", "an internal + drafts"),
 ])
-def test_a_build_for_another_audience_is_refused_and_leaves_the_folder_byte_for_byte(  # type: ignore[no-untyped-def]
-        ready, run, first, second, recorded, wanted) -> None:
+def test_a_build_for_another_audience_is_refused_and_leaves_the_folder_byte_for_byte(
+        ready: SiteDir, run: Callable[..., Run], first: tuple[str, ...], second: tuple[str, ...], recorded: str, wanted: str) -> None:
     assert run("build", "--content", ready.content, "--output", ready.output, *first).code == 0
     before = snapshot(ready.output)
     refused = run("build", "--content", ready.content, "--output", ready.output, *second)
@@ -133,7 +134,7 @@ def test_a_build_for_another_audience_is_refused_and_leaves_the_folder_byte_for_
     assert [p.name for p in ready.root.iterdir() if "weeknotes-" in p.name] == []
 
 
-def test_force_replaces_another_audiences_build_whole(ready, run) -> None:  # type: ignore[no-untyped-def]
+def test_force_replaces_another_audiences_build_whole(ready: SiteDir, run: Callable[..., Run]) -> None:
     ready.write("notes/ana/2026-11-17-inside.md", note("Inside only", visibility="internal"))
     assert run("build", "--content", ready.content, "--output", ready.output, "--audience", "internal").code == 0
     assert (ready.output / "notes/inside/index.html").is_file()
@@ -144,7 +145,7 @@ def test_force_replaces_another_audiences_build_whole(ready, run) -> None:  # ty
     assert (ready.output / ".weeknotes-build").read_text().splitlines()[-1] == "audience: public"
 
 
-def test_a_marker_from_before_audiences_were_recorded_counts_as_public(ready, run) -> None:  # type: ignore[no-untyped-def]
+def test_a_marker_from_before_audiences_were_recorded_counts_as_public(ready: SiteDir, run: Callable[..., Run]) -> None:
     assert run("build", "--content", ready.content, "--output", ready.output).code == 0
     (ready.output / ".weeknotes-build").write_text("This folder is written by `weeknotes build`.\n")
     refused = run("build", "--content", ready.content, "--output", ready.output, "--audience", "internal")

@@ -4,14 +4,17 @@ read back with the standard library's email package and lxml."""
 from __future__ import annotations
 
 import email.policy
+from collections.abc import Callable
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
 
 import lxml.html
 import pytest
 import yaml
 
-from tests.conftest import SITE_YAML, link, note
+from tests.conftest import SITE_YAML, Run, SiteDir, link, note
 from tests.smtp_support import self_signed, server_context, smtp_server
 
 AFTER_W47 = "1795424400"  # Monday 2026-11-23 09:00 UTC: week 2026-W47 has ended
@@ -19,7 +22,7 @@ UNSUBSCRIBE = "https://lists.example.org/unsubscribe/circle"
 
 
 @pytest.fixture
-def week(site, run, monkeypatch):  # type: ignore[no-untyped-def]
+def week(site: SiteDir, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> SiteDir:
     """A site whose week 2026-W47 has an intro, a note, a link curated twice and an internal note."""
     site.write("site.yaml", SITE_YAML + f"email:\n  unsubscribe: {UNSUBSCRIBE}\n")
     site.write("digests/2026-W47.md", "---\ntitle: Zoë's week of threads\neditors: [ana]\n---\n\n"
@@ -39,12 +42,12 @@ def week(site, run, monkeypatch):  # type: ignore[no-untyped-def]
     return site
 
 
-def send(run, site, port, *extra):  # type: ignore[no-untyped-def]
+def send(run: Callable[..., Run], site: SiteDir, port: int, *extra: str) -> Run:
     return run("send", "2026-W47", "--content", site.content, "--to", "circle@lists.example.org",
                "--from", "Zoë Brennan <zoe@example.org>", "--smtp", f"127.0.0.1:{port}", *extra)
 
 
-def sent_record(site):  # type: ignore[no-untyped-def]
+def sent_record(site: SiteDir) -> Any:
     path = site.content / "digests/sent.yaml"
     return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
 
@@ -56,7 +59,7 @@ def parts(message: EmailMessage) -> tuple[str, str]:
     return text.get_content().replace("\r\n", "\n"), html.get_content().replace("\r\n", "\n")
 
 
-def test_send_delivers_one_message_with_both_parts_once(week, run) -> None:  # type: ignore[no-untyped-def]
+def test_send_delivers_one_message_with_both_parts_once(week: SiteDir, run: Callable[..., Run]) -> None:
     with smtp_server() as inbox:
         result = send(run, week, inbox.port)
         assert result.code == 0, result.err
@@ -116,7 +119,7 @@ def test_send_delivers_one_message_with_both_parts_once(week, run) -> None:  # t
         assert inbox.received[1].data == inbox.received[0].data  # the same message, byte for byte
 
 
-def test_dry_run_sends_and_records_nothing_and_reports_the_checks(week, run) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_sends_and_records_nothing_and_reports_the_checks(week: SiteDir, run: Callable[..., Run]) -> None:
     with smtp_server() as inbox:
         result = send(run, week, inbox.port, "--dry-run")
         assert result.code == 0, result.err
@@ -129,7 +132,7 @@ def test_dry_run_sends_and_records_nothing_and_reports_the_checks(week, run) -> 
     assert "nothing was sent" in out
 
 
-def test_a_refused_login_sends_and_records_nothing(week, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_login_sends_and_records_nothing(week: SiteDir, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
     with smtp_server(login=("editor", "right horse")) as inbox:
         monkeypatch.setenv("WEEKNOTES_SMTP_USER", "editor")
         monkeypatch.setenv("WEEKNOTES_SMTP_PASSWORD", "wrong battery")
@@ -145,13 +148,13 @@ def test_a_refused_login_sends_and_records_nothing(week, run, monkeypatch) -> No
         assert "right horse" not in sent_record(week).__repr__()
 
 
-def test_only_user_or_only_password_is_a_usage_error(week, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_only_user_or_only_password_is_a_usage_error(week: SiteDir, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WEEKNOTES_SMTP_USER", "editor")
     result = send(run, week, 1)
     assert result.code == 2 and "WEEKNOTES_SMTP_PASSWORD" in result.err
 
 
-def test_starttls_with_a_trusted_certificate_sends(week, run, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_starttls_with_a_trusted_certificate_sends(week: SiteDir, run: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cert, key = self_signed(tmp_path)
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the client trusts this one certificate
     with smtp_server(tls_context=server_context(cert, key)) as inbox:
@@ -161,7 +164,7 @@ def test_starttls_with_a_trusted_certificate_sends(week, run, tmp_path, monkeypa
     assert "(STARTTLS)" in result.out
 
 
-def test_tls_failures_are_one_line_and_record_nothing(week, run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_tls_failures_are_one_line_and_record_nothing(week: SiteDir, run: Callable[..., Run], tmp_path: Path) -> None:
     cert, key = self_signed(tmp_path)  # not trusted by the client: SSL_CERT_FILE is not set
     with smtp_server(tls_context=server_context(cert, key)) as inbox:
         untrusted = send(run, week, inbox.port, "--starttls")
@@ -176,7 +179,7 @@ def test_tls_failures_are_one_line_and_record_nothing(week, run, tmp_path) -> No
     assert sent_record(week) is None
 
 
-def test_implicit_tls_with_a_trusted_certificate_sends(week, run, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_implicit_tls_with_a_trusted_certificate_sends(week: SiteDir, run: Callable[..., Run], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cert, key = self_signed(tmp_path)
     monkeypatch.setenv("SSL_CERT_FILE", str(cert))
     with smtp_server(tls_context=server_context(cert, key), implicit_tls=True) as inbox:
@@ -185,7 +188,7 @@ def test_implicit_tls_with_a_trusted_certificate_sends(week, run, tmp_path, monk
         assert len(inbox.received) == 1
 
 
-def test_a_rejected_recipient_stops_the_whole_send(week, run) -> None:  # type: ignore[no-untyped-def]
+def test_a_rejected_recipient_stops_the_whole_send(week: SiteDir, run: Callable[..., Run]) -> None:
     with smtp_server(refuse=frozenset({"nobody@example.org"})) as inbox:
         result = send(run, week, inbox.port, "--to", "nobody@example.org")
         assert inbox.received == []  # not even the list address got it
@@ -195,7 +198,7 @@ def test_a_rejected_recipient_stops_the_whole_send(week, run) -> None:  # type: 
     assert sent_record(week) is None
 
 
-def test_connection_refused_is_one_line(week, run) -> None:  # type: ignore[no-untyped-def]
+def test_connection_refused_is_one_line(week: SiteDir, run: Callable[..., Run]) -> None:
     with smtp_server() as inbox:
         port = inbox.port
     result = send(run, week, port)
@@ -205,7 +208,7 @@ def test_connection_refused_is_one_line(week, run) -> None:  # type: ignore[no-u
     assert sent_record(week) is None
 
 
-def test_a_week_not_ended_is_refused_unless_forced(week, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_week_not_ended_is_refused_unless_forced(week: SiteDir, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")  # Wednesday of 2026-W47
     with smtp_server() as inbox:
         early = send(run, week, inbox.port)
@@ -216,7 +219,7 @@ def test_a_week_not_ended_is_refused_unless_forced(week, run, monkeypatch) -> No
         assert len(inbox.received) == 1
 
 
-def test_the_checks_stop_scripts_relative_links_and_images_without_alt(week, run) -> None:  # type: ignore[no-untyped-def]
+def test_the_checks_stop_scripts_relative_links_and_images_without_alt(week: SiteDir, run: Callable[..., Run]) -> None:
     # A site's own email template can put anything in the message; the checks stand between it and the list.
     template = (week.root / "themes/default/templates/email.html")
     template.parent.mkdir(parents=True)
@@ -237,7 +240,7 @@ def test_the_checks_stop_scripts_relative_links_and_images_without_alt(week, run
     assert "Traceback" not in result.err and sent_record(week) is None
 
 
-def test_an_html_part_over_102_kb_is_refused(week, run) -> None:  # type: ignore[no-untyped-def]
+def test_an_html_part_over_102_kb_is_refused(week: SiteDir, run: Callable[..., Run]) -> None:
     words = " ".join(f"word{i}" for i in range(1500))
     for n in range(12):
         week.write(f"links/2026-11-19-long-{n}.md", link(f"https://example.net/long/{n}", date="2026-11-19", body=words))
@@ -247,7 +250,7 @@ def test_an_html_part_over_102_kb_is_refused(week, run) -> None:  # type: ignore
     assert result.code == 1 and "Gmail clips messages over 102 KB" in result.err
 
 
-def test_internal_audience_only_when_asked_and_says_so(week, run) -> None:  # type: ignore[no-untyped-def]
+def test_internal_audience_only_when_asked_and_says_so(week: SiteDir, run: Callable[..., Run]) -> None:
     with smtp_server() as inbox:
         result = send(run, week, inbox.port, "--audience", "internal")
         assert result.code == 0, result.err
@@ -261,7 +264,7 @@ def test_internal_audience_only_when_asked_and_says_so(week, run) -> None:  # ty
     assert list(record["2026-W47"]) == ["internal"]  # the public digest of that week is still to send
 
 
-def test_settings_from_site_yaml(week, run) -> None:  # type: ignore[no-untyped-def]
+def test_settings_from_site_yaml(week: SiteDir, run: Callable[..., Run]) -> None:
     with smtp_server() as inbox:
         week.write("site.yaml", SITE_YAML + f"email:\n  from: Circle <circle@example.org>\n  to: [a@example.org, b@example.org]\n"
                                             f"  smtp: 127.0.0.1:{inbox.port}\n  tls: none\n")
@@ -273,7 +276,7 @@ def test_settings_from_site_yaml(week, run) -> None:  # type: ignore[no-untyped-
     assert "List-Unsubscribe" not in arrived.message
 
 
-def test_bad_email_settings_are_reported_with_their_line(week, run) -> None:  # type: ignore[no-untyped-def]
+def test_bad_email_settings_are_reported_with_their_line(week: SiteDir, run: Callable[..., Run]) -> None:
     week.write("site.yaml", SITE_YAML + "email:\n  from: not an address\n  smtp: 'smtp.example.org:99999'\n"
                                         "  tls: startls\n  unsubscribe: javascript:alert(1)\n  password: hunter2\n")
     result = run("send", "--content", week.content, "--dry-run")
@@ -287,7 +290,7 @@ def test_bad_email_settings_are_reported_with_their_line(week, run) -> None:  # 
         assert expected in result.err, expected
 
 
-def test_command_line_mistakes_exit_2(week, run) -> None:  # type: ignore[no-untyped-def]
+def test_command_line_mistakes_exit_2(week: SiteDir, run: Callable[..., Run]) -> None:
     no_to = run("send", "--content", week.content, "--smtp", "127.0.0.1:1")
     assert no_to.code == 2 and "--to ADDRESS" in no_to.err
     bad_to = run("send", "--content", week.content, "--smtp", "127.0.0.1:1", "--to", "a@example.org, b@example.org")
@@ -298,7 +301,7 @@ def test_command_line_mistakes_exit_2(week, run) -> None:  # type: ignore[no-unt
     assert no_week.code == 2 and "no digest for 2026-W01" in no_week.err
 
 
-def test_eml_is_one_complete_message_and_the_same_bytes_every_time(week, run) -> None:  # type: ignore[no-untyped-def]
+def test_eml_is_one_complete_message_and_the_same_bytes_every_time(week: SiteDir, run: Callable[..., Run]) -> None:
     first = run("digest", "2026-W47", "--content", week.content, "--format", "eml")
     second = run("digest", "2026-W47", "--content", week.content, "--format", "eml")
     assert first.code == 0, first.err

@@ -97,7 +97,8 @@ class Server:
             status, text = self.get(path)
             return text if test(status, text) else None
 
-        return poll(check, what=lambda: f"{path}: {what}\n--- server output:\n{self.output}")
+        text: str = poll(check, what=lambda: f"{path}: {what}\n--- server output:\n{self.output}")
+        return text
 
     def interrupt(self) -> int:
         self.process.send_signal(signal.SIGINT)
@@ -296,7 +297,10 @@ def test_requests_during_rebuilds_never_see_a_missing_or_half_written_page(
     try:
         for number in range(5):
             site.write("notes/2026-11-16-hello.md", note(f"Hello {number}"))
-            server.wait_for("notes/hello/", lambda status, text, n=number: f"Hello {n}<" in text, "the edit")
+            def shows_it(status: int, text: str, n: int = number) -> bool:
+                return f"Hello {n}<" in text
+
+            server.wait_for("notes/hello/", shows_it, "the edit")
     finally:
         stop.set()
         reader.join(WAIT)

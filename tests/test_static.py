@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from tests.conftest import note
+from collections.abc import Callable
+
+from tests.conftest import Run, SiteDir, note
 
 
-def test_dotfiles_and_dot_folders_are_copied_but_version_control_is_not(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_dotfiles_and_dot_folders_are_copied_but_version_control_is_not(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("notes/ana/2026-11-16-first-week.md", note("First week"))
     site.write("static/.nojekyll", "")
     site.write("static/.well-known/x", "hello from well-known\n")
@@ -25,7 +27,7 @@ def test_dotfiles_and_dot_folders_are_copied_but_version_control_is_not(site, bu
     assert leaked == []
 
 
-def test_a_dotfile_added_later_is_copied_by_the_next_build(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_a_dotfile_added_later_is_copied_by_the_next_build(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("notes/ana/2026-11-16-first-week.md", note("First week"))
     build()
     assert not (site.output / ".nojekyll").exists()
@@ -34,7 +36,7 @@ def test_a_dotfile_added_later_is_copied_by_the_next_build(site, build) -> None:
     assert (site.output / ".nojekyll").is_file()
 
 
-def test_hidden_markdown_outside_static_is_still_not_a_note(site, build) -> None:  # type: ignore[no-untyped-def]
+def test_hidden_markdown_outside_static_is_still_not_a_note(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("notes/ana/2026-11-16-first-week.md", note("First week"))
     site.write("notes/ana/.2026-11-17-scratch.md", note("Scratch idea SECRETWORD"))
     site.write("notes/.trash/2026-11-18-old.md", note("Old SECRETWORD"))

@@ -22,7 +22,7 @@ from typing import Any
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
-from lxml.etree import SubElement  # type: ignore[import-untyped]
+from lxml.etree import SubElement
 
 from weeknotes import __version__, urls
 from weeknotes.fields import CONTROL_RE

@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Literal
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
@@ -31,6 +32,8 @@ from tests.browser_support import (
 )
 
 AXE_PATH = "/__checks__/axe.min.js"
+
+Scheme = Literal["light", "dark"]
 
 
 def run_vnu(root: Path, pages: list[Path]) -> int:
@@ -49,7 +52,7 @@ def run_vnu(root: Path, pages: list[Path]) -> int:
     return len(errors)
 
 
-def run_axe(root: Path, pages: list[Path], combos: list[tuple[int, str]]) -> int:
+def run_axe(root: Path, pages: list[Path], combos: list[tuple[int, Scheme]]) -> int:
     from playwright.sync_api import sync_playwright
 
     problems = 0
@@ -84,7 +87,7 @@ def main() -> int:
     args = parser.parse_args()
     root = args.site.resolve()
     pages = html_pages(root)
-    combos = [(1280, "light"), (390, "dark")]
+    combos: list[tuple[int, Scheme]] = [(1280, "light"), (390, "dark")]
     if not args.quick:
         combos += [(390, "light"), (1280, "dark")]
     problems = run_vnu(root, pages) + run_axe(root, pages, combos)
