@@ -205,6 +205,11 @@ class Linker:
         return self(FAVICON)
 
     @property
+    def pagefind(self) -> str:
+        """The search index's folder (its bundles are listed in `bundles.json` inside)."""
+        return self(PAGEFIND)
+
+    @property
     def pagefind_css(self) -> str:
         return self(PAGEFIND_UI_CSS)
 
