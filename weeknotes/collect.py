@@ -41,7 +41,7 @@ def collect_site(content: Content, audience: Audience) -> Site:
     shown = sorted((i for i in admitted if i.key not in held_keys), key=newest_first)
     shown = [without_hidden_via(i, audience, content) for i in with_canonical_tags(shown)]
     shown = without_curated_blog_posts(shown)
-    listed = tuple(i for i in shown if i.visibility != "unlisted")
+    listed = tuple(i for i in shown if i.is_listed)
     with_pages = [i for i in shown if not i.is_blog]  # a blog post's page is the original
     author_items = group_by_author(listed)
     authors = tuple(sorted({a.handle: a for i in listed for a in i.authors}.values(),
@@ -72,7 +72,7 @@ def with_canonical_tags(items: list[Item]) -> list[Item]:
     """Tags whose slugs are equal are one tag, shown in its most used spelling (ties: first in sort order)."""
     spellings: dict[str, Counter[str]] = defaultdict(Counter)
     for item in items:
-        if item.visibility != "unlisted":
+        if item.is_listed:
             for tag in item.tags:
                 spellings[tag.slug][tag.name] += 1
     names = {slug: min(counter, key=lambda name: (-counter[name], name)) for slug, counter in spellings.items()}
@@ -86,7 +86,7 @@ def with_canonical_tags(items: list[Item]) -> list[Item]:
 
 def without_curated_blog_posts(shown: list[Item]) -> list[Item]:
     """A blog post someone also curated as a link is shown once: as the curation, with its commentary."""
-    curated = {normalize_url(i.url) for i in shown if i.is_link and i.url and i.visibility != "unlisted"}
+    curated = {normalize_url(i.url) for i in shown if i.is_link and i.url and i.is_listed}
     return [i for i in shown if not (i.is_blog and i.url and normalize_url(i.url) in curated)]
 
 
