@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from urllib.parse import urljoin
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from weeknotes import urls
 from weeknotes.model import Author, TagRef
@@ -78,3 +82,21 @@ def test_a_link_above_the_site_root_stops_at_the_root() -> None:
     linker = Linker("notes/x/", BASE, absolute=True)
     assert rebase_html('<a href="../../../../elsewhere/">e</a>', "notes/x/", linker) == (
         f'<a href="{BASE}elsewhere/">e</a>')
+
+
+SEGMENT = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=6)
+PAGE = st.lists(SEGMENT, max_size=4).map(lambda parts: "".join(part + "/" for part in parts))
+TARGET = st.tuples(st.lists(SEGMENT, max_size=3), st.sampled_from(["", "/", ".html"])).map(
+    lambda t: "/".join(t[0]) + (t[1] if t[0] else ""))
+
+
+@given(PAGE, PAGE, TARGET, st.booleans(), st.booleans())
+def test_a_rebased_link_points_where_it_pointed_from_its_own_page(written_at: str, shown_at: str, target: str,
+                                                                   root_relative: bool, absolute: bool) -> None:
+    """Wherever HTML is shown (another page, a feed, an email), each link reaches the same site path."""
+    href = "/" + target if root_relative else "../" * written_at.count("/") + target or "./"
+    rebased = rebase_html(f'<a href="{href}">x</a>', written_at, Linker(shown_at, BASE, absolute))
+    new_href = rebased.removeprefix('<a href="').removesuffix('">x</a>')
+    site = "http://site.invalid/"
+    where = BASE if absolute else site + shown_at
+    assert urljoin(where, new_href) == (BASE if absolute else site) + target
