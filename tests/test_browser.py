@@ -475,7 +475,7 @@ def test_one_query_finds_old_and_new_items_and_a_withdrawn_one_is_gone(browser: 
         base = f"http://127.0.0.1:{server.server_address[1]}/wol/"
         build(content, root, "--base-url", base)
         listed = json.loads((root / "pagefind/bundles.json").read_text())["bundles"]
-        assert [bundle["key"] for bundle in listed] == ["2026-11", "2025-07", "2024-03"]
+        assert [bundle["key"] for bundle in listed] == ["2026-11-3", "2025-07", "2024-03"]
         page = browser.new_page()
         try:
             page.goto(base + "search/", wait_until="load")

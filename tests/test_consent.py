@@ -397,14 +397,14 @@ def bundle_keys(files: dict[str, bytes]) -> list[str]:
 def test_every_search_bundle_holds_only_what_its_build_shows(builds: dict[str, Built], name: str) -> None:
     """Each bundle on its own: the month's items and the standalone pages this build shows, nothing else."""
     files = builds[name].files
-    assert bundle_keys(files) == ["2026-11", "pages"]
+    assert bundle_keys(files) == ["2026-11-3", "pages"]  # the newest month in weeks: days 15-21
     for key in bundle_keys(files):
         bundle = {rel: data for rel, data in files.items() if rel.startswith(f"pagefind/{key}/")}
         leaks = {label: found for label, rule in EXPECT.items()
                  if name not in rule.builds and (found := files_with(bundle, W[label]))}
         assert not leaks, f"{name}: bundle {key} holds hidden content: {leaks}"
     pages = {rel: data for rel, data in files.items() if rel.startswith("pagefind/pages/")}
-    month = {rel: data for rel, data in files.items() if rel.startswith("pagefind/2026-11/")}
+    month = {rel: data for rel, data in files.items() if rel.startswith("pagefind/2026-11-3/")}
     assert files_with(pages, W["about_body"]) and not files_with(month, W["about_body"])
     assert bool(files_with(pages, W["staff_body"])) == (name in INT)
     assert bool(files_with(pages, W["wip_body"])) == (name in DRF)

@@ -222,7 +222,13 @@ def test_an_edit_to_an_item_past_the_feed_limit_renders_no_feed(site: SiteDir, b
 
 # --- the search index (issue 13): bundles by month, made again only where pages changed ---
 
-SEARCH_CHANGES = ("body", "title", "new note", "deleted note", "now a draft", "site title", "template")
+def add_note_of_a_new_month(site: SiteDir) -> None:
+    site.write("notes/ben/2026-11-02-november.md", note("November", date="2026-11-02", author="ben"))
+
+
+SEARCH_CHANGES = {name: CHANGES[name] for name in
+                  ("body", "title", "new note", "deleted note", "now a draft", "site title", "template")}
+SEARCH_CHANGES["a new month"] = add_note_of_a_new_month
 
 
 def populate_with_search(site: SiteDir) -> None:
@@ -238,7 +244,7 @@ def test_an_updated_search_index_equals_a_cold_build(site: SiteDir, build: Calla
     """However the site was reached, its index is the one a cold build makes, byte for byte."""
     populate_with_search(site)
     build()
-    CHANGES[change](site)
+    SEARCH_CHANGES[change](site)
     build()
     cold = site.root / "cold"
     result = run("build", "--content", site.content, "--output", cold, "--no-cache")
@@ -247,22 +253,26 @@ def test_an_updated_search_index_equals_a_cold_build(site: SiteDir, build: Calla
     assert sorted(rel for rel in fresh if rel.startswith("pagefind/")) == sorted(
         rel for rel in updated if rel.startswith("pagefind/"))
     assert updated == fresh
-    assert {"pagefind/2025-12/pagefind.js", "pagefind/2026-08/pagefind.js", "pagefind/2026-10/pagefind.js",
+    newest = ("pagefind/2026-10/pagefind.js" if change == "a new month"  # the weeks merged into their month
+              else "pagefind/2026-10-1/pagefind.js")  # the newest month comes in weeks
+    assert {"pagefind/2025-12/pagefind.js", "pagefind/2026-08/pagefind.js", newest,
             "pagefind/pages/pagefind.js"} <= set(fresh)
 
 
-def test_a_body_edit_reindexes_only_its_month(site: SiteDir, build: Callable[..., Run]) -> None:
+def test_a_body_edit_reindexes_only_its_week_of_the_newest_month(site: SiteDir, build: Callable[..., Run]) -> None:
     populate_with_search(site)
     build()
     index = site.output / "pagefind"
     before = {rel: os.stat(index / rel).st_ino for rel in mtimes(index)}
-    edit_body(site)  # a note of 2026-10
+    edit_body(site)  # a note of 2026-10-09, the newest month's second week
     build()
     after = {rel: os.stat(index / rel).st_ino for rel in mtimes(index)}
     remade = {rel.split("/")[0] for rel in after if before.get(rel) != after[rel] and "/" in rel}
-    assert remade == {"2026-10"}, remade
+    # Its own week, and note 2's (days 15-21): note 1 no longer links to it, so its page loses
+    # the "mentioned in" line. No other bundle is touched.
+    assert remade == {"2026-10-2", "2026-10-3"}, remade
     words = b"".join(decode_output(f"pagefind/{rel}", (index / rel).read_bytes())
-                     for rel in after if rel.startswith("2026-10/fragment/"))
+                     for rel in after if rel.startswith("2026-10-2/fragment/"))
     assert b"new body" in words.lower()
 
 
@@ -274,4 +284,5 @@ def test_a_withdrawn_month_loses_its_bundle(site: SiteDir, build: Callable[..., 
     build()
     assert not (site.output / "pagefind/2026-08").exists()
     listed = json.loads((site.output / "pagefind/bundles.json").read_text())["bundles"]
-    assert [bundle["key"] for bundle in listed] == ["2026-10", "2025-12", "pages"]
+    assert [bundle["key"] for bundle in listed] == ["2026-10-4", "2026-10-3", "2026-10-2", "2026-10-1", "2025-12",
+                                                    "pages"]

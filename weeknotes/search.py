@@ -4,7 +4,11 @@ Only pages marked `data-pagefind-body` (listed items and pages) are indexed, and
 bundle is made from this build's own pages, so it can hold nothing the build does not show.
 
 The index is split by month: listed items of one month (by their date) are one bundle,
-`pagefind/YYYY-MM/`, and standalone pages another, `pagefind/pages/`. A bundle is a full
+`pagefind/YYYY-MM/`, and standalone pages another, `pagefind/pages/`. The newest month,
+where most edits happen, is split further into weeks of its days (`YYYY-MM-1` for days 1-7,
+... `YYYY-MM-5`), so an edit there re-indexes a few dozen pages, not a month's; once an item
+of a later month appears, they are merged into one month bundle (a log-structured store's
+compaction, done once a month). A bundle is a full
 Pagefind index; `pagefind/bundles.json` lists them, and the search page opens the first
 and merges the others (Pagefind's `mergeIndex`), so one query searches them all. Why:
 
@@ -55,7 +59,7 @@ class Bundle:
     """One piece of the index: the searchable pages of one month (or the standalone pages)."""
 
     key: str
-    """Its folder under the index, e.g. `2026-11` or `pages`."""
+    """Its folder under the index, e.g. `2026-10`, `2026-11-3` (days 15-21 of the newest month) or `pages`."""
     pages: tuple[str, ...]
     """The output files it indexes (`notes/slug/index.html`), sorted."""
     digest: str
@@ -69,8 +73,9 @@ def never() -> bool:
     return False
 
 
-def bundle_key(item: Item) -> str:
-    return f"{item.date:%Y-%m}"
+def bundle_key(item: Item, newest_month: str) -> str:
+    month = f"{item.date:%Y-%m}"
+    return month if month != newest_month else f"{month}-{(item.date.day - 1) // 7 + 1}"
 
 
 def plan_bundles(site: Site, digests: Mapping[str, str]) -> list[Bundle]:
@@ -78,9 +83,10 @@ def plan_bundles(site: Site, digests: Mapping[str, str]) -> list[Bundle]:
     if not site.config.search_enabled:
         return []
     members: dict[str, list[str]] = {}
-    for item in site.listed:
-        if not item.is_blog:  # a member's blog post has no page here: its own site indexes it
-            members.setdefault(bundle_key(item), []).append(urls.file_of(urls.path_of(item)))
+    items = [item for item in site.listed if not item.is_blog]  # a blog post's page is on its own site
+    newest_month = max((f"{item.date:%Y-%m}" for item in items), default="")
+    for item in items:
+        members.setdefault(bundle_key(item, newest_month), []).append(urls.file_of(urls.path_of(item)))
     for page in site.pages:
         if page.visibility != "unlisted":
             members.setdefault(PAGES_BUNDLE, []).append(urls.file_of(urls.path_of(page)))
