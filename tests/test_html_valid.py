@@ -8,6 +8,8 @@ with file and line.
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +70,22 @@ def checkable(root: Path) -> list[Path]:
     return html_pages(root) + sorted(others)
 
 
+# The example site in every shipped language, and in one written right to left (no catalog:
+# English words, Arabic dates, dir="rtl").
+LANGUAGES = ("cy", "de", "es", "fr", "ar")
+
+
+def one_page_per_template(root: Path) -> list[Path]:
+    """A page made by each template (every translated string is in one), to keep vnu's run short."""
+    wanted = ["index.html", "page/2/index.html", "404.html", "search/index.html", "authors/index.html",
+              "tags/index.html", "weeks/index.html", "about/index.html"]
+    pages = [root / rel for rel in wanted]
+    for pattern in ("authors/*/index.html", "tags/*/index.html", "weeks/*/index.html", "weeks/*/email.html",
+                    "notes/*/index.html", "links/*/index.html"):
+        pages.append(sorted(root.glob(pattern))[-1])
+    return [p for p in pages if p.is_file()]
+
+
 @pytest.fixture(scope="session")
 def vnu(tmp_path_factory: pytest.TempPathFactory) -> Checked:
     java = require_java()
@@ -78,7 +96,15 @@ def vnu(tmp_path_factory: pytest.TempPathFactory) -> Checked:
         content = write_site(base / name / "content", sources)
         roots[name] = base / name / "public"
         build(content, roots[name])
-    files = {name: checkable(root) for name, root in roots.items()}
+    for language in LANGUAGES:
+        content = base / language / "content"
+        shutil.copytree(EXAMPLE_CONTENT, content, ignore=shutil.ignore_patterns(".weeknotes-cache"))
+        settings = content / "site.yaml"
+        settings.write_text(re.sub(r"(?m)^language: .*$", f"language: {language}", settings.read_text()))
+        roots[language] = base / language / "public"
+        build(content, roots[language])
+    files = {name: checkable(root) if name not in LANGUAGES else one_page_per_template(root)
+             for name, root in roots.items()}
     assert all(files.values()), files
     result = subprocess.run(
         [java, "-Xss8m", "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always",
@@ -124,3 +150,9 @@ def test_hostile_site_is_valid_html(vnu: Checked) -> None:
 
 def test_urls_with_odd_characters_are_valid_html(vnu: Checked) -> None:
     assert_valid(vnu, "hostile-urls")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_language_is_valid_html(vnu: Checked, language: str) -> None:
+    assert len(vnu.files[language]) == 14, vnu.files[language]
+    assert_valid(vnu, language)
