@@ -52,7 +52,7 @@ def email_html(env: jinja2.Environment, site: Site, week: Week) -> str:
 def weeks_feed(env: jinja2.Environment, site: Site) -> bytes:
     """One Atom entry per digest, newest first; content is the whole digest."""
     weeks = feed_weeks(site)
-    fg: FeedGenerator = new_generator(site, urls.feed_path(urls.WEEKS), feed_title(site.config.title, urls.WEEKS),
+    fg: FeedGenerator = new_generator(site, urls.feed_path(urls.WEEKS), feed_title(site, urls.WEEKS),
                                       urls.WEEKS, [])
     newest = max((week_updated(site, w) for w in weeks), default=EPOCH)
     fg.updated(newest)
@@ -85,31 +85,36 @@ def email_outputs(env: jinja2.Environment, site: Site) -> list[Output]:
 
 def digest_markdown(site: Site, week: Week) -> str:
     """The digest as Markdown, for newsletter tools that take Markdown."""
-    base = site.config.base_url
+    base, words = site.config.base_url, site.language
     lines = [f"# {week.title}", "",
-             f"{site.config.title}, {week.start.isoformat()} to {week.end.isoformat()}", ""]
+             words.gettext("%(site)s, %(start)s to %(end)s", site=site.config.title, start=week.start.isoformat(),
+                           end=week.end.isoformat()), ""]
     if week.intro:
-        lines += [f"Introduced by {', '.join(e.name for e in week.intro.editors)}" if week.intro.editors else "",
-                  "", f"[Read the editor's introduction]({urls.absolute(base, week)})", ""]
+        editors = ", ".join(e.name for e in week.intro.editors)
+        read = words.gettext("Read the editor's introduction")
+        lines += [words.gettext("Introduced by %(people)s", people=editors) if week.intro.editors else "",
+                  "", f"[{read}]({urls.absolute(base, week)})", ""]
     if week.notes:
-        lines += ["## Weeknotes", ""]
+        lines += ["## " + words.gettext("Weeknotes"), ""]
         for group in week.note_groups:  # as the page groups them: by person, not by name
             lines += [f"### {group.author.name}", ""]
-            lines += [f"- [{item.title}]({urls.absolute(base, item)}) by {', '.join(a.name for a in item.authors)}"
+            lines += [f"- [{item.title}]({urls.absolute(base, item)}) "
+                      + words.gettext("by %(people)s", people=", ".join(a.name for a in item.authors))
                       + (f": {item.summary}" if item.summary else "") for item in group.notes]
             lines.append("")
     if week.blog_posts:
-        lines += ["## From members' blogs", ""]
-        lines += [f"- [{item.title}]({urls.absolute(base, item)}) from {item.authors[0].name}'s blog"
+        lines += ["## " + words.gettext("From members' blogs"), ""]
+        lines += [f"- [{item.title}]({urls.absolute(base, item)}) "
+                  + words.gettext("from %(name)s's blog", name=item.authors[0].name)
                   + (f": {item.summary}" if item.summary else "") for item in week.blog_posts]
         lines.append("")
     if week.links:
-        lines += ["## Links", ""]
+        lines += ["## " + words.gettext("Links"), ""]
         for merged in week.links:
             lines.append(f"- [{merged.title}]({merged.url})")
             for curation in merged.curations:
                 who = ", ".join(a.name for a in curation.authors)
                 lines.append(f"  - {who}: {curation.summary}" if curation.summary else f"  - {who}")
         lines.append("")
-    lines.append(f"Contributors: {', '.join(p.name for p in week.contributors)}")
+    lines.append(words.gettext("Contributors: %(people)s", people=", ".join(p.name for p in week.contributors)))
     return "\n".join(lines).rstrip() + "\n"

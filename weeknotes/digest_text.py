@@ -7,42 +7,45 @@ note with its page's full address, each link with its address and every curator'
 from __future__ import annotations
 
 from weeknotes import urls
+from weeknotes.language import Language
 from weeknotes.model import Author, Item, MergedLink, Site, Week
 from weeknotes.plain_text import html_to_text, wrap
-from weeknotes.theme import human_date
 from weeknotes.urls import Linker
-
-INTERNAL_BANNER = "Internal: do not share outside the organisation."
-PREVIEW_BANNER = "Preview: this digest includes drafts. Do not send it."
 
 
 def digest_text(site: Site, week: Week) -> str:
     """The whole digest as text: banner, heading, intro, notes, links, contributors, footer."""
     linker = Linker(urls.path_of(week), site.config.base_url, absolute=True)
+    words = site.language
     parts = [*banners(site), heading(site, week)]
     if week.intro:
         if week.intro.editors:
-            parts.append(wrap(f"Introduced by {names(week.intro.editors)}"))
+            parts.append(wrap(words.gettext("Introduced by %(people)s", people=names(week.intro.editors, words))))
         parts.append(body_text(week.intro.body_html, urls.path_of(week.intro), linker))
     if week.notes:
-        parts.append(section("Weeknotes"))
-        parts += [note_text(item, linker) for item in week.notes]
+        parts.append(section(words.gettext("Weeknotes")))
+        parts += [note_text(item, linker, words) for item in week.notes]
     if week.links:
-        parts.append(section("Links"))
+        parts.append(section(words.gettext("Links")))
         parts += [link_text(site, merged, linker) for merged in week.links]
     if week.contributors:
-        parts += [section("This week's contributors"), wrap(names(week.contributors))]
+        parts += [section(words.gettext("This week's contributors")), wrap(names(week.contributors, words))]
     parts.append(footer(site, week, linker))
     return "\n\n".join(part for part in parts if part) + "\n"
 
 
 def banners(site: Site) -> list[str]:
-    return ([INTERNAL_BANNER] if site.audience.name == "internal" else []) + (
-        [PREVIEW_BANNER] if site.audience.drafts else [])
+    """The email page's banners, as text."""
+    words = site.language
+    internal = f"{words.gettext('Internal:')} {words.gettext('do not share outside the organisation.')}"
+    preview = f"{words.gettext('Preview:')} {words.gettext('this digest includes drafts. Do not send it.')}"
+    return ([internal] if site.audience.name == "internal" else []) + ([preview] if site.audience.drafts else [])
 
 
 def heading(site: Site, week: Week) -> str:
-    dates = f"Digest {week.number} · {week.key} · {human_date(week.start)} to {human_date(week.end)}"
+    words = site.language
+    span = words.gettext("%(start)s to %(end)s", start=words.date(week.start), end=words.date(week.end))
+    dates = f"{words.gettext('Digest %(number)s', number=words.number(week.number))} · {week.key} · {span}"
     return "\n".join([site.config.title, "", week.title, "=" * len(week.title), dates])
 
 
@@ -50,9 +53,12 @@ def section(title: str) -> str:
     return f"{title}\n{'-' * len(title)}"
 
 
-def names(people: tuple[Author, ...]) -> str:
+def names(people: tuple[Author, ...], words: Language) -> str:
+    """`Ana, Ben and Cai`, joined the way the pages join them."""
     listed = [p.name for p in people]
-    return " and ".join(listed) if len(listed) < 3 else ", ".join(listed[:-1]) + " and " + listed[-1]
+    if len(listed) < 2:
+        return "".join(listed)
+    return words.gettext("%(names)s and %(last)s", names=", ".join(listed[:-1]), last=listed[-1])
 
 
 def body_text(html: str, written_at: str, linker: Linker, indent: str = "") -> str:
@@ -60,9 +66,9 @@ def body_text(html: str, written_at: str, linker: Linker, indent: str = "") -> s
     return html_to_text(urls.rebase_html(html, written_at, linker), indent)
 
 
-def note_text(item: Item, linker: Linker) -> str:
+def note_text(item: Item, linker: Linker, words: Language) -> str:
     lines = [wrap(item.title, "  ", "- "), f"  {linker(item)}",
-             wrap(f"by {names(item.authors)}, {human_date(item.date)}", "  ")]
+             wrap(f"{words.gettext('by %(people)s', people=names(item.authors, words))}, {words.date(item.date)}", "  ")]
     if item.summary:
         lines.append(wrap(item.summary, "  "))
     return "\n".join(lines)
@@ -70,11 +76,13 @@ def note_text(item: Item, linker: Linker) -> str:
 
 def link_text(site: Site, merged: MergedLink, linker: Linker) -> str:
     lines = [wrap(merged.title, "  ", "- "), f"  {merged.url}"]
+    language = site.language
     if len(merged.curations) > 1:
-        lines.append(f"  Curated by {len(merged.curations)} people")
+        count = len(merged.curations)
+        lines.append("  " + language.ngettext("Curated by %(num)s person", "Curated by %(num)s people", count))
     blocks = ["\n".join(lines)]
     for curation in merged.curations:
-        said = wrap(f"{names(curation.authors)}, {human_date(curation.date)}{via_text(site, curation, linker)}:",
+        said = wrap(f"{names(curation.authors, language)}, {language.date(curation.date)}{via_text(site, curation, linker)}:",
                     "  ")
         words = body_text(curation.body_html, urls.path_of(curation), linker, "    ")
         blocks.append(f"{said}\n{words}" if words else said.removesuffix(":"))
@@ -87,13 +95,18 @@ def via_text(site: Site, item: Item, linker: Linker) -> str:
     if via is None:
         return ""
     if via.handle and via.handle in site.author_handles:
-        return f" (via {via.name} <{linker.author(via.handle)}>)"
-    return f" (via {via.name} <{via.url}>)" if via.url else f" (via {via.name})"
+        who = f"{via.name} <{linker.author(via.handle)}>"
+    else:
+        who = f"{via.name} <{via.url}>" if via.url else via.name
+    return f" ({site.language.gettext('via %(who)s', who=who)})"
 
 
 def footer(site: Site, week: Week, linker: Linker) -> str:
-    lines = ["-- ", f"You are reading the weekly digest of {site.config.title}: {linker('')}",
-             f"Read it on the web: {linker(week)}"]
+    words = site.language
+    lines = ["-- ", words.gettext("You are reading the weekly digest of %(site)s: %(url)s", site=site.config.title,
+                                  url=linker("")),
+             words.gettext("Read it on the web: %(url)s", url=linker(week))]
     if site.config.email.unsubscribe:
-        lines.append(f"Unsubscribe: {site.config.email.unsubscribe.removeprefix('mailto:')}")
+        lines.append(words.gettext("Unsubscribe: %(address)s",
+                                   address=site.config.email.unsubscribe.removeprefix("mailto:")))
     return "\n".join(lines)

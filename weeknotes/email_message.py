@@ -35,8 +35,12 @@ def default_sender(config: Config) -> str:
 
 def subject(site: Site, week: Week) -> str:
     """The digest's title, marked when the message is not for the public."""
-    mark = "[Internal] " if site.audience.name == "internal" else ""
-    return ("[Preview] " if site.audience.drafts else mark) + week.title
+    words = site.language
+    if site.audience.drafts:
+        return words.gettext("[Preview] %(title)s", title=week.title)
+    if site.audience.name == "internal":
+        return words.gettext("[Internal] %(title)s", title=week.title)
+    return week.title
 
 
 def message_id(site: Site, week: Week) -> str:

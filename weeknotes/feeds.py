@@ -51,16 +51,15 @@ class FeedSpec:
 
 
 def feed_specs(site: Site) -> list[FeedSpec]:
-    title = site.config.title
     limit = site.config.feed_limit
     notes = [i for i in site.front if not i.is_link]  # members' blog posts too, if lists show them
     links = [i for i in site.listed if i.is_link]
-    specs = [FeedSpec(urls.feed_path(), feed_title(title), site.front[:limit], urls.HOME),
-             FeedSpec(urls.feed_path(urls.NOTES), feed_title(title, urls.NOTES), tuple(notes[:limit]), urls.HOME),
-             FeedSpec(urls.feed_path(urls.LINKS), feed_title(title, urls.LINKS), tuple(links[:limit]), urls.HOME)]
-    specs += [FeedSpec(urls.feed_path(a), feed_title(title, a), site.author_items[a.handle][:limit], path_of(a))
+    specs = [FeedSpec(urls.feed_path(), feed_title(site), site.front[:limit], urls.HOME),
+             FeedSpec(urls.feed_path(urls.NOTES), feed_title(site, urls.NOTES), tuple(notes[:limit]), urls.HOME),
+             FeedSpec(urls.feed_path(urls.LINKS), feed_title(site, urls.LINKS), tuple(links[:limit]), urls.HOME)]
+    specs += [FeedSpec(urls.feed_path(a), feed_title(site, a), site.author_items[a.handle][:limit], path_of(a))
               for a in site.authors]
-    specs += [FeedSpec(urls.feed_path(t), feed_title(title, t), t.items[:limit], path_of(t))
+    specs += [FeedSpec(urls.feed_path(t), feed_title(site, t), t.items[:limit], path_of(t))
               for t in site.tags]
     return specs
 
@@ -202,7 +201,7 @@ def atom_feed(site: Site, spec: FeedSpec) -> bytes:
 
 def rss_feed(site: Site) -> bytes:
     items = site.front[: site.config.feed_limit]
-    fg = new_generator(site, urls.RSS, feed_title(site.config.title), urls.HOME, items, self_type=RSS_TYPE)
+    fg = new_generator(site, urls.RSS, feed_title(site), urls.HOME, items, self_type=RSS_TYPE)
     for item in items:
         add_entry(fg, item, site)
     return bytes(fg.rss_str(pretty=True))

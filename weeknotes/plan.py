@@ -81,23 +81,30 @@ def paginate(items: Sequence[Item], per_page: int, base: str) -> list[Pagination
     ) for n in range(1, total + 1)]
 
 
-def feed_title(site_title: str, target: Author | Tag | str | None = None) -> str:
-    """The title of the Atom feed of the site (None), a section (`urls.NOTES`), an author or a tag."""
+def feed_title(site: Site, target: Author | Tag | str | None = None) -> str:
+    """The title of the Atom feed of the site (None), a section (`urls.NOTES`), an author or a tag,
+    in the site's language."""
+    words, title = site.language, site.config.title
     if isinstance(target, Author):
-        return f"{target.name} on {site_title}"
+        return words.gettext("%(name)s on %(site)s", name=target.name, site=title)
     if isinstance(target, Tag):
-        return f"Tagged {target.name} on {site_title}"
-    sections = {None: site_title, urls.NOTES: f"{site_title}: weeknotes",
-                urls.LINKS: f"{site_title}: link curations", urls.WEEKS: f"{site_title}: weekly digest"}
-    return sections[target]
+        return words.gettext("Tagged %(tag)s on %(site)s", tag=target.name, site=title)
+    if target == urls.NOTES:
+        return words.gettext("%(site)s: weeknotes", site=title)
+    if target == urls.LINKS:
+        return words.gettext("%(site)s: link curations", site=title)
+    if target == urls.WEEKS:
+        return words.gettext("%(site)s: weekly digest", site=title)
+    return title
 
 
 def site_feeds(site: Site) -> tuple[FeedLink, ...]:
-    title = site.config.title
-    return (FeedLink(f"{title}: everything (Atom)", urls.feed_path()),
-            FeedLink(f"{title}: everything (RSS)", urls.RSS, "application/rss+xml"),
-            FeedLink(f"{title}: everything (JSON Feed)", urls.JSON_FEED, "application/feed+json"),
-            FeedLink(feed_title(title, urls.WEEKS), urls.feed_path(urls.WEEKS)))
+    words, title = site.language, site.config.title
+    return (FeedLink(words.gettext("%(site)s: everything (Atom)", site=title), urls.feed_path()),
+            FeedLink(words.gettext("%(site)s: everything (RSS)", site=title), urls.RSS, "application/rss+xml"),
+            FeedLink(words.gettext("%(site)s: everything (JSON Feed)", site=title), urls.JSON_FEED,
+                     "application/feed+json"),
+            FeedLink(feed_title(site, urls.WEEKS), urls.feed_path(urls.WEEKS)))
 
 
 def render_template(env: jinja2.Environment, template: str, site: Site, linker: Linker, meta: PageMeta,
@@ -116,6 +123,7 @@ class HtmlPlanner:
     def __init__(self, site: Site, env: jinja2.Environment) -> None:
         self.site = site
         self.env = env
+        self.words = site.language
         self.feeds = site_feeds(site)
         self.preview = site.audience.is_preview
         self.entries: dict[tuple[tuple[str, str], bool], str] = {}
@@ -168,7 +176,9 @@ class HtmlPlanner:
         pages = paginate(items, self.site.config.per_page, base)
         return [self.page(p.base if p.number == 1 else paginated(p.base, p.number), template,
                           self.meta(paginated(base, p.number),
-                                    title if p.number == 1 else f"{title} (page {p.number})",
+                                    title if p.number == 1 else self.words.gettext(
+                                        "%(title)s (page %(number)s)", title=title,
+                                        number=self.words.number(p.number)),
                                     section, extra_feeds),
                           pagination=p, **context)
                 for p in pages]
@@ -194,23 +204,24 @@ class HtmlPlanner:
                 for page in self.site.pages]
 
     def authors(self) -> list[Output]:
-        outputs = [self.page(urls.AUTHORS, "authors.html", self.meta(urls.AUTHORS, "Authors", "authors"))]
+        outputs = [self.page(urls.AUTHORS, "authors.html", self.meta(urls.AUTHORS, self.words.gettext("Authors"), "authors"))]
         for author in self.site.authors:
-            feed = (FeedLink(feed_title(self.site.config.title, author), urls.feed_path(author)),)
+            feed = (FeedLink(feed_title(self.site, author), urls.feed_path(author)),)
             outputs += self.listing(self.site.author_items[author.handle], path_of(author), "author.html",
                                     author.name, "authors", feed, author=author)
         return outputs
 
     def tags(self) -> list[Output]:
-        outputs = [self.page(urls.TAGS, "tags.html", self.meta(urls.TAGS, "Tags", "tags"))]
+        outputs = [self.page(urls.TAGS, "tags.html", self.meta(urls.TAGS, self.words.gettext("Tags"), "tags"))]
         for tag in self.site.tags:
-            feed = (FeedLink(feed_title(self.site.config.title, tag), urls.feed_path(tag)),)
-            outputs += self.listing(tag.items, path_of(tag), "tag.html", f"Tagged {tag.name}", "tags",
+            feed = (FeedLink(feed_title(self.site, tag), urls.feed_path(tag)),)
+            title = self.words.gettext("Tagged %(tag)s", tag=tag.name)
+            outputs += self.listing(tag.items, path_of(tag), "tag.html", title, "tags",
                                     feed, tag=tag)
         return outputs
 
     def weeks(self) -> list[Output]:
-        outputs = [self.page(urls.WEEKS, "weeks.html", self.meta(urls.WEEKS, "Weekly digests", "weeks"))]
+        outputs = [self.page(urls.WEEKS, "weeks.html", self.meta(urls.WEEKS, self.words.gettext("Weekly digests"), "weeks"))]
         for week in self.site.weeks:
             path = path_of(week)
             outputs.append(self.page(path, "week.html", self.meta(path, week.title, "weeks"),
@@ -218,10 +229,10 @@ class HtmlPlanner:
         return outputs
 
     def special(self) -> list[Output]:
-        outputs = [self.page(urls.NOT_FOUND, "404.html", self.meta(urls.NOT_FOUND, "Page not found", noindex=True),
+        outputs = [self.page(urls.NOT_FOUND, "404.html", self.meta(urls.NOT_FOUND, self.words.gettext("Page not found"), noindex=True),
                              absolute=True)]
         if self.site.config.search_enabled:
-            outputs.append(self.page(urls.SEARCH, "search.html", self.meta(urls.SEARCH, "Search", "search")))
+            outputs.append(self.page(urls.SEARCH, "search.html", self.meta(urls.SEARCH, self.words.gettext("Search"), "search")))
         return outputs
 
 
