@@ -151,6 +151,7 @@ def test_a_site_overrides_one_string_and_keeps_the_rest(site: SiteDir, build: Ca
     build()
     week = site.html("weeks/2026-W47/")
     assert week.cssselect("h1")[0].text_content() == "Ein wythnos 47 (2026)"
+    assert "Fersiwn e-bost" in week.text_content()  # the built-in Welsh for every other string
     # An edit to the override reaches every page on the next build.
     override.write_text('msgid "Week %(week)s, %(year)s"\nmsgstr "Wythnos rhif %(week)s"\n', encoding="utf-8")
     build()
@@ -170,6 +171,8 @@ def test_a_site_adds_a_language_of_its_own_with_a_region(site: SiteDir, build: C
     assert "warning" not in result.err
     week = site.html("weeks/2026-W47/")
     assert week.cssselect("h1")[0].text_content() == "Semana 47 de 2026"
+    assert "Email version" in week.text_content()  # not in the site's catalog: English
+    assert week.cssselect("time")[0].text_content() == "16 de novembro de 2026"
 
 
 def test_a_broken_catalog_is_an_error_at_its_line(site: SiteDir, build: Callable[..., Run]) -> None:
@@ -184,3 +187,37 @@ def test_a_broken_catalog_is_an_error_at_its_line(site: SiteDir, build: Callable
                      r"catalog", result.err), result.err
     assert "Traceback" not in result.err
     assert not site.output.exists()
+
+
+def test_a_welsh_note_on_an_english_site_is_marked_where_it_is_shown(site, build) -> None:  # type: ignore[no-untyped-def]
+    site.write("notes/ana/2026-11-16-wythnos.md", note("Fy wythnos", lang="cy", body="Wythnos dda."))
+    site.write("notes/ben/2026-11-17-week.md", note("My week", author="ben", body="See [Ana](../wythnos/)."))
+    build()
+    page = site.html("notes/wythnos/")
+    assert page.get("lang") == "en"
+    [article] = page.cssselect("article.h-entry")
+    assert (article.get("lang"), article.get("dir")) == ("cy", None)
+    home = site.html("")
+    assert {a.cssselect(".p-name")[0].text_content(): a.get("lang") for a in home.cssselect("article.entry")} == {
+        "Fy wythnos": "cy", "My week": None}
+    digest = site.html("weeks/2026-W47/")
+    assert {a.cssselect(".p-name")[0].text_content(): a.get("lang") for a in digest.cssselect(".digest-notes article")} == {
+        "Fy wythnos": "cy", "My week": None}
+    mentioned = site.html("notes/week/")  # not mentioned anywhere: no aside
+    assert not mentioned.cssselect(".backlinks")
+    assert site.html("notes/wythnos/").cssselect(".backlinks a")[0].get("lang") is None  # "My week" is English
+
+
+def test_right_to_left_languages_set_dir(site, build) -> None:  # type: ignore[no-untyped-def]
+    site.write("notes/ana/2026-11-16-shalom.md", note("Shalom", lang="he"))
+    site.write("notes/ana/2026-11-17-hello.md", note("Hello"))
+    build()
+    [article] = site.html("notes/shalom/").cssselect("article.h-entry")
+    assert (article.get("lang"), article.get("dir")) == ("he", "rtl")
+    assert site.html("notes/shalom/").get("dir") is None
+    with_language(site, "ar")
+    build()
+    for rel in ("", "notes/hello/", "weeks/2026-W47/"):
+        assert site.html(rel).get("dir") == "rtl", rel
+    email = lxml.html.fromstring((site.output / "weeks/2026-W47/email.html").read_bytes())
+    assert (email.get("lang"), email.get("dir")) == ("ar", "rtl")
