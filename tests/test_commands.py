@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from tests.conftest import Run, SiteDir, link, note
@@ -52,6 +53,28 @@ def test_init_makes_a_site_that_builds(tmp_path: Path, run: Callable[..., Run]) 
     assert (target / "public/notes/first-weeknote/index.html").is_file()
     again = run("init", target)
     assert again.code == 2 and "not empty" in again.err
+
+
+def test_init_starts_a_site_in_welsh(tmp_path: Path, run: Callable[..., Run]) -> None:
+    target = tmp_path / "cylch"
+    made = run("init", target, "--language", "CY")
+    assert made.code == 0, made.err
+    assert "\nlanguage: cy\n" in (target / "content/site.yaml").read_text()
+    built = run("build", "--content", target / "content", "--output", target / "public")
+    assert built.code == 0, built.err
+    assert "warning" not in built.err
+    home = lxml.html.fromstring((target / "public/index.html").read_bytes())
+    assert home.get("lang") == "cy"
+    assert home.cssselect(".site-nav a")[0].text_content() == "Diweddaraf"
+    assert home.cssselect("time")[0].text_content() == "6 Ionawr 2026"
+
+
+def test_init_refuses_a_language_that_is_not_a_tag(tmp_path: Path, run: Callable[..., Run]) -> None:
+    made = run("init", tmp_path / "x", "--language", "Welsh")
+    assert made.code == 2
+    assert "--language: 'welsh' in 'Welsh' is not a known language code" in made.err
+    assert "did you mean `cy` (Welsh)?" in made.err
+    assert not (tmp_path / "x").exists()
 
 
 def output_bytes(folder: Path) -> bytes:

@@ -269,6 +269,21 @@ def test_theme_and_settings_changes_rebuild_and_template_errors_show(
     server.wait_for("notes/hello/", lambda status, text: "Renamed Circle" in text, "the new title")
 
 
+def test_a_catalog_edit_is_served_on_every_page(serve: Callable[..., Server], site: SiteDir) -> None:
+    """A site's own translation is picked up on save, like a template, and reaches pages it changes."""
+    site.write("site.yaml", SITE_YAML + "language: cy\n")
+    site.write("notes/2026-11-16-hello.md", note("Helo"))
+    server = serve(site.content)
+    server.wait_for("notes/hello/", lambda status, text: ">Diweddaraf<" in text, "the Welsh build")
+    catalog = site.root / "themes/default/locales/cy/LC_MESSAGES/messages.po"
+    catalog.parent.mkdir(parents=True)
+    catalog.write_text('msgid "Latest"\nmsgstr "Y diweddaraf"\n', encoding="utf-8")
+    server.wait_for("notes/hello/", lambda status, text: ">Y diweddaraf<" in text, "the site's own word")
+    server.wait_for("weeks/", lambda status, text: ">Y diweddaraf<" in text and ">Pobl<" in text, "every page")
+    catalog.write_text('msgid "Latest"\nmsgstr "Newydd"\n', encoding="utf-8")
+    server.wait_for("", lambda status, text: ">Newydd<" in text, "the edited word")
+
+
 def test_a_site_that_never_built_shows_its_errors_then_recovers(serve: Callable[..., Server], site: SiteDir) -> None:
     site.write("notes/2026-11-16-hello.md", note("Hello", date="someday"))
     server = serve(site.content)

@@ -69,6 +69,8 @@ class Warm:
 
     def environment(self, theme: Theme, language: Language) -> jinja2.Environment:
         if (theme, language) not in self.environments:
+            # A catalog edit makes a new language: the old environment is never asked for again.
+            self.environments = {key: env for key, env in self.environments.items() if key[0] != theme}
             self.environments[(theme, language)] = make_environment(theme, language)
         return self.environments[(theme, language)]
 

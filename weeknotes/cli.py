@@ -134,6 +134,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     init = verbs.add_parser("init", help="create a new site to start from")
     init.add_argument("directory", type=Path, metavar="DIR")
+    init.add_argument("--language", default="en", metavar="TAG",
+                      help="the site's language, a tag like cy, en-GB or es-419 (default: en)")
     init.set_defaults(run=commands.run_init)
     return parser
 

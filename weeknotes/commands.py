@@ -152,7 +152,7 @@ def run_init(args: argparse.Namespace) -> int:
     target: Path = args.directory
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} already exists and is not empty; choose a new folder")
-    starter.write_site(target)
+    starter.write_site(target, starter.site_language(args.language))
     args.reporter.info(f"created a new site in {display_path(target)}; build it with: weeknotes build "
                        f"--content {display_path(target / 'content')} --output {display_path(target / 'public')}")
     return 0

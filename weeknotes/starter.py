@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from weeknotes.errors import UsageError
+from weeknotes.language import DEFAULT, normalize_tag, tag_problem
+
 # What `weeknotes new` puts in the front matter as guidance. YAML comments, never body
 # text: a body placeholder ("- ", "Why it matters...") would be published as written (#12).
 NOTE_GUIDE = (
@@ -85,8 +88,18 @@ Who we are, and how to join in.
 }
 
 
-def write_site(target: Path) -> None:
+def site_language(text: str) -> str:
+    """`--language` as site.yaml will have it, or a UsageError saying what is wrong."""
+    problem = tag_problem(text)
+    if problem is not None:
+        raise UsageError(f"--language: {problem[0]}" + (f"; {problem[1]}" if problem[1] else ""))
+    return normalize_tag(text) or DEFAULT
+
+
+def write_site(target: Path, language: str = DEFAULT) -> None:
     for rel, text in STARTER_FILES.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
+        if rel == "content/site.yaml":
+            text = text.replace(f"language: {DEFAULT}\n", f"language: {language}\n")
         path.write_text(text, encoding="utf-8")
