@@ -38,8 +38,9 @@ def robots(site: Site) -> bytes:
 
 def blogroll(site: Site) -> bytes:
     """OPML 2.0: the own feeds of the authors shown in this build, for a feed reader to import."""
+    title = site.language.gettext("%(site)s: blogroll", site=site.config.title)
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">', "  <head>",
-             f"    <title>{escape(site.config.title)}: blogroll</title>", "  </head>", "  <body>"]
+             f"    <title>{escape(title)}</title>", "  </head>", "  <body>"]
     for author in site.authors:
         if author.feed:
             attrs = f"text={quoteattr(author.name)} title={quoteattr(author.name)} type=\"rss\" xmlUrl={quoteattr(author.feed)}"
