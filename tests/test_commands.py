@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import time
 from collections.abc import Callable
@@ -12,6 +13,7 @@ import pytest
 
 from tests.conftest import Run, SiteDir, link, note
 from weeknotes import __version__
+from weeknotes.cli import main, make_parser
 
 
 def test_new_note_fills_date_author_id_and_a_slugged_file_name(site: SiteDir, run: Callable[..., Run]) -> None:
@@ -137,3 +139,75 @@ def test_version_and_help(run: Callable[..., Run], capsys: pytest.CaptureFixture
             main([verb, "--help"])
         assert exit_info.value.code == 0
         assert "usage: weeknotes " + verb in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("base_url", "placeholder"), [
+    ("https://example.org/wol/", True), ("http://EXAMPLE.COM", True), ("https://www.example.net/", True),
+    ("https://circle.example/", True), ("https://site.test/", True), ("https://a.b.invalid/", True),
+    ("http://localhost:8000/", True), ("http://dev.localhost/", True),
+    ("https://example.org.uk/", False), ("https://myexample.org/", False), ("https://testing.org/", False),
+    ("https://weeknotes.coop/", False),
+])
+def test_a_build_warns_while_base_url_is_a_placeholder(site, run, monkeypatch, base_url, placeholder) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(site.root)
+    site.write("site.yaml", f"title: Circle\nbase_url: {base_url}\n")
+    site.write("notes/ana/2026-11-16-n.md", note("N"))
+    result = run("build")
+    assert result.code == 0, result.err
+    host = base_url.split("/")[2].split(":")[0].lower()
+    warning = (f"content/site.yaml:2: warning: `base_url` is a placeholder address: {host} is reserved for "
+               "examples (RFC 2606)\n    base_url: " + base_url + "\n  hint: set it to the address the site is "
+               "published at; feeds, the sitemap and 404.html use it\n")
+    assert result.err == (warning if placeholder else "")
+    # The address given on the command line is the one used: nothing to warn about in site.yaml.
+    assert run("build", "--base-url", "https://circle.openpractice.net/", "--output", "elsewhere").err == ""
+
+
+def test_init_says_the_placeholder_address_must_change(tmp_path, run, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    made = run("init", "circle")
+    assert made.code == 0, made.err
+    assert made.out.splitlines()[-1] == ("before you publish it, set `base_url` in circle/content/site.yaml to the "
+                                         "site's address: https://example.org/ is a placeholder")
+    built = run("build", "--content", "circle/content", "--output", "circle/public")
+    assert "circle/content/site.yaml:2: warning: `base_url` is a placeholder address" in built.err
+
+
+def subcommands() -> dict[str, argparse.ArgumentParser]:
+    parser = make_parser()
+    [verbs] = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return dict(verbs.choices)
+
+
+@pytest.mark.parametrize("verb", sorted(subcommands()))
+def test_every_option_says_what_it_does_and_its_default(verb: str) -> None:
+    for action in subcommands()[verb]._actions:
+        if isinstance(action, argparse._HelpAction):
+            continue
+        name = action.option_strings[-1] if action.option_strings else action.dest
+        assert action.help, f"{verb} {name} has no help"
+        if not action.option_strings:
+            continue  # a positional: required or optional by its brackets in the usage line
+        if action.default not in (None, False) and not action.required:
+            shown = format(action.default, "g") if isinstance(action.default, float) else action.default
+            assert f"(default: {shown})" in action.help, f"{verb} {name}"
+        if action.required:
+            assert "(required)" in action.help, f"{verb} {name}"
+
+
+def test_serve_help_says_what_serve_shows(capsys) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(SystemExit):
+        main(["serve", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "It shows drafts and internal items (an internal preview) unless given --public-only" in text
+    assert "--audience {public,internal} preview for this audience, drafts still included (default: internal)" in text
+    assert "--port N port to listen on; 0 picks a free one (default: 8000)" in text
+
+
+@pytest.mark.parametrize("argv", [["serve", "--public-only", "--drafts"],
+                                  ["serve", "--public-only", "--audience", "internal"],
+                                  ["new", "note"]])
+def test_contradictory_or_incomplete_command_lines_exit_2(run, argv) -> None:  # type: ignore[no-untyped-def]
+    result = run(*argv)
+    assert result.code == 2
+    assert re.search(r"\n  hint: see `weeknotes( serve| new)? --help`\n$", result.err)

@@ -30,13 +30,30 @@ def add_content(parser: argparse.ArgumentParser) -> None:
                         help="the content directory (default: content)")
 
 
-def add_audience(parser: argparse.ArgumentParser, drafts_default: bool = False) -> None:
+def add_audience(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--audience", choices=("public", "internal"), default=None,
-                        help="who the site is for (default: public)")
-    parser.add_argument("--drafts", action="store_true", default=drafts_default,
-                        help="include drafts; the build is then marked noindex (a preview)")
-    parser.add_argument("--future", action="store_true", help="include items dated in the future")
-    parser.add_argument("--base-url", metavar="URL", help="override base_url from site.yaml")
+                        help="who the site is for: public, or internal (adds internal items, noindex) "
+                             "(default: public)")
+    parser.add_argument("--drafts", action="store_true",
+                        help="include drafts; the build is then marked noindex (a preview) (default: off)")
+    add_future_and_base_url(parser)
+
+
+def add_future_and_base_url(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--future", action="store_true",
+                        help="include items dated in the future (default: held back until their date)")
+    parser.add_argument("--base-url", metavar="URL", help="use this address instead of base_url from site.yaml")
+
+
+def add_serve_audience(parser: argparse.ArgumentParser) -> None:
+    """serve shows drafts and internal items unless told otherwise (the opposite of build)."""
+    who = parser.add_mutually_exclusive_group()
+    who.add_argument("--audience", choices=("public", "internal"), default=None,
+                     help="preview for this audience, drafts still included (default: internal)")
+    who.add_argument("--public-only", action="store_true",
+                     help="preview exactly what a public build shows: no drafts, no internal items")
+    parser.set_defaults(drafts=False)
+    add_future_and_base_url(parser)
 
 
 def positive_seconds(text: str) -> float:
@@ -75,36 +92,45 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true",
                        help="replace a non-empty output directory that weeknotes did not make, "
                             "or one built for another audience")
-    build.add_argument("--no-cache", action="store_true", help="ignore and do not write the parse cache")
+    build.add_argument("--no-cache", action="store_true",
+                       help="neither read nor write the parse cache in CONTENT/.weeknotes-cache")
     build.set_defaults(run=commands.run_build)
 
     check = verbs.add_parser("check", help="validate the content; write nothing")
     add_content(check)
-    check.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    check.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     check.set_defaults(run=commands.run_check)
 
-    serve = verbs.add_parser("serve", help="preview the site locally, rebuilding on save")
+    serve = verbs.add_parser(
+        "serve", help="preview the site locally, with drafts and internal items, rebuilding on save",
+        description="Preview the site at http://HOST:PORT/, rebuilt and reloaded in the browser on every save. "
+                    "It shows drafts and internal items (an internal preview) unless given --public-only; "
+                    "nothing is written into your content or output folders.")
     add_content(serve)
-    add_audience(serve)
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (0 picks a free one)")
+    add_serve_audience(serve)
+    serve.add_argument("--port", type=int, default=8000, metavar="N",
+                       help="port to listen on; 0 picks a free one (default: 8000)")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
-    serve.add_argument("--public-only", action="store_true",
-                       help="preview exactly what a public build shows (no drafts, no internal items)")
     serve.set_defaults(run=commands.run_serve)
 
-    new = verbs.add_parser("new", help="start a new weeknote or link curation")
-    new.add_argument("kind", choices=("note", "link"))
+    new = verbs.add_parser("new", help="start a new weeknote or link curation, as a draft",
+                           description="Write a new post as a draft (visibility: draft) and print its path.")
+    new.add_argument("kind", choices=("note", "link"), help="note: a weeknote; link: a link curation")
     add_content(new)
-    new.add_argument("--author", metavar="HANDLE", help="your handle from authors.yaml")
-    new.add_argument("--title", metavar="TEXT")
-    new.add_argument("--url", metavar="URL", help="the link you are curating (for `new link`)")
+    new.add_argument("--author", metavar="HANDLE", required=True, help="your handle from authors.yaml (required)")
+    new.add_argument("--title", metavar="TEXT",
+                     help="the post's title (default: 'Weeknote, week N' for a note, none for a link, "
+                          "which then shows its address)")
+    new.add_argument("--url", metavar="URL", help="the address you are curating (required for `new link`)")
     new.set_defaults(run=commands.run_new)
 
     digest = verbs.add_parser("digest", help="print one week's digest (default: the latest)")
-    digest.add_argument("week", nargs="?", metavar="YYYY-Www")
+    digest.add_argument("week", nargs="?", metavar="YYYY-Www", help="the ISO week, e.g. 2026-W47 (default: the latest)")
     add_content(digest)
     digest.add_argument("--format", choices=("html", "email", "markdown", "eml"), default="markdown",
-                        help="eml: the whole email message (RFC 5322), as `weeknotes send` sends it")
+                        help="markdown, html (the page's content), email (a whole page with inline CSS and "
+                             "absolute links) or eml (the whole email message, RFC 5322, as `weeknotes send` "
+                             "sends it) (default: markdown)")
     add_audience(digest)
     digest.set_defaults(run=commands.run_digest)
 
@@ -133,7 +159,7 @@ def make_parser() -> argparse.ArgumentParser:
     send.set_defaults(run=run_send)
 
     init = verbs.add_parser("init", help="create a new site to start from")
-    init.add_argument("directory", type=Path, metavar="DIR")
+    init.add_argument("directory", type=Path, metavar="DIR", help="a new or empty folder to create the site in")
     init.add_argument("--language", default="en", metavar="TAG",
                       help="the site's language, a tag like cy, en-GB or es-419 (default: en)")
     init.set_defaults(run=commands.run_init)

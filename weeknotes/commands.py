@@ -155,10 +155,12 @@ def run_init(args: argparse.Namespace) -> int:
     starter.write_site(target, starter.site_language(args.language))
     args.reporter.info(f"created a new site in {display_path(target)}; build it with: weeknotes build "
                        f"--content {display_path(target / 'content')} --output {display_path(target / 'public')}")
+    args.reporter.info(f"before you publish it, set `base_url` in {display_path(target / 'content' / 'site.yaml')} "
+                       "to the site's address: https://example.org/ is a placeholder")
     return 0
 
 
 def run_serve(args: argparse.Namespace) -> int:
     options = build_options(args, output=Path(), audience=args.audience or ("public" if args.public_only else "internal"),
-                            drafts=args.drafts or not args.public_only)
+                            drafts=not args.public_only)
     return serve(options, args.host, args.port, args.reporter)

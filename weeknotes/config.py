@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from weeknotes.email_settings import EMAIL_KEYS, email_settings
@@ -71,6 +71,8 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
     title = plain_text(field("title"), get(data, "title"), required=True)
     url_field = field("base_url")
     url = web_url(url_field, base_url if base_url is not None else get(data, "base_url"), required=True)
+    if url and base_url is None:
+        warn_placeholder(url_field, url)
     language = language_tag(field("language"), get(data, "language")) or "en"
     theme = plain_text(field("theme"), get(data, "theme")) or "default"
     if not THEME_RE.fullmatch(theme):
@@ -101,6 +103,24 @@ def setting_line(content_dir: Path, key: str) -> int:
     except (OSError, UnicodeDecodeError):
         return 0
     return next((n for n, line in enumerate(lines, 1) if re.match(rf"{key}\s*:", line)), 0)
+
+
+EXAMPLE_NAMES = ("example.org", "example.com", "example.net", "example", "test", "invalid", "localhost")
+"""RFC 2606 names (and every name below them): reserved for examples and tests, never a
+published site's address."""
+
+
+def is_placeholder(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    return any(host == name or host.endswith("." + name) for name in EXAMPLE_NAMES)
+
+
+def warn_placeholder(f: Field, url: str) -> None:
+    """A site still at `weeknotes init`'s example address would publish feeds nobody can follow."""
+    if is_placeholder(url):
+        host = urlsplit(url).hostname
+        f.warn(f"`base_url` is a placeholder address: {host} is reserved for examples (RFC 2606)",
+               hint="set it to the address the site is published at; feeds, the sitemap and 404.html use it")
 
 
 def _with_slash(url: str) -> str:
