@@ -17,7 +17,7 @@ import jinja2
 from weeknotes import digest, search
 from weeknotes.cache import CACHE_DIR, RecordCache, RenderCache
 from weeknotes.collect import collect_site
-from weeknotes.config import setting_line
+from weeknotes.config import setting_line, warn_placeholder
 from weeknotes.content import load_content
 from weeknotes.drift import warn_on_feed_drift
 from weeknotes.errors import Problem, Problems, UsageError
@@ -158,6 +158,8 @@ def build(options: BuildOptions, warm: Warm | None = None, reporter: Reporter | 
         reporter = reporter or Reporter()
         content, theme = load(options, problems, warm.renders if warm else None, warm.records if warm else None,
                               reporter)
+        if options.base_url is None:
+            warn_placeholder(options.content, content.config, problems)
         site = collect_site(content, audience)
         gc.freeze()  # what was just loaded
         return render_site(options, warm, site, theme, problems, started, reporter)

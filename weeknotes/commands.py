@@ -18,7 +18,7 @@ from weeknotes import checks, digest, email_message, starter, urls
 from weeknotes.audience import default_output
 from weeknotes.build import BuildOptions, build, load, now_from_environment, plan_site
 from weeknotes.collect import collect_site
-from weeknotes.config import load_authors, load_config
+from weeknotes.config import load_authors, load_config, warn_placeholder
 from weeknotes.errors import Problems, UsageError
 from weeknotes.model import Audience
 from weeknotes.report import Reporter
@@ -60,6 +60,7 @@ def run_check(args: argparse.Namespace) -> int:
     problems = Problems()
     options = BuildOptions(content=args.content, use_cache=False)  # check writes nothing
     content, theme = load(options, problems)
+    warn_placeholder(args.content, content.config, problems)
     now = now_from_environment()
     for audience in (Audience("public", False, False, now), Audience("internal", True, True, now)):
         plan_site(collect_site(content, audience), theme, problems)  # two pages at one address

@@ -71,8 +71,6 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
     title = plain_text(field("title"), get(data, "title"), required=True)
     url_field = field("base_url")
     url = web_url(url_field, base_url if base_url is not None else get(data, "base_url"), required=True)
-    if url and base_url is None:
-        warn_placeholder(url_field, url)
     language = language_tag(field("language"), get(data, "language")) or "en"
     theme = plain_text(field("theme"), get(data, "theme")) or "default"
     if not THEME_RE.fullmatch(theme):
@@ -115,12 +113,15 @@ def is_placeholder(url: str) -> bool:
     return any(host == name or host.endswith("." + name) for name in EXAMPLE_NAMES)
 
 
-def warn_placeholder(f: Field, url: str) -> None:
-    """A site still at `weeknotes init`'s example address would publish feeds nobody can follow."""
-    if is_placeholder(url):
-        host = urlsplit(url).hostname
-        f.warn(f"`base_url` is a placeholder address: {host} is reserved for examples (RFC 2606)",
-               hint="set it to the address the site is published at; feeds, the sitemap and 404.html use it")
+def warn_placeholder(content_dir: Path, config: Config, problems: Problems) -> None:
+    """Warn while site.yaml's base_url is still an example address such as `weeknotes init`'s:
+    a site built with it publishes feeds and a sitemap nobody can follow (#12). Builds and
+    check call this; an address given with --base-url is the caller's to leave out."""
+    if is_placeholder(config.base_url):
+        problems.warn(display_path(content_dir / "site.yaml"), setting_line(content_dir, "base_url"),
+                      f"`base_url` is a placeholder address: {urlsplit(config.base_url).hostname} is reserved "
+                      "for examples (RFC 2606)",
+                      hint="set it to the address the site is published at; feeds, the sitemap and 404.html use it")
 
 
 def _with_slash(url: str) -> str:
