@@ -1,13 +1,16 @@
-"""The whole pipeline: files -> validated content -> site for one audience -> written output."""
+"""The whole pipeline: files -> validated content -> site for one audience -> written output.
+
+`build()` reads as the stages, each taking what the one before returned: load (content.py),
+collect (collect.py), plan (plan.py and the output kinds), render (render.py), write
+(write.py). How the work is spread over processes is workers.py's business; what the user
+is told goes to a reporter (report.py).
+"""
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,10 +30,11 @@ from weeknotes.indexes import index_outputs
 from weeknotes.language import Language
 from weeknotes.model import Audience, Content, Site
 from weeknotes.plan import HtmlPlanner, Output, find_collisions, static_outputs
-from weeknotes.render_pool import render_into
+from weeknotes.render import render_outputs
 from weeknotes.report import Reporter
 from weeknotes.sources import display_path
 from weeknotes.theme import Theme, find_theme, make_environment, theme_language
+from weeknotes.workers import Workers, keep_to_the_end, long_lived
 from weeknotes.write import Manifest, StagedSite, WriteStats, check_output_dir
 
 
@@ -94,13 +98,14 @@ def now_from_environment() -> datetime:
         raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from exc
 
 
-def load(options: BuildOptions, problems: Problems, renders: RenderCache | None = None,
-         records: RecordCache | None = None, reporter: Reporter | None = None) -> tuple[Content, Theme]:
+def load(options: BuildOptions, problems: Problems, warm: Warm | None = None, workers: Workers | None = None,
+         reporter: Reporter | None = None) -> tuple[Content, Theme]:
     """Read and validate everything; raise ContentErrors listing every problem."""
     if not options.content.is_dir():
         raise UsageError(f"content directory {options.content} does not exist")
-    content = load_content(options.content, problems, options.base_url, options.use_cache, renders, records,
-                           reporter)
+    content = load_content(options.content, problems, options.base_url, options.use_cache,
+                           warm.renders if warm else None, warm.records if warm else None,
+                           workers or Workers(), reporter or Reporter())
     theme = find_theme(content.config.theme, options.content, problems) if content else None
     if content and theme:
         where = display_path(options.content / "site.yaml"), setting_line(options.content, "language")
@@ -149,67 +154,50 @@ def keep_manifest(manifest: Manifest, options: BuildOptions, warm: Warm | None) 
         manifest.save(manifest_path(options))
 
 
-def build(options: BuildOptions, warm: Warm | None = None, reporter: Reporter | None = None) -> BuildResult:
+def build(options: BuildOptions, warm: Warm | None = None, reporter: Reporter | None = None,
+          workers: Workers | None = None) -> BuildResult:
+    """Build the site one audience sees into options.output, changing only what changed.
+
+    `warm` is what serve keeps between builds; `workers` how heavy work runs (forked
+    processes by default; serve, which runs threads, gives serial ones).
+    """
     started = time.perf_counter()
-    problems = Problems()
+    reporter, workers, problems = reporter or Reporter(), workers or Workers(), Problems()
     audience = Audience(options.audience, options.drafts, options.future, now_from_environment())
     check_output_dir(options.output, options.content, options.force, audience.label)  # before anything is written
     with long_lived():  # serve's caches, kept from the last build
-        reporter = reporter or Reporter()
-        content, theme = load(options, problems, warm.renders if warm else None, warm.records if warm else None,
-                              reporter)
+        content, theme = load(options, problems, warm, workers, reporter)
         if options.base_url is None:
             warn_placeholder(options.content, content.config, problems)
         site = collect_site(content, audience)
-        gc.freeze()  # what was just loaded
-        return render_site(options, warm, site, theme, problems, started, reporter)
-
-
-@contextmanager
-def long_lived() -> Iterator[None]:
-    """Let Python's cycle collector skip everything made so far (and frozen later), while
-    the block runs.
-
-    After loading, a build holds about a hundred objects per item (records, tags, dates),
-    none of them in a reference cycle, and `serve` keeps as many again from the last
-    build; the collector would still walk them all several times per build: 0.8 s of a
-    2.9 s rebuild at 10k items. Unfrozen afterwards, so a long `serve` session still frees
-    what it no longer uses.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
-def render_site(options: BuildOptions, warm: Warm | None, site: Site, theme: Theme, problems: Problems,
-                started: float, reporter: Reporter) -> BuildResult:
-    """Plan, render and write the site one audience sees, changing only what changed."""
-    env = warm.environment(theme, site.language) if warm else make_environment(theme, site.language)
-    outputs = plan_site(site, theme, problems, env)
-    problems.raise_if_any()
-    staged = StagedSite(options.output, previous_manifest(options, warm), private=warm is not None,
-                        audience=site.audience.label)
-    index: search.StagedIndex | None = None
-    try:
-        fingerprints = Fingerprinter(site, env, theme, warm.fingerprints if warm else None)
-        keys = {o.path: fingerprints.key(o.path, o.template, o.inputs) for o in outputs if o.inputs is not None}
-        gc.freeze()  # the plan and its fingerprints live until the end too (see long_lived)
-        # Reads the old feeds before they are replaced; one made from unchanged inputs
-        # would be written again byte for byte, so it cannot drift and is not read.
-        warn_on_feed_drift(options.output, staged.existing_files() if staged.incremental else (), site, problems,
-                           lambda rel: staged.is_current(rel, keys.get(rel)))
-        render_into(staged, outputs, theme, keys, reporter)
-        if options.search_index:
-            index = search.StagedIndex(site, staged)
-            index.before_commit()  # never let an index outlive the pages it describes
-        staged.commit(lambda manifest: keep_manifest(manifest, options, warm))
-        if warm is not None:
-            warm.fingerprints = fingerprints.current
-    except BaseException:
-        staged.abandon()
-        raise
+        keep_to_the_end()  # what was just loaded
+        env = warm.environment(theme, site.language) if warm else make_environment(theme, site.language)
+        outputs = plan_site(site, theme, problems, env)
+        problems.raise_if_any()
+        previous = previous_manifest(options, warm)
+        with StagedSite(options.output, previous, private=warm is not None, audience=audience.label) as staged:
+            keys = fingerprint(outputs, site, env, theme, warm)
+            keep_to_the_end()  # the model, the plan and the fingerprints (see workers.long_lived)
+            # The old feeds are read before they are replaced; one made from unchanged
+            # inputs would be written again byte for byte, so it cannot drift and is not read.
+            warn_on_feed_drift(options.output, staged.existing_files() if staged.incremental else (), site,
+                               problems, lambda rel: staged.is_current(rel, keys.get(rel)))
+            changed = [o for o in outputs if staged.keep(o.path, keys.get(o.path)) is None]
+            staged.write_all(render_outputs(changed, keys, theme, workers, reporter))
+            index = search.StagedIndex(site, staged) if options.search_index else None
+            if index is not None:
+                index.before_commit()  # never let an index outlive the pages it describes
+            staged.commit(lambda manifest: keep_manifest(manifest, options, warm))
     if index is not None:
         index.after_commit()
     return BuildResult(site, staged.stats, time.perf_counter() - started, problems.warnings)
+
+
+def fingerprint(outputs: list[Output], site: Site, env: jinja2.Environment, theme: Theme,
+                warm: Warm | None) -> dict[str, str]:
+    """Output path -> fingerprint of its inputs (weeknotes.fingerprint), for outputs that name them."""
+    fingerprints = Fingerprinter(site, env, theme, warm.fingerprints if warm else None)
+    keys = {o.path: fingerprints.key(o.path, o.template, o.inputs) for o in outputs if o.inputs is not None}
+    if warm is not None:
+        warm.fingerprints = fingerprints.current
+    return keys

@@ -7,19 +7,17 @@ HTML. A change to any of them is a miss, so the cache cannot serve stale output.
 
 from __future__ import annotations
 
-import gc
 import hashlib
-import os
 import pickle
-import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from weeknotes import __version__
 from weeknotes.markdown import Rendered
 from weeknotes.sources import Stamp
+from weeknotes.workers import collector_paused
+from weeknotes.write import write_atomically
 
 CACHE_DIR = ".weeknotes-cache"
 RENDERS_DIR = "markdown"
@@ -65,19 +63,6 @@ LEGACY_FILES = ("markdown.pickle", "records.pickle")  # one file each, before 0.
 
 def shard_of(key: str) -> int:
     return hashlib.blake2b(key.encode(), digest_size=2).digest()[0] % SHARDS
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector: unpickling makes thousands of objects per shard,
-    none in a cycle, and each batch of 700 would otherwise set off a collection."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class ShardedStore:
@@ -135,14 +120,8 @@ class ShardedStore:
             gitignore.write_text("*\n")
         for legacy in LEGACY_FILES:
             (self.directory.parent / legacy).unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                pickle.dump((self.context, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.directory / f"{number:02d}.pickle")
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        data = pickle.dumps((self.context, entries), protocol=pickle.HIGHEST_PROTOCOL)
+        write_atomically(self.directory / f"{number:02d}.pickle", data)
 
 
 class RenderCache:

@@ -26,6 +26,7 @@ from weeknotes.serve import serve
 from weeknotes.sources import display_path
 from weeknotes.theme import make_environment
 from weeknotes.wording import counted
+from weeknotes.workers import Workers
 
 
 def build_options(args: argparse.Namespace, **overrides: object) -> BuildOptions:
@@ -47,7 +48,7 @@ def build_options(args: argparse.Namespace, **overrides: object) -> BuildOptions
 def run_build(args: argparse.Namespace) -> int:
     reporter: Reporter = args.reporter
     options = build_options(args)
-    result = build(options, reporter=reporter)
+    result = build(options, reporter=reporter, workers=Workers())  # forks where it can
     reporter.warnings(result.warnings)
     for item in result.site.held_back:
         reporter.notice(f"{item.source}: scheduled for {item.date.isoformat()}; held back (use --future to include it)")

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from slugify import slugify
@@ -20,7 +20,6 @@ from weeknotes.blogposts import load_blog_items
 from weeknotes.cache import CACHE_DIR, RecordCache, RenderCache, context_key, render_key
 from weeknotes.config import load_authors, load_config
 from weeknotes.errors import Problems, clashes
-from weeknotes.forking import fork_context, worker_count
 from weeknotes.markdown import Rendered, render_markdown
 from weeknotes.model import Author, Config, Content, Intro, Item, Page, StaticFile
 from weeknotes.report import Reporter
@@ -37,6 +36,7 @@ from weeknotes.sources import (
 )
 from weeknotes.urls import path_of
 from weeknotes.wording import counted
+from weeknotes.workers import Workers
 
 # Below this many new bodies, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 64
@@ -44,8 +44,8 @@ PARALLEL_THRESHOLD = 64
 
 def load_content(content_dir: Path, problems: Problems, base_url: str | None = None,
                  use_cache: bool = True, cache: RenderCache | None = None,
-                 records: RecordCache | None = None, reporter: Reporter | None = None,
-                 clock: Callable[[], int] = time.time_ns) -> Content | None:
+                 records: RecordCache | None = None, workers: Workers | None = None,
+                 reporter: Reporter | None = None, clock: Callable[[], int] = time.time_ns) -> Content | None:
     """Load and validate everything; return None when site.yaml itself is unusable.
 
     `cache` and `records` are in-memory caches that outlive this call (serve); without
@@ -87,7 +87,8 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
         if cache is None:
             cache = RenderCache(content_dir / CACHE_DIR if use_cache else None)
         reporter = reporter or Reporter()
-        for job, parsed in zip(fresh, parse_all(fresh, config, authors, cache, reporter), strict=True):
+        parsed_all = parse_all(fresh, config, authors, cache, workers or Workers(), reporter)
+        for job, parsed in zip(fresh, parsed_all, strict=True):
             problems.extend(parsed.problems)
             if parsed.rendered is not None:
                 reporter.parsed(display_path(job.path))
@@ -190,36 +191,16 @@ def parse_one(job: Job, config: Config, authors: dict[str, Author] | None, cache
     return Parsed(parse_record(source, body, config, authors, problems), problems, key, new)
 
 
-# What forked workers need besides their job; set in the parent just before they fork.
-_shared: tuple[Config, dict[str, Author] | None, RenderCache] | None = None
-
-
-def _parse_in_worker(job: Job) -> Parsed:
-    assert _shared is not None
-    return parse_one(job, *_shared)
-
-
 def parse_all(jobs: list[Job], config: Config, authors: dict[str, Author] | None, cache: RenderCache,
-              reporter: Reporter) -> list[Parsed]:
+              workers: Workers, reporter: Reporter) -> list[Parsed]:
     """Parse every job, in order: on every core when there are many (YAML, Markdown and
     validation alike; the Markdown is most of the work of a cold build)."""
-    global _shared
-    workers = worker_count(len(jobs), PARALLEL_THRESHOLD)
-    parsed: list[Parsed] = []
-    if workers == 1:
-        for job in jobs:
-            parsed.append(parse_one(job, config, authors, cache))
-            reporter.progress("reading Markdown", len(parsed), len(jobs))
-    else:
-        _shared = (config, authors, cache)
-        try:
-            with ProcessPoolExecutor(max_workers=workers, mp_context=fork_context()) as pool:
-                for result in pool.map(_parse_in_worker, jobs, chunksize=max(1, len(jobs) // (workers * 8))):
-                    parsed.append(result)
-                    reporter.progress("reading Markdown", len(parsed), len(jobs))
-        finally:
-            _shared = None
-    return parsed
+    parsed: list[Parsed | None] = [None] * len(jobs)
+    work = partial(parse_one, config=config, authors=authors, cache=cache)
+    for done, (index, result) in enumerate(workers.map(work, jobs, PARALLEL_THRESHOLD), 1):
+        parsed[index] = result
+        reporter.progress("reading Markdown", done, len(jobs))
+    return [p for p in parsed if p is not None]
 
 
 def check_unique(items: list, pages: list, intros: list, problems: Problems) -> None:  # type: ignore[type-arg]

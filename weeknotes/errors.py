@@ -85,6 +85,10 @@ class ContentErrors(WeeknotesError):
         self.warnings = sorted(with_source_lines(warnings or []))
         super().__init__("\n".join(p.format() for p in sorted(self.problems + self.warnings)))
 
+    def __reduce__(self) -> tuple[type[ContentErrors], tuple[list[Problem], list[Problem]]]:
+        """Survive pickling (a worker process sends its errors to the parent)."""
+        return (ContentErrors, (self.problems, self.warnings))
+
 
 class OutputDirError(WeeknotesError):
     """An output directory that a build must not write into."""

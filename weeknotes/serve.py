@@ -47,6 +47,7 @@ from weeknotes.report import Reporter
 from weeknotes.sources import display_path
 from weeknotes.watch import Burst, Change, Roots, Watcher
 from weeknotes.wording import counted
+from weeknotes.workers import Workers
 
 EVENTS_PATH = "/__weeknotes/events"
 KEEPALIVE = 15.0
@@ -415,7 +416,8 @@ class Builder:
     def attempt(self) -> tuple[BuildResult | None, tuple[str, ...]]:
         """Build; a failed build is a list of error reports, never an exception."""
         try:
-            return build(self.options, self.warm, self.reporter), ()
+            # Never fork here: the server's threads would be copied half-way through their work.
+            return build(self.options, self.warm, self.reporter, Workers(parallel=False)), ()
         except ContentErrors as exc:
             return None, tuple(problem.format() for problem in exc.problems)
         except WeeknotesError as exc:

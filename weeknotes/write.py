@@ -22,9 +22,11 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 
 from weeknotes.audience import default_output
 from weeknotes.errors import OutputAudienceError, OutputDirError
@@ -53,6 +55,46 @@ def recorded_audience(output: Path) -> str | None:
         if line.startswith("audience:"):
             return line.removeprefix("audience:").strip()
     return LEGACY_AUDIENCE
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One output file's new bytes, as rendering made them."""
+
+    path: str
+    """File path relative to the output root, e.g. `notes/hello/index.html`."""
+    data: bytes
+    inputs: str = ""
+    """Fingerprint of what it was made from ("" when unknown)."""
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a temporary file beside it, renamed over it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def swap_in(fresh: Path, dest: Path) -> None:
+    """Put the folder `fresh` where `dest` is, replacing it: two renames, then the old one goes.
+
+    Between the renames `dest` is missing for an instant (a server retries, see serve.py);
+    it is never half old, half new.
+    """
+    old = dest.parent / f".{dest.name}.weeknotes-old"
+    if old.exists():
+        shutil.rmtree(old)
+    if dest.exists():
+        os.rename(dest, old)
+    os.rename(fresh, dest)
+    if old.exists():
+        shutil.rmtree(old)
 
 
 @dataclass
@@ -153,10 +195,7 @@ class Manifest:
             return cls()
 
     def save(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"files": self.files}, sort_keys=True))
-        os.replace(tmp, path)
+        write_atomically(path, json.dumps({"files": self.files}, sort_keys=True).encode())
 
 
 @dataclass
@@ -199,6 +238,15 @@ class StagedSite:
             shutil.rmtree(self.staging)  # left by a build that was killed
         self.staging.mkdir(parents=True)
 
+    def __enter__(self) -> StagedSite:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        """Whatever went wrong (a template error, Ctrl-C), the old site stays as it was."""
+        if kind is not None:
+            self.abandon()
+
     def is_current(self, rel: str, inputs: str | None) -> bool:
         """Whether the old file was made from these very inputs and is intact."""
         known = self.old.files.get(rel)
@@ -214,6 +262,11 @@ class StagedSite:
         change = Change(rel, False, known[0][0], known[1], known[2], known[0])
         self.record(change)
         return change
+
+    def write_all(self, files: Iterable[Rendered]) -> None:
+        """Stage every rendered file (see `write`)."""
+        for file in files:
+            self.write(file.path, file.data, file.inputs)
 
     def write(self, rel: str, data: bytes, inputs: str | None = None) -> Change:
         """Stage one file (only if it differs from the old site's copy, when updating)."""
@@ -257,18 +310,8 @@ class StagedSite:
         if self.incremental:
             self._apply_changes()
         else:
-            self._swap_folders()
+            swap_in(self.staging, self.output)
         keep(self._manifest())
-
-    def _swap_folders(self) -> None:
-        trash = self.output.parent / f".{self.output.name}.weeknotes-old"
-        if trash.exists():
-            shutil.rmtree(trash)
-        if self.output.exists():
-            os.rename(self.output, trash)
-        os.rename(self.staging, self.output)
-        if trash.exists():
-            shutil.rmtree(trash)
 
     def _apply_changes(self) -> None:
         for change in self.changes.values():
