@@ -29,8 +29,9 @@ import pytest
 from tests.conftest import SITE_YAML, Run, SiteDir, note
 from weeknotes.build import BuildOptions, Warm, build
 from weeknotes.cache import RenderCache
+from weeknotes.live_reload import EVENTS_PATH
 from weeknotes.report import RecordingReporter
-from weeknotes.serve import EVENTS_PATH, OWNER, PREFIX, remove_orphans
+from weeknotes.serve import OWNER, PREFIX, remove_orphans
 from weeknotes.sources import display_path
 from weeknotes.watch import Change, Roots
 
