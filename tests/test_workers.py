@@ -2,46 +2,72 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import SiteDir, note
 from weeknotes.build import BuildOptions, build
-from weeknotes.errors import ContentErrors, Problems
 from weeknotes.report import RecordingReporter
 from weeknotes.workers import Workers
+
+ROOT = Path(__file__).resolve().parent.parent
+EPOCH = "1795000000"
 
 needs_two_cores = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="forking needs two cores to be chosen")
 
 
-def square_or_fail(number: int) -> int:
-    if number in (7, 8):  # two jobs, so on two different children
-        problems = Problems()
-        problems.error(f"job{number}.md", number, "cannot do this one")
-        raise ContentErrors(problems.errors)
-    return number * number
+def in_a_fresh_process(code: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run Python code in a new process. Workers never fork while another thread runs, and
+    a test session keeps servers running on threads, so forking is tested from a new process."""
+    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], capture_output=True, text=True,
+                          check=False, cwd=ROOT, env={**os.environ, **(env or {})}, timeout=300)
 
 
 @needs_two_cores
 def test_forked_results_are_the_serial_ones() -> None:
-    parallel = Workers()
-    assert parallel.count(100, threshold=10) > 1, "this test must fork"
-    jobs = list(range(100))
-    forked = dict(parallel.map(lambda n: (n, os.getpid()), jobs, threshold=10))
-    assert sorted(forked) == jobs
-    assert all(value[0] == index for index, value in forked.items())
-    assert os.getpid() not in {pid for _, pid in forked.values()}  # done in children
-    serial = dict(Workers(parallel=False).map(lambda n: (n, os.getpid()), jobs, threshold=10))
-    assert {pid for _, pid in serial.values()} == {os.getpid()}
+    done = in_a_fresh_process("""
+        import json, os
+        from weeknotes.workers import Workers
+        assert Workers().count(100, threshold=10) > 1
+        forked = dict(Workers().map(lambda n: (n * n, os.getpid()), list(range(100)), threshold=10))
+        serial = dict(Workers(parallel=False).map(lambda n: (n * n, os.getpid()), list(range(100)), threshold=10))
+        print(json.dumps({"parent": os.getpid(), "forked": forked, "serial": serial}))
+    """)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout)
+    forked, serial = seen["forked"], seen["serial"]
+    assert [value[0] for _, value in sorted(forked.items(), key=lambda kv: int(kv[0]))] == [n * n for n in range(100)]
+    assert len({pid for _, pid in forked.values()} - {seen["parent"]}) >= 2  # done in children
+    assert {pid for _, pid in serial.values()} == {seen["parent"]}
+    assert {k: v[0] for k, v in forked.items()} == {k: v[0] for k, v in serial.items()}
 
 
 @needs_two_cores
 def test_errors_from_several_children_are_raised_together() -> None:
-    with pytest.raises(ContentErrors) as caught:
-        list(Workers().map(square_or_fail, list(range(40)), threshold=1))
-    assert [(p.path, p.line) for p in caught.value.problems] == [("job7.md", 7), ("job8.md", 8)]
+    done = in_a_fresh_process("""
+        from weeknotes.errors import ContentErrors, Problems
+        from weeknotes.workers import Workers
+
+        def square_or_fail(number):
+            if number in (7, 8):  # two jobs, so on two different children
+                problems = Problems()
+                problems.error(f"job{number}.md", number, "cannot do this one")
+                raise ContentErrors(problems.errors)
+            return number * number
+
+        try:
+            list(Workers().map(square_or_fail, list(range(40)), threshold=1))
+        except ContentErrors as exc:
+            print(repr([(p.path, p.line) for p in exc.problems]))
+    """)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[('job7.md', 7), ('job8.md', 8)]"
 
 
 def test_little_work_or_no_fork_is_serial() -> None:
@@ -61,30 +87,41 @@ def files_of(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def build_forked(site: SiteDir, output: Path) -> subprocess.CompletedProcess[str]:
+    """`weeknotes build` in a new process, which forks (it says so first)."""
+    return in_a_fresh_process(f"""
+        from weeknotes.workers import Workers
+        assert Workers().count(1000, threshold=1) > 1, "would not fork"
+        from weeknotes.cli import main
+        raise SystemExit(main(["build", "--no-cache", "--content", {str(site.content)!r}, "--output", {str(output)!r}]))
+    """, env={"SOURCE_DATE_EPOCH": EPOCH})
+
+
 @needs_two_cores
 def test_a_site_built_on_forked_workers_equals_one_built_serially(site: SiteDir,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     many_notes(site, 450)  # past both thresholds: 64 sources to parse, 400 files to render
-    results = {}
-    for name, workers in (("forked", Workers()), ("serial", Workers(parallel=False))):
-        recorder = RecordingReporter()
-        options = BuildOptions(content=site.content, output=site.root / name, use_cache=False)
-        results[name] = build(options, reporter=recorder, workers=workers)
-        assert len(recorder.names("parsed")) == 450
-        assert sorted(recorder.names("rendered")) == sorted(files_of(site.root / name).keys() - {".weeknotes-build"})
-    assert results["forked"].stats.total > 400
+    forked = build_forked(site, site.root / "forked")
+    assert forked.returncode == 0, forked.stderr
+    recorder = RecordingReporter()
+    options = BuildOptions(content=site.content, output=site.root / "serial", use_cache=False)
+    serial = build(options, reporter=recorder, workers=Workers(parallel=False))
+    assert len(recorder.names("parsed")) == 450
+    assert serial.stats.total > 400
+    assert f"{serial.stats.total} files ({serial.stats.total} written" in forked.stdout
     assert files_of(site.root / "forked") == files_of(site.root / "serial")
 
 
 @needs_two_cores
-def test_a_template_error_in_a_forked_worker_names_the_template(site: SiteDir) -> None:
+def test_a_template_error_in_a_forked_worker_is_reported_once(site: SiteDir) -> None:
     many_notes(site, 450)
     folder = site.root / "themes/default/templates"
     folder.mkdir(parents=True)
     (folder / "item.html").write_text("{% extends 'base.html' %}\n{% block main %}{{ item.title | nosuch }}{% endblock %}\n")
     output = site.root / "public"
-    with pytest.raises(ContentErrors) as caught:
-        build(BuildOptions(content=site.content, output=output, use_cache=False), workers=Workers())
-    assert [(Path(p.path).name, p.line) for p in caught.value.problems] == [("item.html", 2)]  # once
+    done = build_forked(site, output)
+    assert done.returncode == 1, done.stderr
+    errors = [line for line in done.stderr.splitlines() if ": error:" in line]
+    assert len(errors) == 1 and "item.html:2: error:" in errors[0], done.stderr
     assert not output.exists()  # nothing was written
