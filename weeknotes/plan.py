@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -126,11 +125,8 @@ class HtmlPlanner:
         self.words = site.language
         self.feeds = site_feeds(site)
         self.preview = site.audience.is_preview
-        self.entries: dict[tuple[tuple[str, str], bool], str] = {}
-        """Rendered list entries by (item, absolute): each item shows on many lists."""
-        self.mark = f"\ue000{secrets.token_hex(8)}\ue000"
-        """Starts every relative URL in a cached entry, until a page puts its own `../`s there.
-        Random, so that no text in the site can contain it."""
+        self.entries: dict[tuple[tuple[str, str], bool, int], str] = {}
+        """Rendered list entries by (item, absolute, depth of the page): see `entry`."""
 
     def page(self, path: str, template: str, meta: PageMeta, absolute: bool = False,
              source: str = "weeknotes", **context: Any) -> Output:
@@ -144,23 +140,17 @@ class HtmlPlanner:
         return Output(file_of(path), render, source, template, inputs)
 
     def entry(self, item: Item, linker: Linker) -> Markup:
-        """An item as a list shows it, rendered once for every list page it is on.
+        """An item as a list shows it, rendered once per kind of page it is listed on.
 
-        Rendered with URLs that start with `self.mark` (site paths behind it); each page
-        puts its own relative prefix there, exactly what its own `url` would have made.
+        Every URL a Linker makes depends only on whether it is absolute and, if not, on the
+        depth of the page (urls.Linker), so one rendering serves every page of that depth.
+        (`url.page` inside `_entry.html` is the first such page's path, not each page's.)
         """
-        key = (item.key, linker.absolute)
+        key = (item.key, linker.absolute, 0 if linker.absolute else linker.page.count("/"))
         if key not in self.entries:
-            marked = linker if linker.absolute else Linker("", self.mark, absolute=True)
             self.entries[key] = self.env.get_template("_entry.html").render(
-                site=self.site, config=self.site.config, url=marked, item=item)
-        html = self.entries[key]
-        if not linker.absolute:
-            depth = linker.page.count("/")
-            if depth == 0:  # Linker's "./" for the page itself, where the prefix is empty
-                html = html.replace(self.mark + '"', './"')
-            html = html.replace(self.mark, "../" * depth)
-        return Markup(html)
+                site=self.site, config=self.site.config, url=linker, item=item)
+        return Markup(self.entries[key])
 
     def meta(self, path: str, title: str, section: str = "", extra_feeds: tuple[FeedLink, ...] = (),
              noindex: bool = False, description: str = "") -> PageMeta:
