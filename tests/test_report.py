@@ -30,6 +30,7 @@ def test_warnings_go_to_stderr_sorted_with_their_hints() -> None:
 def test_a_failed_rebuild_lists_its_errors_then_what_is_served() -> None:
     reporter, out, err = console()
     reporter.failed(("x.md:2: error: bad",), "still serving the last good build")
+    assert out.getvalue() == ""
     assert err.getvalue() == ("x.md:2: error: bad\n"
                               "1 error; still serving the last good build. Fix and save: it rebuilds by itself.\n")
 
@@ -37,6 +38,7 @@ def test_a_failed_rebuild_lists_its_errors_then_what_is_served() -> None:
 def test_a_rebuild_line_says_what_changed() -> None:
     reporter, out, err = console()
     reporter.rebuilt(WriteStats(written=2, unchanged=8), 0.25, 0.3, fixed=True)
+    assert err.getvalue() == ""
     assert out.getvalue() == "fixed; rebuilt in 0.25s (0.30s after the change): 2 of 10 files changed\n"
 
 
