@@ -1,7 +1,7 @@
 """Watch what a site is built from, and say what kind of rebuild a burst of changes needs.
 
 The watchdog handler runs on watchdog's own thread and only queues paths. The one builder
-thread (serve.py) takes them in bursts: it waits until no new change has come for
+thread (rebuild_loop.py) takes them in bursts: it waits until no new change has come for
 `DEBOUNCE` seconds, so an editor that saves in three steps, or a `git checkout` of twenty
 files, makes one rebuild. What a burst needs is the widest kind among its paths (after zola
 `src/fs_utils.rs::ChangeKind`):
