@@ -318,3 +318,40 @@ def test_eml_is_one_complete_message_and_the_same_bytes_every_time(week: SiteDir
     assert "To" not in message
     text, html = parts(message)
     assert "A week of small wins" in text and "A week of small wins" in html
+
+
+def test_posts_from_members_blogs_are_in_the_text_part_with_their_original_address(week, run) -> None:  # type: ignore[no-untyped-def]
+    from tests.blog_server import feed_server
+
+    with feed_server() as server:
+        week.write("authors.yaml", "ana:\n  name: Ana Pérez\n  publish: public\n  aggregate: true\n"
+                                   f"  feed: {server.feed('/ana.xml', 'atom.xml')}\nben:\n  name: Ben Okafor\n  publish: public\n")
+        fetched = run("fetch", "--content", week.content, "--timeout", "5")
+        assert fetched.code == 0, fetched.err
+    result = run("digest", "2026-W47", "--content", week.content, "--format", "eml")
+    assert result.code == 0, result.err
+    message = email.message_from_bytes(result.out.encode("utf-8"), policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    text, html = parts(message)
+    assert "From members' blogs\n-------------------" in text
+    assert ("- Mapping the referral pathway\n  https://ana.example.net/2026/11/mapping-referrals/\n"
+            "  From Ana Pérez's blog, ") in text
+    assert "https://ana.example.net/2026/11/mapping-referrals/" in html
+
+
+def test_footnotes_point_at_the_notes_page_in_email_and_pass_the_checks(week, run) -> None:  # type: ignore[no-untyped-def]
+    week.write("links/2026-11-18-two.md", link("https://example.net/slow-learning/", author="ben", date="2026-11-18",
+                                               body="Ben's take.[^1]\n\n[^1]: Read it twice.\n"))
+    with smtp_server() as inbox:
+        result = send(run, week, inbox.port)
+        assert result.code == 0, result.err
+        text, html = parts(inbox.received[0].message)
+    hrefs = [a.get("href") for a in lxml.html.fromstring(html).iter("a")]
+    footnotes = [h for h in hrefs if "#fn" in h]
+    assert len(footnotes) == 2  # the reference and the way back
+    assert all(h.startswith("https://example.org/wol/links/two/#fn") for h in footnotes)
+    assert "Ben's take.[1]\n" in text and "1. Read it twice." in text
+    # The site's own pages keep the footnote links within the page.
+    assert run("build", "--content", week.content, "--output", week.output).code == 0
+    page_hrefs = [a.get("href") for a in week.html("links/two/").iter("a")]
+    assert any(h.startswith("#fn") for h in page_hrefs)

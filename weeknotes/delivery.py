@@ -69,7 +69,7 @@ def run_send(args: argparse.Namespace) -> int:
     sender, to, server = settings(args, site.config)
     login = login_from_environment()
     week = choose_week(site, args.week, now)
-    message = digest_message(make_environment(theme), site, week, sender, to)
+    message = digest_message(make_environment(theme, site.language), site, week, sender, to)
     checks = check_digest(html_part(message), now, week_ended(site, week), args.force)
     outgoing = Outgoing(site, week, message, sender, to, server, login, checks,
                         None if args.again else sent.get((week.key, audience_name)))

@@ -35,8 +35,8 @@ def week_id(site: Site, week: Week) -> str:
 
 
 def render_week(env: jinja2.Environment, template: str, site: Site, week: Week, path: str,
-                absolute: bool) -> str:
-    linker = Linker(path, site.config.base_url, absolute)
+                absolute: bool, anchored: bool = False) -> str:
+    linker = Linker(path, site.config.base_url, absolute, anchored)
     meta = PageMeta(path=path, title=week.title, noindex=site.audience.is_preview, feeds=site_feeds(site),
                     section="weeks")
     return render_template(env, template, site, linker, meta, week=week)
@@ -44,7 +44,7 @@ def render_week(env: jinja2.Environment, template: str, site: Site, week: Week, 
 
 def email_html(env: jinja2.Environment, site: Site, week: Week) -> str:
     """The digest as one self-contained email: inline styles only, absolute URLs, no scripts."""
-    html = render_week(env, "email.html", site, week, urls.email_path(week), absolute=True)
+    html = render_week(env, "email.html", site, week, urls.email_path(week), absolute=True, anchored=True)
     inliner = css_inline.CSSInliner(keep_style_tags=False, keep_link_tags=False, load_remote_stylesheets=False)
     return inliner.inline(html)
 

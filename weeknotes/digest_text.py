@@ -25,6 +25,9 @@ def digest_text(site: Site, week: Week) -> str:
     if week.notes:
         parts.append(section(words.gettext("Weeknotes")))
         parts += [note_text(item, linker, words) for item in week.notes]
+    if week.blog_posts:
+        parts.append(section(words.gettext("From members' blogs")))
+        parts += [blog_text(item, linker, words) for item in week.blog_posts]
     if week.links:
         parts.append(section(words.gettext("Links")))
         parts += [link_text(site, merged, linker) for merged in week.links]
@@ -74,6 +77,15 @@ def note_text(item: Item, linker: Linker, words: Language) -> str:
     return "\n".join(lines)
 
 
+def blog_text(item: Item, linker: Linker, words: Language) -> str:
+    """A post from a member's blog: its address is the original's, which stays canonical."""
+    source = words.gettext("From %(name)s's blog", name=names(item.authors, words))
+    lines = [wrap(item.title, "  ", "- "), f"  {linker(item)}", wrap(f"{source}, {words.date(item.date)}", "  ")]
+    if item.summary:
+        lines.append(wrap(item.summary, "  "))
+    return "\n".join(lines)
+
+
 def link_text(site: Site, merged: MergedLink, linker: Linker) -> str:
     lines = [wrap(merged.title, "  ", "- "), f"  {merged.url}"]
     language = site.language
@@ -94,7 +106,7 @@ def via_text(site: Site, item: Item, linker: Linker) -> str:
     via = item.via
     if via is None:
         return ""
-    if via.handle and via.handle in site.author_handles:
+    if site.has_page(via):
         who = f"{via.name} <{linker.author(via.handle)}>"
     else:
         who = f"{via.name} <{via.url}>" if via.url else via.name

@@ -123,6 +123,9 @@ class Linker:
     """The site path of the page being rendered."""
     base_url: str
     absolute: bool = False
+    anchored: bool = False
+    """Point fragment-only links in bodies (footnotes) at the body's own page too: in email,
+    where a mail client may drop the ids they name (and `weeknotes send` allows only http(s))."""
 
     def __call__(self, target: object) -> str:
         if isinstance(target, Item) and target.is_blog:
@@ -225,7 +228,8 @@ _HAS_SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:|^//")
 def rebase_html(html: str, written_at: str, linker: Linker) -> str:
     """Re-point relative URLs in HTML written for the page at `written_at` to `linker`'s page.
 
-    Fragment-only links (footnotes) are kept, since the fragment travels with the HTML.
+    Fragment-only links (footnotes) are kept, since the fragment travels with the HTML, unless
+    the linker is `anchored` (email): then they point at the fragment on the body's own page.
     """
     if linker.page == written_at and not linker.absolute and '="/' not in html:
         return html  # already right where it was written, with no root-relative URL to fix
@@ -234,6 +238,8 @@ def rebase_html(html: str, written_at: str, linker: Linker) -> str:
 
     def fix(match: re.Match[str]) -> str:
         url = match.group(2)
+        if linker.anchored and url.startswith("#") and len(url) > 1:
+            return match.group(1) + linker(written_at) + url + match.group(3)
         if not url or url.startswith("#") or _HAS_SCHEME_RE.match(url):
             return match.group(0)
         if at_home and not url.startswith("/"):
