@@ -106,7 +106,7 @@ def via_text(site: Site, item: Item, linker: Linker) -> str:
     via = item.via
     if via is None:
         return ""
-    if site.has_page(via):
+    if via.handle and site.has_page(via):
         who = f"{via.name} <{linker.author(via.handle)}>"
     else:
         who = f"{via.name} <{via.url}>" if via.url else via.name
