@@ -153,11 +153,12 @@ def write_state(index: Path, state: Mapping[str, str]) -> None:
     os.replace(tmp, index / STATE)
 
 
-def drop_stale(index: Path, bundles: list[Bundle]) -> None:
+def drop_stale(index: Path, bundles: list[Bundle], cancelled: Cancelled = never) -> None:
     """Remove every bundle (and anything else in `index`) that does not describe these pages.
 
     Called before the pages change: the list is rewritten first, so a browser is never sent
-    to a bundle that is being removed.
+    to a bundle that is being removed. If `cancelled` says so, unlisted leftovers may stay
+    (serve: a new change is waiting); the next call removes them.
     """
     if not bundles:
         shutil.rmtree(index, ignore_errors=True)
@@ -169,9 +170,12 @@ def drop_stale(index: Path, bundles: list[Bundle]) -> None:
         return
     if kept != state or not (index / STATE).is_file():
         write_state(index, kept)
-    for entry in os.scandir(index):
-        if entry.name not in kept and entry.name != STATE and not entry.name.startswith(UI_PREFIXES):
-            remove(Path(entry.path))
+    with os.scandir(index) as entries:
+        for entry in entries:
+            if cancelled():
+                return
+            if entry.name not in kept and entry.name != STATE and not entry.name.startswith(UI_PREFIXES):
+                remove(Path(entry.path))
 
 
 def remove(path: Path) -> None:
@@ -187,9 +191,9 @@ def update_index(site_dir: Path, index: Path, bundles: list[Bundle], cancelled: 
     Returns False if `cancelled` said to stop first (what was finished is kept and listed).
     Raises WeeknotesError if Pagefind fails.
     """
-    drop_stale(index, bundles)
-    if not bundles:
-        return True
+    drop_stale(index, bundles, cancelled)
+    if not bundles or cancelled():
+        return not bundles
     state = read_state(index)
     todo = [bundle for bundle in bundles if state.get(bundle.key) != bundle.digest]
     if not todo and not (index / "pagefind-ui.js").is_file():
@@ -199,28 +203,31 @@ def update_index(site_dir: Path, index: Path, bundles: list[Bundle], cancelled: 
     index.mkdir(parents=True, exist_ok=True)
     # Inside the index, so a killed build's leftovers are removed by the next drop_stale.
     work = Path(tempfile.mkdtemp(prefix=".work-", dir=index))
+    made: list[Bundle] = []
     try:
         made = run_pagefind(site_dir, work, todo, cancelled)
         for bundle in made:
-            place_bundle(work / bundle.key / "out", index, bundle.key)
+            place_bundle(work / bundle.key / "out", index, bundle.key, work / f"{bundle.key}.old")
             state[bundle.key] = bundle.digest
         write_state(index, state)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        # Removing thousands of small files takes seconds on a busy disk: when a change is
+        # waiting (serve), leave them for the next drop_stale, after the next page is served.
+        if len(made) == len(todo) or not cancelled():
+            shutil.rmtree(work, ignore_errors=True)
     return len(made) == len(todo)
 
 
-def place_bundle(made: Path, index: Path, key: str) -> None:
-    """Move a new bundle into the index; its UI files go beside the bundles, once."""
-    for entry in os.scandir(made):
-        if entry.name.startswith(UI_PREFIXES):
-            os.replace(entry.path, index / entry.name)
-    target, old = index / key, index / f".{key}.old"
-    remove(old)
+def place_bundle(made: Path, index: Path, key: str, trash: Path) -> None:
+    """Move a new bundle into the index (the old one to `trash`); its UI files go beside the bundles."""
+    with os.scandir(made) as entries:
+        for entry in entries:
+            if entry.name.startswith(UI_PREFIXES):
+                os.replace(entry.path, index / entry.name)
+    target = index / key
     if target.exists():
-        os.rename(target, old)
+        os.rename(target, trash)
     os.rename(made, target)
-    remove(old)
 
 
 # --- running Pagefind ----------------------------------------------------------------------
@@ -236,15 +243,19 @@ def pagefind_command() -> list[str]:
         return [sys.executable, "-m", "pagefind"]
 
 
-def link_pages(site_dir: Path, folder: Path, pages: tuple[str, ...]) -> None:
-    """A folder holding only these pages (hard links, copies where links cannot be made)."""
+def link_pages(site_dir: Path, folder: Path, pages: tuple[str, ...], cancelled: Cancelled) -> bool:
+    """A folder holding only these pages (hard links, copies where links cannot be made);
+    False if cancelled first."""
     for page in pages:
+        if cancelled():
+            return False
         target = folder / page
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(site_dir / page, target)
         except OSError:
             shutil.copyfile(site_dir / page, target)
+    return True
 
 
 def run_pagefind(site_dir: Path, work: Path, todo: list[Bundle], cancelled: Cancelled) -> list[Bundle]:
@@ -257,7 +268,10 @@ def run_pagefind(site_dir: Path, work: Path, todo: list[Bundle], cancelled: Canc
             if cancelled():
                 return done
             while waiting and len(running) < slots:
-                running.append(start(site_dir, work, waiting.pop(), command))
+                job = start(site_dir, work, waiting.pop(), command, cancelled)
+                if job is None:
+                    return done
+                running.append(job)
             time.sleep(0.01)
             for job in [job for job in running if job[1].poll() is not None]:
                 running.remove(job)
@@ -274,9 +288,10 @@ def run_pagefind(site_dir: Path, work: Path, todo: list[Bundle], cancelled: Canc
 Job = tuple[Bundle, "subprocess.Popen[bytes]", IO[bytes]]
 
 
-def start(site_dir: Path, work: Path, bundle: Bundle, command: list[str]) -> Job:
+def start(site_dir: Path, work: Path, bundle: Bundle, command: list[str], cancelled: Cancelled) -> Job | None:
     pages = work / bundle.key / "site"
-    link_pages(site_dir, pages, bundle.pages)
+    if not link_pages(site_dir, pages, bundle.pages, cancelled):
+        return None
     out = work / bundle.key / "out"
     log = tempfile.NamedTemporaryFile()  # noqa: SIM115 (closed by finish, or when killed)
     try:

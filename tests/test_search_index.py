@@ -1,0 +1,34 @@
+"""search.update_index when told to stop (serve: a new change is waiting), with the real Pagefind."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from tests.conftest import Run, SiteDir, note
+from weeknotes import search
+
+
+def test_a_cancelled_update_lists_nothing_stale_and_the_next_one_finishes_the_job(
+        site: SiteDir, build: Callable[..., Run], run: Callable[..., Run]) -> None:
+    site.write("site.yaml", (site.content / "site.yaml").read_text().replace("enabled: false", "enabled: true"))
+    for month in ("2026-08", "2026-09", "2026-10"):
+        site.write(f"notes/ana/{month}-03-n.md".replace("-n", f"-{month}"), note(f"Note {month}", date=f"{month}-03"))
+    build()
+    index = site.output / "pagefind"
+    state = json.loads((index / "bundles.json").read_text())["bundles"]
+    bundles = [search.Bundle(b["key"], (), b["digest"] + "x") for b in state]  # all out of date
+
+    calls = iter(range(1_000_000))
+    assert search.update_index(site.output, index, bundles, lambda: next(calls) > 0) is False
+    listed = json.loads((index / "bundles.json").read_text())["bundles"]
+    assert listed == [], "a bundle that no longer matches its pages must not stay listed"
+
+    build()  # the real bundles again: the leftovers of the cancelled run go, the index is whole
+    cold = site.root / "cold"
+    assert run("build", "--content", site.content, "--output", cold, "--no-cache").code == 0
+    files = sorted(p.relative_to(index).as_posix() for p in index.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(cold / "pagefind").as_posix() for p in (cold / "pagefind").rglob("*")
+                           if p.is_file())
+    assert not [name for name in files if name.startswith(".")]
+
