@@ -221,13 +221,18 @@ def _quotient(a: float | None, b: float | None) -> float | None:
 def targets_table(outcomes: Sequence[Outcome], size: int) -> str:
     """Issue 13's targets at one size, wall time and CPU time ratios from this one run."""
     found = {o.tool: o for o in outcomes if o.size == size and not o.skipped}
-    lines = ["| target | wall (or memory) ratio | CPU-time ratio | target | |", "|---|--:|--:|--:|---|"]
+    lines = [
+        "| target | wall (or memory) ratio | CPU-time ratio | target | judged on CPU time (memory for RSS) |",
+        "|---|--:|--:|--:|---|",
+    ]
     for title, tool, key, anchor, limit in TARGETS:
         if tool not in found or anchor not in found:
             continue
         (wall, cpu), (base_wall, base_cpu) = _figures(found[tool], key), _figures(found[anchor], key)
         ratio, cpu_ratio = _quotient(wall, base_wall), _quotient(cpu, base_cpu)
-        verdict = "—" if ratio is None else ("met" if ratio <= limit else "missed")
+        # Judged on CPU time where there is one: other work on the machine disturbs it far less.
+        judged = cpu_ratio if cpu_ratio is not None else ratio
+        verdict = "—" if judged is None else ("met" if judged <= limit else "missed")
         cells = [f"{r:.2f}{TIMES}" if r is not None else "—" for r in (ratio, cpu_ratio)]
         lines.append(f"| {title} | {cells[0]} | {cells[1]} | ≤ {limit}{TIMES} | {verdict} |")
     serve = found.get("weeknotes")
