@@ -29,7 +29,7 @@ from weeknotes.mail_checks import CheckResult, check_digest
 from weeknotes.model import Audience, Config, Site, Week
 from weeknotes.report import Reporter
 from weeknotes.send import Login, SendError, Server, deliver
-from weeknotes.sent_record import Sent, load_sent, record_sent
+from weeknotes.sent_record import Sent, load_sent, record_sent, sent_path
 from weeknotes.sources import display_path
 from weeknotes.theme import make_environment
 
@@ -80,7 +80,11 @@ def run_send(args: argparse.Namespace) -> int:
     deliver(message_bytes(message), parseaddr(sender)[1], tuple(parseaddr(a)[1] for a in to), server, login)
     record = Sent(week.key, audience_name, datetime.now(UTC).isoformat(timespec="seconds"), to,
                   message_id(site, week))
-    path = record_sent(args.content, sent, record)
+    try:
+        path = record_sent(args.content, sent, record)
+    except OSError as exc:  # sent, but not written down: say so, so nobody sends it twice by accident
+        raise SendError(f"{week.key} was sent, but recording it in {display_path(sent_path(args.content))} failed: "
+                        f"{exc.strerror or exc}; add it there by hand before the next send") from exc
     reporter.info(f"sent {week.key} ({message['Subject']}) to {', '.join(to)} via {server}; "
                   f"recorded in {display_path(path)} (commit it)")
     return 0

@@ -26,7 +26,7 @@ def wrap(text: str, indent: str = "", first: str | None = None, width: int = WID
 
 def html_to_text(html: str, indent: str = "") -> str:
     """The text of an HTML fragment, block by block, each line starting with `indent`."""
-    reader = _Reader()
+    reader = _Reader(width=WIDTH - len(indent))
     reader.feed(html)
     reader.close()
     reader.end_block()
@@ -38,6 +38,11 @@ def html_to_text(html: str, indent: str = "") -> str:
 class _List:
     ordered: bool
     count: int = 0
+
+    @property
+    def width(self) -> int:
+        """How far an item's text stands in from its bullet: `- ` or `1. `."""
+        return 3 if self.ordered else 2
 
 
 @dataclass
@@ -51,13 +56,16 @@ class _Reader(HTMLParser):
     skip_depth: int = 0
     bullet: str | None = None
     tight: bool = False
+    cells: int = 0
+    rows: int = 0
+    width: int = WIDTH
 
     def __post_init__(self) -> None:
         super().__init__(convert_charrefs=True)
 
     @property
     def indent(self) -> str:
-        return "> " * self.quote_depth + "   " * len(self.lists)
+        return "> " * self.quote_depth + "".join(" " * each.width for each in self.lists)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = dict(attrs)
@@ -71,6 +79,10 @@ class _Reader(HTMLParser):
             self.links.append(None if backref else href)
             if backref:
                 self.skip_depth += 1
+        elif tag in ("td", "th"):
+            self.cells += 1
+            if self.cells > 1:
+                self.words.append(" | ")
         elif tag == "img":
             alt = " ".join((attr.get("alt") or "").split())
             self.words.append(f"[{alt}]" if alt else "[image]")
@@ -111,7 +123,13 @@ class _Reader(HTMLParser):
             current = self.lists[-1]
             current.count += 1
             self.bullet = f"{current.count}. " if current.ordered else "- "
-            self.tight = True
+            self.tight = current.count > 1 or len(self.lists) > 1  # a list stands apart from what precedes it
+        elif tag == "table":
+            self.rows = 0
+        elif tag == "tr":
+            self.cells = 0
+            self.rows += 1
+            self.tight = self.rows > 1  # a table's rows stand line under line
         elif tag == "blockquote":
             self.quote_depth += 1
         elif tag == "pre":
@@ -127,10 +145,10 @@ class _Reader(HTMLParser):
         if self.pre_depth:
             self.add_block([self.indent + "    " + line for line in text.strip("\n").split("\n")])
             return
-        outer = self.indent[:-3] if self.bullet and self.lists else self.indent
+        outer = self.indent[:-self.lists[-1].width] if self.bullet and self.lists else self.indent
         first = outer + self.bullet if self.bullet else None
         self.bullet = None
-        self.add_block([wrap(part, self.indent, first if i == 0 else None) for i, part in
+        self.add_block([wrap(part, self.indent, first if i == 0 else None, self.width) for i, part in
                         enumerate(p for p in text.split("\n") if p.strip())])
 
     def add_block(self, lines: list[str]) -> None:
