@@ -20,12 +20,13 @@ from weeknotes.model import (
     Intro,
     Item,
     MergedLink,
+    NoteGroup,
     Site,
     StaticFile,
     Tag,
     Week,
-    canonical_tags,
 )
+from weeknotes.schema import canonical_tags
 
 
 def newest_first(item: Item) -> tuple[float, str, str]:
@@ -153,7 +154,8 @@ def collect_weeks(listed: tuple[Item, ...], intros: list[Intro], content: Conten
         start = week_start(key, content).date()
         weeks.append(Week(
             key=key, year=int(key[:4]), week=int(key[6:]), number=number,
-            start=start, end=start + timedelta(days=6), intro=intro, notes=notes, links=links,
+            start=start, end=start + timedelta(days=6), intro=intro, notes=notes, note_groups=group_notes(notes),
+            links=links,
             blog_posts=blog_posts,
             contributors=contributors(items, intro),
             previous=keys[number - 2] if number > 1 else None,
@@ -161,6 +163,17 @@ def collect_weeks(listed: tuple[Item, ...], intros: list[Intro], content: Conten
             label=content.language.week_label(int(key[6:]), int(key[:4])),
         ))
     return tuple(weeks)
+
+
+def group_notes(notes: Iterable[Item]) -> tuple[NoteGroup, ...]:
+    """Notes by their first author, in the order each author first appears."""
+    groups: dict[str, list[Item]] = {}
+    authors: dict[str, Author] = {}
+    for item in notes:
+        first = item.authors[0]
+        authors.setdefault(first.handle, first)
+        groups.setdefault(first.handle, []).append(item)
+    return tuple(NoteGroup(authors[handle], tuple(items)) for handle, items in groups.items())
 
 
 def by_author(item: Item) -> tuple[str, float, str]:

@@ -9,7 +9,6 @@ and never change it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -102,16 +101,6 @@ class TagRef:
 
     slug: str
     name: str
-
-
-def canonical_tags(tags: Iterable[TagRef], names: Mapping[str, str] | None = None) -> tuple[TagRef, ...]:
-    """One tag per slug, in slug order, spelled as `names` says (else as first given)."""
-    spelled: dict[str, TagRef] = {}
-    for tag in tags:
-        if tag.slug not in spelled:
-            name = names.get(tag.slug, tag.name) if names else tag.name
-            spelled[tag.slug] = tag if name == tag.name else TagRef(tag.slug, name)
-    return tuple(sorted(spelled.values(), key=lambda t: t.slug))
 
 
 @dataclass(frozen=True)
@@ -283,17 +272,6 @@ class NoteGroup:
     notes: tuple[Item, ...]
 
 
-def group_notes(notes: Iterable[Item]) -> tuple[NoteGroup, ...]:
-    """Notes by their first author, in the order each author first appears."""
-    groups: dict[str, list[Item]] = {}
-    authors: dict[str, Author] = {}
-    for item in notes:
-        first = item.authors[0]
-        authors.setdefault(first.handle, first)
-        groups.setdefault(first.handle, []).append(item)
-    return tuple(NoteGroup(authors[handle], tuple(items)) for handle, items in groups.items())
-
-
 @dataclass(frozen=True)
 class Week:
     """One ISO week's digest: every rendering (page, feed entry, email, Markdown) reads this."""
@@ -308,6 +286,8 @@ class Week:
     end: date
     intro: Intro | None
     notes: tuple[Item, ...]
+    note_groups: tuple[NoteGroup, ...]
+    """The same notes grouped by author (by handle), as the page, email and Markdown show them."""
     links: tuple[MergedLink, ...]
     contributors: tuple[Author, ...]
     previous: str | None = None
@@ -325,11 +305,6 @@ class Week:
     @property
     def item_count(self) -> int:
         return len(self.notes) + len(self.blog_posts) + sum(len(link.curations) for link in self.links)
-
-    @cached_property
-    def note_groups(self) -> tuple[NoteGroup, ...]:
-        """The week's notes grouped by author, as the digest page, email and Markdown show them."""
-        return group_notes(self.notes)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -17,7 +18,7 @@ from weeknotes import fields
 from weeknotes.errors import Problems
 from weeknotes.fields import Field, did_you_mean
 from weeknotes.markdown import Rendered, host_and_path, is_safe_link
-from weeknotes.model import REQUIRED_KEYS, VISIBILITIES, Author, Config, Intro, Item, Page, TagRef, Via, canonical_tags
+from weeknotes.model import REQUIRED_KEYS, VISIBILITIES, Author, Config, Intro, Item, Page, TagRef, Via
 from weeknotes.sources import Source
 from weeknotes.urls import RESERVED, item_path, resolve_outbound
 
@@ -36,6 +37,16 @@ ID_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:\S+")
 def tag_slug(name: str) -> str:
     """The URL slug of a tag; cached because the same few hundred tags recur on every item."""
     return slugify(name)
+
+
+def canonical_tags(tags: Iterable[TagRef], names: Mapping[str, str] | None = None) -> tuple[TagRef, ...]:
+    """One tag per slug, in slug order, spelled as `names` says (else as first given)."""
+    spelled: dict[str, TagRef] = {}
+    for tag in tags:
+        if tag.slug not in spelled:
+            name = names.get(tag.slug, tag.name) if names else tag.name
+            spelled[tag.slug] = tag if name == tag.name else TagRef(tag.slug, name)
+    return tuple(sorted(spelled.values(), key=lambda t: t.slug))
 
 
 
