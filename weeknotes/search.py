@@ -45,7 +45,7 @@ from typing import IO
 from weeknotes import urls
 from weeknotes.errors import WeeknotesError
 from weeknotes.model import Item, Site
-from weeknotes.write import INDEX_DIR, StagedSite
+from weeknotes.write import INDEX_DIR, StagedSite, write_atomically
 
 STATE = "bundles.json"
 PAGES_BUNDLE = "pages"
@@ -147,10 +147,7 @@ def write_state(index: Path, state: Mapping[str, str]) -> None:
     """List the bundles (newest month first, the standalone pages last), replacing the list atomically."""
     keys = sorted((k for k in state if k != PAGES_BUNDLE), reverse=True) + [k for k in state if k == PAGES_BUNDLE]
     text = json.dumps({"bundles": [{"key": key, "digest": state[key]} for key in keys]}, indent=1) + "\n"
-    index.mkdir(parents=True, exist_ok=True)
-    tmp = index / f".{STATE}.tmp"
-    tmp.write_text(text, "utf-8")
-    os.replace(tmp, index / STATE)
+    write_atomically(index / STATE, text.encode("utf-8"))
 
 
 def drop_stale(index: Path, bundles: list[Bundle], cancelled: Cancelled = never) -> None:

@@ -13,8 +13,6 @@ server accepted the message, in one atomic step.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ import yaml
 
 from weeknotes.errors import Problems
 from weeknotes.sources import display_path, load_yaml, read_text
+from weeknotes.write import write_atomically
 
 SENT_FILE = Path("digests") / "sent.yaml"
 HEADER = """\
@@ -85,14 +84,5 @@ def record_sent(content_dir: Path, sent: dict[tuple[str, str], Sent], new: Sent)
                                                "message_id": record.message_id}
     text = HEADER + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
     path = sent_path(content_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=".sent-", suffix=".yaml", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temp, 0o644)  # mkstemp makes it private; this is a file to commit
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, text.encode("utf-8"))  # a file to commit, never half written
     return path

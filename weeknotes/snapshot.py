@@ -11,8 +11,6 @@ taken in only with `aggregate: true`, a `feed:` and a `publish` other than `none
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any
 
 from weeknotes.feedread import FeedEntry
 from weeknotes.model import Author
+from weeknotes.write import write_atomically
 
 BLOGS_DIR = "blogs"
 FORMAT = 1
@@ -80,15 +79,7 @@ def write_snapshot(path: Path, snapshot: Snapshot) -> bool:
             return False
     except OSError:
         pass
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomically(path, data)
     return True
 
 

@@ -69,12 +69,16 @@ class Rendered:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Write `path` whole or not at all: a temporary file beside it, renamed over it."""
+    """Write `path` whole or not at all: a temporary file beside it, renamed over it.
+
+    The file is readable by all, like any file a user writes (mkstemp makes it private).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # ignored by serve's watch
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            os.fchmod(handle.fileno(), 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
