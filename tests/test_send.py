@@ -355,3 +355,24 @@ def test_footnotes_point_at_the_notes_page_in_email_and_pass_the_checks(week, ru
     assert run("build", "--content", week.content, "--output", week.output).code == 0
     page_hrefs = [a.get("href") for a in week.html("links/two/").iter("a")]
     assert any(h.startswith("#fn") for h in page_hrefs)
+
+
+def test_nothing_a_public_build_would_hide_reaches_the_public_message(week, run) -> None:  # type: ignore[no-untyped-def]
+    week.write("authors.yaml", "ana:\n  name: Ana Pérez\n  publish: public\nben:\n  name: Ben Okafor\n  publish: public\n"
+                               "cai:\n  name: Cai Sentinel-Private\n  publish: none\n"
+                               "dee:\n  name: Dee Sentinel-Internal\n  publish: internal\n")
+    week.write("notes/ana/2026-11-17-draft.md", note("DraftSentinel title", visibility="draft", summary="DraftSentinel"))
+    week.write("notes/ana/2026-11-18-unlisted.md", note("UnlistedSentinel title", visibility="unlisted"))
+    week.write("links/2026-11-18-cai.md", link("https://example.net/cai-only", author="cai", body="CaiSentinel words."))
+    week.write("links/2026-11-18-dee.md", link("https://example.net/slow-learning", author="dee", date="2026-11-18",
+                                               body="DeeSentinel words."))
+    week.write("links/2026-11-19-via.md", link("https://example.net/via", date="2026-11-19", via="cai", body="Found it."))
+    with smtp_server() as inbox:
+        result = send(run, week, inbox.port)
+        assert result.code == 0, result.err
+        message = inbox.received[0].message
+    text, html = parts(message)
+    everything = text + html + str(message)
+    assert "Found it." in text and "Ana's take" in text  # the public content is there
+    for sentinel in ("Sentinel", "cai-only", "unlisted"):
+        assert sentinel not in everything, sentinel
