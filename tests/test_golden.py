@@ -68,7 +68,7 @@ def test_the_golden_claims_read_back(public: dict[str, bytes]) -> None:
     assert [a.text_content() for a in home.cssselect(".entry-title a")] == [
         "A quiet week", "Writing together", "A guide to <kind> letters"]
     assert [a.text_content() for a in home.cssselect(".site-nav a")] == [
-        "Latest", "Weekly digests", "People", "Topics", "About the circle"]
+        "Latest", "Weeknotes", "Links", "Weekly digests", "People", "Topics", "About the circle"]
     # Tags whose slugs are equal are one tag, in its most used spelling (ties: first in sort order).
     tags = page(public, "tags/index.html")
     assert [li.text_content().split()[-1] for li in tags.cssselect(".tag-cloud li")] == ["(3)", "(2)", "(3)"]

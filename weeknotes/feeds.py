@@ -52,11 +52,9 @@ class FeedSpec:
 
 def feed_specs(site: Site) -> list[FeedSpec]:
     limit = site.config.feed_limit
-    notes = [i for i in site.front if not i.is_link]  # members' blog posts too, if lists show them
-    links = [i for i in site.listed if i.is_link]
     specs = [FeedSpec(urls.feed_path(), feed_title(site), site.front[:limit], urls.HOME),
-             FeedSpec(urls.feed_path(urls.NOTES), feed_title(site, urls.NOTES), tuple(notes[:limit]), urls.HOME),
-             FeedSpec(urls.feed_path(urls.LINKS), feed_title(site, urls.LINKS), tuple(links[:limit]), urls.HOME)]
+             FeedSpec(urls.feed_path(urls.NOTES), feed_title(site, urls.NOTES), site.notes[:limit], urls.NOTES),
+             FeedSpec(urls.feed_path(urls.LINKS), feed_title(site, urls.LINKS), site.links[:limit], urls.LINKS)]
     specs += [FeedSpec(urls.feed_path(a), feed_title(site, a), site.author_items[a.handle][:limit], path_of(a))
               for a in site.authors]
     specs += [FeedSpec(urls.feed_path(t), feed_title(site, t), t.items[:limit], path_of(t))

@@ -16,6 +16,8 @@ def sitemap(site: Site) -> bytes:
     base = site.config.base_url
     entries: list[tuple[str, str]] = []
     entries += [(paginated("", p.number), "") for p in paginate(site.front, site.config.per_page, "")]
+    for section, items in ((urls.NOTES, site.notes), (urls.LINKS, site.links)):
+        entries += [(paginated(section, p.number), "") for p in paginate(items, site.config.per_page, section)]
     entries += [(path_of(i), item_updated(i).date().isoformat()) for i in site.listed if not i.is_blog]
     entries += [(path_of(p), "") for p in site.listed_pages]
     entries += [(urls.AUTHORS, "")] + [(path_of(a), "") for a in site.authors]

@@ -53,7 +53,7 @@ class PageMeta:
     noindex: bool = False
     feeds: tuple[FeedLink, ...] = ()
     section: str = ""
-    """Which navigation entry is current (`home`, `weeks`, `authors`, `tags`, `search`)."""
+    """Which navigation entry is current (`home`, `notes`, `links`, `weeks`, `authors`, `tags`, `search`)."""
 
     def is_at(self, target: object) -> bool:
         """Whether this page is `target`'s own page (for `aria-current` in the navigation)."""
@@ -158,7 +158,7 @@ class HtmlPlanner:
                         noindex=noindex or self.preview, feeds=self.feeds + extra_feeds, section=section)
 
     def plan(self) -> list[Output]:
-        return [*self.home(), *self.items(), *self.pages(), *self.authors(), *self.tags(),
+        return [*self.home(), *self.sections(), *self.items(), *self.pages(), *self.authors(), *self.tags(),
                 *self.weeks(), *self.special()]
 
     def listing(self, items: Sequence[Item], base: str, template: str, title: str, section: str,
@@ -176,12 +176,25 @@ class HtmlPlanner:
     def home(self) -> list[Output]:
         return self.listing(self.site.front, urls.HOME, "index.html", self.site.config.title, "home")
 
+    def section_feed(self, section: str) -> tuple[FeedLink, ...]:
+        """The Atom feed of `urls.NOTES` or `urls.LINKS`, which its list and its items advertise."""
+        return (FeedLink(feed_title(self.site, section), urls.feed_path(section)),)
+
+    def sections(self) -> list[Output]:
+        """/notes/ and /links/: one kind only, paginated like the home page."""
+        outputs = []
+        for section, items, title in ((urls.NOTES, self.site.notes, self.words.gettext("Weeknotes")),
+                                      (urls.LINKS, self.site.links, self.words.gettext("Links"))):
+            outputs += self.listing(items, section, "section.html", title, section.rstrip("/"),
+                                    self.section_feed(section), section_path=section, heading=title)
+        return outputs
+
     def items(self) -> list[Output]:
         outputs = []
         for item in self.site.items:
             path = path_of(item)
-            meta = self.meta(path, item.title, noindex=not item.is_listed,
-                             description=item.summary)
+            meta = self.meta(path, item.title, noindex=not item.is_listed, description=item.summary,
+                             extra_feeds=self.section_feed(urls.LINKS if item.is_link else urls.NOTES))
             outputs.append(self.page(path, "item.html", meta, source=item.source, item=item,
                                      backlinks=self.site.backlinks.get(item.key, ()),
                                      also_curated=self.site.also_curated.get(item.key, ())))
