@@ -50,12 +50,15 @@ def collect_site(content: Content, audience: Audience) -> Site:
     intros = [intro for intro in content.intros
               if admits(audience, intro.visibility, intro.editors)
               and (audience.future or week_start(intro.week, content) <= now)]
+    front = listed if content.config.blogs_in_lists else tuple(i for i in listed if not i.is_blog)
     return Site(
         config=content.config,
         audience=audience,
         items=tuple(with_pages),
         listed=listed,
-        front=listed if content.config.blogs_in_lists else tuple(i for i in listed if not i.is_blog),
+        front=front,
+        notes=tuple(i for i in front if not i.is_link),
+        links=tuple(i for i in listed if i.is_link),
         authors=authors,
         tags=collect_tags(listed),
         weeks=collect_weeks(listed, intros, content),

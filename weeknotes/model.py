@@ -362,19 +362,12 @@ class Site:
     front: tuple[Item, ...] = ()
     """What the home page and the site-wide feeds list: `listed`, less blog posts when
     `blogs.in_lists` is false."""
+    notes: tuple[Item, ...] = ()
+    """What /notes/ and its feed list: the notes of `front`."""
+    links: tuple[Item, ...] = ()
+    """What /links/ and its feed list: every listed link curation."""
     language: Language = ENGLISH
     """The site's language: the theme's words, dates and numbers, direction."""
-
-    @cached_property
-    def notes(self) -> tuple[Item, ...]:
-        """What /notes/ and its feed list: the notes of `front` (members' blog posts too, when
-        lists show them)."""
-        return tuple(i for i in self.front if not i.is_link)
-
-    @cached_property
-    def links(self) -> tuple[Item, ...]:
-        """What /links/ and its feed list: every listed link curation."""
-        return tuple(i for i in self.listed if i.is_link)
 
     @cached_property
     def author_handles(self) -> frozenset[str]:
