@@ -25,7 +25,7 @@ import feedparser
 import jsonschema
 import nh3
 
-from weeknotes.fields import CONTROL_RE
+from weeknotes.fields import CONTROL_RE, escape_url
 from weeknotes.markdown import host_and_path, sanitise_html
 
 SUMMARY_LENGTH = 280
@@ -99,8 +99,9 @@ def parse_xml_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
 def xml_entry(raw: Any, base: str) -> FeedEntry | str:
     """An entry, or the reason to skip it."""
     html_summary = raw.get("summary") or (raw["content"][0].get("value", "") if raw.get("content") else "")
-    detail = raw.get("title_detail") or {}
-    title = clean_text(raw.get("title", "")) if detail.get("type") == "text/plain" else plain(raw.get("title", ""))
+    # Even a plain-text title loses anything tag-like: a `<script>` shown as text is harmless,
+    # but a reader (or a checker) should not find one on our pages at all.
+    title = plain(raw.get("title", ""))
     link = raw.get("link") or ""
     name = describe(title, link)
     # Plain dict.get: feedparser's own get() maps a missing `updated` to `published`, with a warning.
@@ -161,7 +162,7 @@ def json_entry(raw: dict[str, Any], base: str) -> FeedEntry | str:
         return f"{name} has {reason}"
     updated = iso_datetime(raw.get("date_modified")) if raw.get("date_published") else None
     summary = plain(raw.get("summary") or "") or text_of(raw.get("content_html") or "") \
-        or plain(html.escape(raw.get("content_text") or ""))
+        or plain(raw.get("content_text") or "")
     return build_entry(str(raw.get("id") or ""), link, title, published, updated, summary, base)
 
 
@@ -177,8 +178,13 @@ def iso_datetime(value: object) -> datetime | None:
 
 def build_entry(entry_id: str, link: str, title: str, published: datetime, updated: datetime | None,
                 summary: str, base: str) -> FeedEntry | str:
-    url = urljoin(base, link.strip()) if link else ""
-    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+    try:
+        url = escape_url(urljoin(base, link.strip())) if link else ""
+        parts = urlsplit(url)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:  # e.g. a malformed IPv6 host
+        usable = False
+    if not usable:
         return f"{describe(title, link)} has no http(s) link to the original"
     title = title or shorten(summary, TITLE_LENGTH) or host_and_path(url)
     return FeedEntry(id=clean_text(entry_id) or url, url=url, title=title, published=published,
