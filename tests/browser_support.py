@@ -118,6 +118,17 @@ HOSTILE_FILES = {
           name: "Ana-María Ñúñez"
           publish: public
           feed: "https://ana.example.net/feed.xml?x=1&y=2"
+          aggregate: true
+        """,
+    # What `weeknotes fetch` would have stored from ana-maria's blog (see tests/test_fetch.py).
+    "blogs/ana-maria.json": """\
+        {"weeknotes_snapshot": 1, "author": "ana-maria", "feed": "https://ana.example.net/feed.xml?x=1&y=2",
+         "location": null, "etag": null, "last_modified": null, "gone": false,
+         "entries": [{"id": "tag:ana.example.net,2026:<1>&\\"2\\"",
+                      "url": "https://ana.example.net/posts/a?b=1&c=\\"2\\"",
+                      "title": "Blog & <b>post</b> \\"quoted\\" 'single'",
+                      "published": "2026-11-17T08:00:00+00:00", "updated": null,
+                      "summary": "A summary with <angle> brackets & an ampersand."}]}
         """,
     "notes/2026-11-16-hostile-title.md": """\
         ---

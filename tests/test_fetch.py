@@ -114,18 +114,25 @@ def test_hostile_html_in_entries_leaves_nothing_runnable(
     site.write("authors.yaml", authors_yaml(
         ana={"publish": "public", "aggregate": True, "feed": server.feed("/ana.xml", "atom.xml")},
         cai={"publish": "public", "aggregate": True, "feed": server.feed("/cai.json", "feed11.json")},
+        hob={"publish": "public", "aggregate": True, "feed": server.feed("/hob.rss", "hostile.rss")},
+        jay={"publish": "public", "aggregate": True, "feed": server.feed("/jay.json", "hostile.json")},
     ))
-    assert fetch().code == 0
+    result = fetch()
+    assert result.code == 0
+    assert "skipped 1: \"A javascript link\" has no http(s) link" in report_line(result, "hob")
+    assert "skipped 1: \"A data: link\" has no http(s) link" in report_line(result, "jay")
     build()
     files = read_output(site.output)
-    for word in ("XSS", "ATOM-ONCLICK", "ATOM-ONERROR", "ATOM-JS-HREF", "ATOM-IFRAME", "ATOM-STYLE", "javascript:"):
-        assert files_with(files, word) == [], word
+    assert files_with(files, "Plain-text title with markup") and files_with(files, "Kind words.")
+    for word in ("XSS", "ATOM-", "RSS-", "JSON-", "javascript:", "data:text", "onerror", "onload", "onfocus"):
+        assert files_with(files, word, case_sensitive=True) == [], word
     for rel in (r for r in files if r.endswith(".html")):
         page = lxml.html.fromstring(files[rel])
         assert page.xpath("//script[not(@src)][contains(., 'alert')]") == [], rel
         assert page.xpath("//iframe | //*[@onclick] | //*[@onerror]") == [], rel
-    stored = json.dumps(snapshot(site, "ana"))
-    assert "<script" not in stored and "onerror" not in stored
+    for handle in ("ana", "cai", "hob", "jay"):
+        stored = json.dumps(snapshot(site, handle))
+        assert "<script" not in stored and "onerror" not in stored and "alert(" not in stored
 
 
 def test_second_fetch_is_conditional_and_a_304_keeps_the_snapshot(
@@ -335,3 +342,20 @@ def test_a_server_lying_about_the_encoding_is_read_right(site: SiteDir, server: 
                                                  "feed": server.url + "/dee.rss"}))
     assert report_line(fetch(), "dee").startswith("dee: new: 1 new")
     assert snapshot(site, "dee")["entries"][0]["title"] == "Café conversations about care"  # type: ignore[index]
+
+
+def test_a_post_is_dated_and_weeked_in_the_sites_timezone(site: SiteDir, server: FeedServer,
+                                                          fetch: Callable[..., Run], build: Callable[..., Run]) -> None:
+    late_sunday_utc = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Late</title><id>urn:late</id><updated>2026-11-15T23:30:00Z</updated>
+<entry><title>Written at midnight</title><id>urn:late:1</id><link href="https://late.example.org/1"/>
+<updated>2026-11-15T23:30:00Z</updated><summary>Half past midnight in Zurich.</summary></entry></feed>"""
+    server.routes["/late.xml"] = Route(body=late_sunday_utc)
+    site.write("site.yaml", "title: T\nbase_url: https://example.org/\ntimezone: Europe/Zurich\nsearch: {enabled: false}\n")
+    site.write("authors.yaml", authors_yaml(ana={"publish": "public", "aggregate": True,
+                                                 "feed": server.url + "/late.xml"}))
+    assert fetch().code == 0
+    build()
+    posts = site.html("weeks/2026-W47/").cssselect("section.digest-blogs article")
+    assert len(posts) == 1 and not (site.output / "weeks/2026-W46").exists()
+    assert posts[0].cssselect("time")[0].get("datetime") == "2026-11-16T00:30:00+01:00"

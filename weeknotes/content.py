@@ -105,7 +105,7 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
     pages = [r for kind, r in found if kind == "pages"]
     intros = [r for kind, r in found if kind == "digests"]
     check_unique(items, pages, intros, problems)
-    items += load_blog_items(content_dir, authors or {}, problems)  # no page here, so no URL to clash
+    items += load_blog_items(content_dir, authors or {}, config.timezone, problems)  # no page here, so no URL to clash
     return Content(config, authors or {}, tuple(items), tuple(pages), tuple(intros),  # type: ignore[arg-type]
                    tuple(static_files(content_dir / "static", content_dir, problems)))
 
