@@ -107,6 +107,7 @@ def test_each_format_is_fetched_and_shown_on_author_pages_digest_and_feeds(
     assert "https://ana.example.net" not in (site.output / "sitemap.xml").read_text(encoding="utf-8")
     home = site.html("")
     assert "Retro on the hackday" in entry_titles(home, "h2.entry-title a")
+    assert "Retro on the hackday" in entry_titles(site.html("notes/"), "h2.entry-title a")
 
 
 def test_hostile_html_in_entries_leaves_nothing_runnable(
@@ -303,6 +304,7 @@ def test_lists_switch_keeps_blog_posts_off_the_home_page(
     assert fetch().code == 0
     build()
     assert "Retro on the hackday" not in site.files()["index.html"].decode()
+    assert "Retro on the hackday" not in site.files()["notes/index.html"].decode()
     assert "ben-post-0042" not in {e.id for e in feedparser.parse(site.output / "feed.xml").entries}
     assert "Retro on the hackday" in entry_titles(site.html("authors/ben/"), "h2.entry-title a")
     assert "ben-post-0042" in {e.id for e in feedparser.parse(site.output / "authors/ben/feed.xml").entries}
