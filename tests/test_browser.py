@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,6 +115,16 @@ def served_site(tmp_path_factory: pytest.TempPathFactory, content: Path, name: s
 @pytest.fixture(scope="session")
 def example(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     yield from served_site(tmp_path_factory, EXAMPLE_CONTENT, "example")
+
+
+@pytest.fixture(scope="session")
+def welsh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The example site with `language: cy`: Pagefind has no Welsh, so its words come from ours."""
+    content = tmp_path_factory.mktemp("welsh") / "content"
+    shutil.copytree(EXAMPLE_CONTENT, content, ignore=shutil.ignore_patterns(".weeknotes-cache"))
+    settings = content / "site.yaml"
+    settings.write_text(re.sub(r"(?m)^language: .*$", "language: cy", settings.read_text()))
+    yield from served_site(tmp_path_factory, content, "welsh")
 
 
 @pytest.fixture(scope="session")
@@ -490,3 +501,16 @@ def test_one_query_finds_old_and_new_items_and_a_withdrawn_one_is_gone(browser: 
             assert bundle_results(page) == ["A new note", "An old note"]
         finally:
             page.close()
+
+
+def test_search_results_are_announced_in_the_site_language(open_page: Any, welsh: Site) -> None:
+    page = open_page(welsh, "search/", DESKTOP, "light")
+    box = page.get_by_role("textbox", name="Chwilio nodiadau, dolenni a thudalennau")
+    box.press_sequentially(SEARCH_WORD, delay=10)
+    message = page.locator(".pagefind-ui__message")
+    # "Yn chwilio am ..." first, then the count; an English message never matches.
+    message.filter(has_text=re.compile(r"canlyniad ar gyfer")).wait_for(timeout=10000)
+    assert message.inner_text() == f"1 canlyniad ar gyfer {SEARCH_WORD}"
+    assert page.locator("html").get_attribute("lang") == "cy"
+    violations = axe_violations(page)
+    assert not violations, "axe on Welsh search results:\n  " + "\n  ".join(violations)

@@ -7,6 +7,7 @@ catalog (its strings, less the words a translation keeps, such as "Atom").
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -208,3 +209,14 @@ def test_dates_weeks_and_counts_are_in_the_language(built: tuple[str, dict[str, 
     assert words["curated"] in week.text_content()
     internal = lxml.html.fromstring((outputs["internal"] / "index.html").read_bytes())
     assert words["banner"] in internal.cssselect(".banner")[0].text_content()
+
+
+def test_the_search_box_speaks_the_language_too(built: tuple[str, dict[str, Path]]) -> None:
+    """Pagefind's own words (it has no Welsh) come from the catalogs, through its `translations`."""
+    code, outputs = built
+    page = lxml.html.fromstring((outputs["public"] / "search/index.html").read_bytes())
+    words = json.loads(page.get_element_by_id("search-words").text)
+    expected = {"cy": "Dim canlyniadau ar gyfer [SEARCH_TERM]", "fr": "Aucun résultat pour [SEARCH_TERM]"}[code]
+    assert words["zero_results"] == expected
+    assert "translations: JSON.parse(document.getElementById(\"search-words\").textContent)" in (
+        outputs["public"] / "search/index.html").read_text()
