@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from weeknotes import __version__, commands
+from weeknotes import __version__, check_formats, commands
 from weeknotes.delivery import run_send
 from weeknotes.errors import ContentErrors, UsageError, WeeknotesError
 from weeknotes.report import ConsoleReporter, Reporter
@@ -98,7 +98,13 @@ def make_parser() -> argparse.ArgumentParser:
 
     check = verbs.add_parser("check", help="validate the content; write nothing")
     add_content(check)
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                       help="report only on these files (a pull request's changed files), and say where "
+                            "each note or link will appear; the whole site is still checked")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    check.add_argument("--format", choices=check_formats.FORMATS, default=None,
+                       help="text, github (workflow annotations; the default when GITHUB_ACTIONS=true), "
+                            "gitlab (a Code Quality report) or json")
     check.set_defaults(run=commands.run_check)
 
     serve = verbs.add_parser(

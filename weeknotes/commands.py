@@ -14,13 +14,14 @@ from pathlib import Path
 
 from slugify import slugify
 
-from weeknotes import checks, digest, email_message, starter, urls
+from weeknotes import check_formats, checks, digest, email_message, starter, urls
 from weeknotes.audience import default_output
 from weeknotes.build import BuildOptions, build, load, now_from_environment, plan_site
 from weeknotes.collect import collect_site
 from weeknotes.config import load_authors, load_config, warn_placeholder
-from weeknotes.errors import Problems, UsageError
+from weeknotes.errors import ContentErrors, Problems, UsageError, with_source_lines
 from weeknotes.model import Audience
+from weeknotes.placement import placement
 from weeknotes.report import Reporter
 from weeknotes.serve import serve
 from weeknotes.sources import display_path
@@ -58,25 +59,68 @@ def run_build(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     reporter: Reporter = args.reporter
-    problems = Problems()
-    options = BuildOptions(content=args.content, use_cache=False)  # check writes nothing
-    content, theme = load(options, problems)
-    warn_placeholder(args.content, content.config, problems)
+    fmt = args.format or check_formats.default_format()
+    wanted = given_paths(args.paths)
     now = now_from_environment()
-    for audience in (Audience("public", False, False, now), Audience("internal", True, True, now)):
-        plan_site(collect_site(content, audience), theme, problems)  # two pages at one address
-    problems.raise_if_any()
-    checks.curator_warnings(content, problems)
-    reporter.warnings(problems.warnings)
-    for line in [*checks.audience_report(content, now), *checks.pending_report(content, now)]:
-        reporter.info(line)
-    if args.strict and problems.warnings:
-        reporter.notice(f"{counted(len(problems.warnings), 'warning')}, and --strict makes "
-                        f"{'it an error' if len(problems.warnings) == 1 else 'them errors'}.")
+    problems = Problems()
+    content = None
+    try:
+        content, theme = load(BuildOptions(content=args.content, use_cache=False), problems)  # check writes nothing
+        warn_placeholder(args.content, content.config, problems)
+        for audience in (Audience("public", False, False, now), Audience("internal", True, True, now)):
+            plan_site(collect_site(content, audience), theme, problems)  # two pages at one address
+        problems.raise_if_any()
+    except ContentErrors as exc:
+        if fmt == "text" and not wanted:
+            raise  # every problem, then "N errors; nothing was written." (cli.py)
+        content, errors, warnings = None, exc.problems, exc.warnings
+    else:
+        checks.curator_warnings(content, problems)
+        errors, warnings = [], sorted(with_source_lines(problems.warnings))
+    shown = [f for f in sorted(errors + warnings) if chosen(f.path, wanted)]
+    if content is not None and wanted:
+        shown += [placement(item, content, now) for item in content.items if chosen(item.source, wanted)]
+    if fmt == "text":
+        reporter.warnings([f for f in shown if f.severity == "warning"])
+        for finding in shown:
+            if finding.severity != "warning":
+                (reporter.info if finding.severity == "info" else reporter.notice)(finding.format())
+    elif shown or fmt != "github":
+        reporter.info(check_formats.render(shown, fmt, check_formats.repository_root(args.content)).rstrip("\n"))
+    # Machine formats keep stdout for the report alone.
+    say = reporter.info if fmt in ("text", "github") else reporter.notice
+    elsewhere = len(errors) - sum(1 for f in shown if f.severity == "error")
+    if elsewhere:
+        say(f"{counted(elsewhere, 'error')} in files not given; run `weeknotes check` without paths to see them")
+    if errors:
+        say(f"{counted(len(errors), 'error')}; the site cannot be built.")
         return 1
-    reporter.info(f"{display_path(args.content)}: no errors"
-                  + (f", {counted(len(problems.warnings), 'warning')}" if problems.warnings else ""))
+    assert content is not None
+    if not wanted:
+        for line in [*checks.audience_report(content, now), *checks.pending_report(content, now)]:
+            say(line)
+    if args.strict and warnings:
+        reporter.notice(f"{counted(len(warnings), 'warning')}, and --strict makes "
+                        f"{'it an error' if len(warnings) == 1 else 'them errors'}.")
+        return 1
+    say(f"{display_path(args.content)}: no errors" + (f", {counted(len(warnings), 'warning')}" if warnings else ""))
     return 0
+
+
+def given_paths(paths: list[Path]) -> list[Path]:
+    """The files (or folders) `weeknotes check PATH...` reports on, resolved."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UsageError(f"no such file: {', '.join(missing)}")
+    return [p.resolve() for p in paths]
+
+
+def chosen(path: str, wanted: list[Path]) -> bool:
+    """True when `path` is one of the given files or inside a given folder (all, when none given)."""
+    if not wanted:
+        return True
+    resolved = Path(path).resolve()
+    return any(resolved == w or w in resolved.parents for w in wanted)
 
 
 def run_digest(args: argparse.Namespace) -> int:
