@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+RUNTIME_STAMP := $(VENV)/.installed-runtime
 CONTENT ?= content
 OUTPUT ?= public
 
@@ -11,19 +12,25 @@ OUTPUT ?= public
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Building needs weeknotes and its runtime dependencies only; the test tools (pytest,
+# playwright, actionlint, ...) come with `make test` (or `make install`).
+$(RUNTIME_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(RUNTIME_STAMP)
+
+$(STAMP): $(RUNTIME_STAMP)
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-build: $(STAMP)
+build: $(RUNTIME_STAMP)
 	$(BIN)/weeknotes build --content $(CONTENT) --output $(OUTPUT)
 
-check: $(STAMP)
+check: $(RUNTIME_STAMP)
 	$(BIN)/weeknotes check --content $(CONTENT)
 
-serve: $(STAMP)
+serve: $(RUNTIME_STAMP)
 	$(BIN)/weeknotes serve --content $(CONTENT)
 
 test: $(STAMP) browser-deps

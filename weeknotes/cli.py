@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from weeknotes import __version__, check_formats, commands
+from weeknotes import __version__, check_formats, commands, scaffold
 from weeknotes.delivery import run_send
 from weeknotes.errors import ContentErrors, UsageError, WeeknotesError
 from weeknotes.report import ConsoleReporter, Reporter
@@ -164,10 +164,13 @@ def make_parser() -> argparse.ArgumentParser:
     send.add_argument("--force", action="store_true", help="send a week that has not ended yet")
     send.set_defaults(run=run_send)
 
-    init = verbs.add_parser("init", help="create a new site to start from")
+    init = verbs.add_parser("init", help="create a new site: content, README, CI that checks and publishes")
     init.add_argument("directory", type=Path, metavar="DIR", help="a new or empty folder to create the site in")
     init.add_argument("--language", default="en", metavar="TAG",
                       help="the site's language, a tag like cy, en-GB or es-419 (default: en)")
+    init.add_argument("--ci", choices=scaffold.CI_CHOICES, default="github",
+                      help="where it is checked and published: github (GitHub Actions and Pages, the default), "
+                           "gitlab (GitLab CI and Pages), netlify, or none")
     init.set_defaults(run=commands.run_init)
     return parser
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from slugify import slugify
 
-from weeknotes import check_formats, checks, digest, email_message, starter, urls
+from weeknotes import check_formats, checks, digest, email_message, scaffold, starter, urls
 from weeknotes.audience import default_output
 from weeknotes.build import BuildOptions, build, load, now_from_environment, plan_site
 from weeknotes.collect import collect_site
@@ -198,9 +198,15 @@ def run_init(args: argparse.Namespace) -> int:
     target: Path = args.directory
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} already exists and is not empty; choose a new folder")
-    starter.write_site(target, starter.site_language(args.language))
-    args.reporter.info(f"created a new site in {display_path(target)}; build it with: weeknotes build "
-                       f"--content {display_path(target / 'content')} --output {display_path(target / 'public')}")
+    language = starter.site_language(args.language)  # a bad tag exits 2 before anything is written
+    starter.write_site(target, language)
+    written = scaffold.write_repository(target, scaffold.Scaffold(ci=args.ci, language=language))
+    shown = display_path(target)
+    args.reporter.info(f"created a new site in {shown}: content/ and {', '.join(written)}")
+    args.reporter.info(f"build it with: weeknotes build --content {display_path(target / 'content')} "
+                       f"--output {display_path(target / 'public')}")
+    args.reporter.info(f"then: cd {shown} && git init && git add . && git commit -m 'A new weeknotes site'; "
+                       "README.md there says how it is published")
     args.reporter.info(f"before you publish it, set `base_url` in {display_path(target / 'content' / 'site.yaml')} "
                        "to the site's address: https://example.org/ is a placeholder")
     return 0

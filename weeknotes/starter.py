@@ -84,7 +84,6 @@ title: About
 
 Who we are, and how to join in.
 """,
-    ".gitignore": "/public/\n/internal/\n/preview/\n.weeknotes-cache/\n",
 }
 
 

@@ -1,0 +1,72 @@
+"""The repository files `weeknotes init` writes around `content/`: a README for the
+community, .gitignore, the pinned weeknotes requirement, a pre-commit hook, and the CI
+that checks pull requests and publishes (GitHub Pages, GitLab Pages, Netlify, or none).
+
+The files are templates shipped in the package (`repo_templates/`), rendered with Jinja
+using `<< name >>` and `<% if %>` so that GitHub's own `${{ ... }}` passes through as is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import jinja2
+
+from weeknotes import __version__
+
+REPOSITORY = "https://github.com/weeknotes/weeknotes"
+"""Where weeknotes lives: the pre-commit hook's repository, and the install-from-git address."""
+TEMPLATES = Path(__file__).parent / "repo_templates"
+CI_CHOICES = ("github", "gitlab", "netlify", "none")
+
+COMMON_FILES = {
+    "README.md": "common/README.md",
+    ".gitignore": "common/gitignore",
+    "requirements.txt": "common/requirements.txt",
+    ".pre-commit-config.yaml": "common/pre-commit-config.yaml",
+}
+CI_FILES = {
+    "github": {
+        ".github/workflows/check.yml": "github/workflows/check.yml",
+        ".github/workflows/publish.yml": "github/workflows/publish.yml",
+    },
+    "gitlab": {".gitlab-ci.yml": "gitlab/gitlab-ci.yml"},
+    "netlify": {"netlify.toml": "netlify/netlify.toml"},
+    "none": {},
+}
+
+
+@dataclass(frozen=True)
+class Scaffold:
+    """What the templates may use; a new `init` option is a new field here."""
+
+    ci: str = "github"
+    language: str = "en"
+    """The site's language tag (`init --language`); the templates are in English for now."""
+    version: str = __version__
+    repository: str = REPOSITORY
+    python: str = "3.12"
+    """The Python version CI runs weeknotes with."""
+
+    def files(self) -> dict[str, str]:
+        """Repository path -> rendered text."""
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES), undefined=jinja2.StrictUndefined,
+            block_start_string="<%", block_end_string="%>", variable_start_string="<<",
+            variable_end_string=">>", comment_start_string="<#", comment_end_string="#>",
+            trim_blocks=True, keep_trailing_newline=True, autoescape=False,
+        )
+        values = asdict(self)
+        return {rel: env.get_template(name).render(values)
+                for rel, name in (COMMON_FILES | CI_FILES[self.ci]).items()}
+
+
+def write_repository(target: Path, scaffold: Scaffold) -> list[str]:
+    """Write the repository files into `target`; return their paths, for the summary."""
+    files = scaffold.files()
+    for rel, text in files.items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return sorted(files)
