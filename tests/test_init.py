@@ -211,7 +211,7 @@ def test_the_github_workflows_steps_succeed_in_a_git_repository(installed, tmp_p
     assert "(0 written" in again, again
 
 
-def test_the_gitlab_jobs_scripts_succeed_and_report_code_quality(installed, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_gitlab_jobs_scripts_succeed_and_report_code_quality(installed: Installed, tmp_path: Path) -> None:
     site = init(installed, tmp_path, "--ci", "gitlab")
     git(installed, site, "init", "-q")
     jobs = yaml.safe_load((site / ".gitlab-ci.yml").read_text())
