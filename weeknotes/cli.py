@@ -103,8 +103,8 @@ def make_parser() -> argparse.ArgumentParser:
                             "each note or link will appear; the whole site is still checked")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
     check.add_argument("--format", choices=check_formats.FORMATS, default=None,
-                       help="text, github (workflow annotations; the default when GITHUB_ACTIONS=true), "
-                            "gitlab (a Code Quality report) or json")
+                       help="text, github (workflow annotations), gitlab (a Code Quality report) or json "
+                            "(default: text, or github when GITHUB_ACTIONS=true)")
     check.set_defaults(run=commands.run_check)
 
     serve = verbs.add_parser(
@@ -169,8 +169,8 @@ def make_parser() -> argparse.ArgumentParser:
     init.add_argument("--language", default="en", metavar="TAG",
                       help="the site's language, a tag like cy, en-GB or es-419 (default: en)")
     init.add_argument("--ci", choices=scaffold.CI_CHOICES, default="github",
-                      help="where it is checked and published: github (GitHub Actions and Pages, the default), "
-                           "gitlab (GitLab CI and Pages), netlify, or none")
+                      help="where it is checked and published: github (GitHub Actions and Pages), "
+                           "gitlab (GitLab CI and Pages), netlify, or none (default: github)")
     init.set_defaults(run=commands.run_init)
     return parser
 
