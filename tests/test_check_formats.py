@@ -23,6 +23,12 @@ def git_repo(site) -> None:  # type: ignore[no-untyped-def]
     subprocess.run(["git", "init", "-q", str(site.root)], check=True)
 
 
+def published_address(site) -> None:  # type: ignore[no-untyped-def]
+    """A real-looking base_url: the test site's example.org is (rightly) warned about as a placeholder."""
+    config = site.content / "site.yaml"
+    config.write_text(config.read_text().replace("https://example.org/wol/", "https://notes.openpractice.coop/"))
+
+
 def workflow_commands(out: str) -> list[dict[str, str]]:
     """Parse `::kind key=value,...::data` lines, undoing GitHub's escapes (%25 %0D %0A %3A %2C)."""
     found = []
@@ -74,6 +80,7 @@ def test_github_is_chosen_inside_github_actions_and_escapes_what_it_must(site, r
 
 def test_warnings_are_github_warnings(site, run) -> None:  # type: ignore[no-untyped-def]
     git_repo(site)
+    published_address(site)
     site.write("links/2026-11-17-a-link.md", link("https://example.net/a?utm_source=x"))
     result = run("check", "--content", site.content, "--format", "github")
     assert result.code == 0, result.err
@@ -120,6 +127,7 @@ def test_json_is_a_list_of_findings_with_the_documented_keys(site, run) -> None:
 
 def test_a_clean_site_in_each_machine_format_is_an_empty_list(site, run) -> None:  # type: ignore[no-untyped-def]
     git_repo(site)
+    published_address(site)
     site.write("notes/ana/2026-11-16-good.md", note("Good"))
     for fmt in ("gitlab", "json"):
         result = run("check", "--content", site.content, "--format", fmt)
