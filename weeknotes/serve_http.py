@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from weeknotes import urls
 from weeknotes.errors import UsageError
 from weeknotes.live_reload import EVENTS_PATH, KEEPALIVE, Preview, decorate
 from weeknotes.report import Reporter
@@ -75,13 +76,13 @@ def lookup(preview: Preview, url_path: str) -> Response:
 
 def read_file(preview: Preview, names: list[str], url_path: str) -> Response:
     root = preview.site_dir
-    if names[:1] == ["pagefind"] and preview.search_dir.is_dir():
+    if names[:1] == [urls.PAGEFIND.rstrip("/")] and preview.search_dir.is_dir():
         root, names = preview.search_dir, names[1:]
     target = root.joinpath(*names)
     if target.is_dir():
         if not url_path.endswith("/"):
             return Response(301, content_type="text/plain", location=url_path + "/")
-        target = target / "index.html"
+        target = target / urls.INDEX
     return Response(200, target.read_bytes(), content_type_of(target))
 
 
@@ -89,7 +90,7 @@ def not_found(preview: Preview) -> Response:
     if not preview.has_site:
         return Response(500, NO_SITE_PAGE)
     try:
-        return Response(404, (preview.site_dir / "404.html").read_bytes())
+        return Response(404, (preview.site_dir / urls.NOT_FOUND).read_bytes())
     except OSError:
         return Response(404, NOT_FOUND_PAGE)
 

@@ -28,12 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from weeknotes import urls
 from weeknotes.audience import default_output
 from weeknotes.errors import OutputAudienceError, OutputDirError
 from weeknotes.sources import Stamp, display_path, stamp_of
 
 MARKER = ".weeknotes-build"
-INDEX_DIR = "pagefind"  # the search index, replaced whole by search.py
+INDEX_DIR = urls.PAGEFIND.rstrip("/")  # the search index, kept up to date by search.py
 MARKER_HEAD = "This folder is written by `weeknotes build`; it may be replaced by the next build for the same audience.\n"
 LEGACY_AUDIENCE = "public"
 """What a marker without an `audience:` line (weeknotes before #12) is taken to record: the
