@@ -139,6 +139,19 @@ def test_a_rebuild_with_nothing_changed_renders_nothing(site: SiteDir, build: Ca
     assert "notes/note-1/index.html" in rendered_by(site)  # and an edit is rendered
 
 
+def test_indexing_for_search_leaves_the_pages_as_the_next_build_expects(
+        site: SiteDir, build: Callable[..., Run]) -> None:
+    """The search index is made after a rebuild's pages are in place; making it must not touch
+    them (a hard link, say, changes a file's ctime and so the stamp the next build checks it
+    by: every indexed page would be rendered again, seconds at 10,000 items)."""
+    site.write("site.yaml", (site.content / "site.yaml").read_text().replace("enabled: false", "enabled: true"))
+    populate(site)
+    build()
+    edit_body(site)
+    assert "notes/note-1/index.html" in rendered_by(site)  # its month's bundle is indexed again
+    assert [p for p in rendered_by(site) if p.endswith(".html")] == []
+
+
 def test_a_new_weeknotes_version_renders_everything_again(site: SiteDir, build: Callable[..., Run], tmp_path: Path) -> None:
     """A weeknotes upgrade may render the same input differently: no cache may hide that.
 

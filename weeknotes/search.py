@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -240,19 +241,15 @@ def pagefind_command() -> list[str]:
         return [sys.executable, "-m", "pagefind"]
 
 
-def link_pages(site_dir: Path, folder: Path, pages: tuple[str, ...], cancelled: Cancelled) -> bool:
-    """A folder holding only these pages (hard links, copies where links cannot be made);
-    False if cancelled first."""
-    for page in pages:
-        if cancelled():
-            return False
-        target = folder / page
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(site_dir / page, target)
-        except OSError:
-            shutil.copyfile(site_dir / page, target)
-    return True
+def glob_of(pages: tuple[str, ...]) -> str:
+    """A Pagefind glob matching exactly these files of the site (glob characters escaped).
+
+    Pagefind is pointed at the site itself and told which pages are the bundle's, rather than
+    at a folder of links to them: a hard link changes a page's ctime, and with it the stamp
+    the next build checks the page by (write.py), so every indexed page would be rendered
+    again (serve's first rebuild after indexing took 4.8 s instead of 1.4 s at 10k items).
+    """
+    return "{" + ",".join(re.sub(r"([^A-Za-z0-9._/-])", r"\\\1", page) for page in pages) + "}"
 
 
 def run_pagefind(site_dir: Path, work: Path, todo: list[Bundle], cancelled: Cancelled) -> list[Bundle]:
@@ -265,10 +262,7 @@ def run_pagefind(site_dir: Path, work: Path, todo: list[Bundle], cancelled: Canc
             if cancelled():
                 return done
             while waiting and len(running) < slots:
-                job = start(site_dir, work, waiting.pop(), command, cancelled)
-                if job is None:
-                    return done
-                running.append(job)
+                running.append(start(site_dir, work, waiting.pop(), command))
             time.sleep(0.01)
             for job in [job for job in running if job[1].poll() is not None]:
                 running.remove(job)
@@ -285,15 +279,16 @@ def run_pagefind(site_dir: Path, work: Path, todo: list[Bundle], cancelled: Canc
 Job = tuple[Bundle, "subprocess.Popen[bytes]", IO[bytes]]
 
 
-def start(site_dir: Path, work: Path, bundle: Bundle, command: list[str], cancelled: Cancelled) -> Job | None:
-    pages = work / bundle.key / "site"
-    if not link_pages(site_dir, pages, bundle.pages, cancelled):
-        return None
-    out = work / bundle.key / "out"
+def start(site_dir: Path, work: Path, bundle: Bundle, command: list[str]) -> Job:
+    folder = work / bundle.key
+    folder.mkdir()
+    # The glob goes in Pagefind's configuration file, read from its working folder: a
+    # month's glob can be longer than one command-line argument may be (128 KiB on Linux).
+    (folder / "pagefind.json").write_text(json.dumps({"glob": glob_of(bundle.pages)}), "utf-8")
     log = tempfile.NamedTemporaryFile()  # noqa: SIM115 (closed by finish, or when killed)
     try:
-        process = subprocess.Popen([*command, "--site", str(pages), "--output-path", str(out), "--silent"],
-                                   stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen([*command, "--site", str(site_dir.resolve()), "--output-path", "out", "--silent"],
+                                   cwd=folder, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
     except OSError as exc:
         log.close()
         raise WeeknotesError(f"search index: could not run Pagefind: {exc}\n  hint: {HINT}") from exc
