@@ -514,3 +514,34 @@ def test_search_results_are_announced_in_the_site_language(open_page: Any, welsh
     assert page.locator("html").get_attribute("lang") == "cy"
     violations = axe_violations(page)
     assert not violations, "axe on Welsh search results:\n  " + "\n  ".join(violations)
+
+
+def test_serve_reloads_the_pages_an_edit_changed_and_leaves_the_others(browser: Any, tmp_path: Path) -> None:
+    """`weeknotes serve` shows the saved note's page first, then the rest; a tab showing a page
+    the edit did not change keeps its state (no reload), tabs showing changed pages reload."""
+    from tests.test_serve import EXAMPLE_EPOCH, Server, poll
+
+    content = tmp_path / "content"
+    shutil.copytree(EXAMPLE_CONTENT, content, ignore=shutil.ignore_patterns(".weeknotes-cache"))
+    server = Server(content, epoch=EXAMPLE_EPOCH)
+    context = browser.new_context()
+    try:
+        server.wait_for("", lambda status, text: status == 200, "the first build")
+        tabs = {name: context.new_page() for name in ("note", "home", "about")}
+        paths = {"note": "notes/winter-comes-back-to-the-reading-room/", "home": "", "about": "about/"}
+        for name, tab in tabs.items():
+            tab.goto(server.url + paths[name], wait_until="load")
+            tab.evaluate("window.untouched = true")  # gone once the tab reloads
+        source = content / "notes/zoe/2026-11-20-winter-comes-back-to-the-reading-room.md"
+        source.write_text(source.read_text(encoding="utf-8").replace(
+            "title: Winter comes back to the reading room", "title: Winter returns to the reading room"),
+            encoding="utf-8")
+        for name in ("note", "home"):  # the note's page, and the home page listing it
+            tabs[name].get_by_text("Winter returns to the reading room").first.wait_for(timeout=10000)
+            assert tabs[name].evaluate("window.untouched === undefined"), name
+        poll(lambda: "rebuilt in" in server.output, what="the rebuild report")
+        tabs["about"].wait_for_timeout(500)  # time enough for a reload the last event would cause
+        assert tabs["about"].evaluate("window.untouched === true"), "the about page reloaded for nothing"
+    finally:
+        context.close()
+        server.close()

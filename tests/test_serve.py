@@ -209,12 +209,21 @@ def test_edit_to_a_title_shows_on_its_page_and_is_announced(serve: Callable[...,
     seconds = time.perf_counter() - started
     print(f"\nedit-to-page on the example site: {seconds:.3f}s")
     assert seconds < 5, server.output
-    announced = events.next()
-    assert announced["ok"] is True, announced
+    # First the saved note's own page, ahead of the rest of the rebuild: only it changed so far.
+    ahead = events.next()
+    assert ahead["ok"] is True and ahead["files"] == [f"{page}index.html"], ahead
+    # Then the rest: the pages listing the note changed, its own page did not again, and a
+    # page showing none of the files (the about page) keeps its place instead of reloading.
+    rest = events.next()
+    assert rest["since"] == ahead["id"], (ahead, rest)
+    assert "index.html" in rest["files"] and "feed.xml" in rest["files"], rest
+    assert f"{page}index.html" not in rest["files"] and "about/index.html" not in rest["files"], rest
     status, reloaded = server.get(page)  # what the browser then fetches
     assert status == 200 and "Winter returns" in reloaded
-    assert announced["id"] in reloaded, (announced, server.output)
-    poll(lambda: "rebuilt in" in server.output, what="the rebuild report")
+    assert rest["id"] in reloaded, (rest, server.output)
+    report = poll(lambda: re.search(r"rebuilt in .*the saved page was shown after (\d+\.\d+)s", server.output),
+                  what="the rebuild report")
+    assert float(report.group(1)) <= seconds
     events.close()
 
 

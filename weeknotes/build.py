@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,6 +69,8 @@ class Warm:
     """One Jinja environment per theme and language; it recompiles a template whose file changed."""
     manifest: Manifest | None = None
     """What the last build wrote, so the next renders only what changed."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """Output file -> the source that made it, in the last build (see `Ahead`)."""
     fingerprints: Remembered | None = None
     """The last build's fingerprints and their inputs: an output whose inputs are equal is not digested again."""
 
@@ -77,6 +80,23 @@ class Warm:
             self.environments = {key: env for key, env in self.environments.items() if key[0] != theme}
             self.environments[(theme, language)] = make_environment(theme, language)
         return self.environments[(theme, language)]
+
+
+@dataclass(frozen=True)
+class Ahead:
+    """serve: show the pages of the files just saved before the rest of the rebuild is done.
+
+    Their pages are rendered from the new site as soon as it is collected and put in place
+    on their own (write.StagedSite.commit_ahead); the full build that follows renders them
+    again, finds the same bytes and leaves them. Only a page already at its path, made from
+    the same file by the last build, is written ahead: a new or moved page waits for the
+    whole plan, where two files claiming one path are caught.
+    """
+
+    sources: frozenset[str]
+    """The saved files, as item and page `source`s name them."""
+    shown: Callable[[tuple[str, ...]], None]
+    """Told the files written ahead, once they are in place."""
 
 
 @dataclass
@@ -155,11 +175,12 @@ def keep_manifest(manifest: Manifest, options: BuildOptions, warm: Warm | None) 
 
 
 def build(options: BuildOptions, warm: Warm | None = None, reporter: Reporter | None = None,
-          workers: Workers | None = None) -> BuildResult:
+          workers: Workers | None = None, ahead: Ahead | None = None) -> BuildResult:
     """Build the site one audience sees into options.output, changing only what changed.
 
     `warm` is what serve keeps between builds; `workers` how heavy work runs (forked
-    processes by default; serve, which runs threads, gives serial ones).
+    processes by default; serve, which runs threads, gives serial ones); `ahead` which
+    pages serve shows before the rest is built.
     """
     started = time.perf_counter()
     reporter, workers, problems = reporter or Reporter(), workers or Workers(), Problems()
@@ -172,8 +193,12 @@ def build(options: BuildOptions, warm: Warm | None = None, reporter: Reporter | 
         site = collect_site(content, audience)
         keep_to_the_end()  # what was just loaded
         env = warm.environment(theme, site.language) if warm else make_environment(theme, site.language)
+        if ahead is not None and warm is not None:
+            write_ahead(ahead, site, env, theme, options.output, audience.label, warm)
         outputs = plan_site(site, theme, problems, env)
         problems.raise_if_any()
+        if warm is not None:
+            warm.sources = {output.path: output.source for output in outputs}
         previous = previous_manifest(options, warm)
         with StagedSite(options.output, previous, private=warm is not None, audience=audience.label) as staged:
             keys = fingerprint(outputs, site, env, theme, warm)
@@ -191,6 +216,18 @@ def build(options: BuildOptions, warm: Warm | None = None, reporter: Reporter | 
     if index is not None:
         index.after_commit()
     return BuildResult(site, staged.stats, time.perf_counter() - started, problems.warnings)
+
+
+def write_ahead(ahead: Ahead, site: Site, env: jinja2.Environment, theme: Theme, output: Path, audience: str,
+                warm: Warm) -> None:
+    """Put the pages of the saved files in place now (see `Ahead`), then tell `ahead.shown`."""
+    pages = [o for o in HtmlPlanner(site, env).made_from(ahead.sources) if warm.sources.get(o.path) == o.source]
+    if not pages or warm.manifest is None:
+        return
+    with StagedSite(output, warm.manifest, private=True, audience=audience) as staged:
+        staged.write_all(render_outputs(pages, {}, theme, Workers(parallel=False), Reporter()))
+        staged.commit_ahead(lambda manifest: setattr(warm, "manifest", manifest))
+    ahead.shown(staged.stats.changed)
 
 
 def fingerprint(outputs: list[Output], site: Site, env: jinja2.Environment, theme: Theme,

@@ -25,14 +25,24 @@ KEEPALIVE = 15.0
 """Seconds between comments on an idle event stream, so a closed tab is noticed."""
 RELOAD_SCRIPT = """<script data-weeknotes-live-reload>
 (() => {
-  const shown = %s;
+  let shown = %s;
+  const file = %s;
   const events = new EventSource("%s");
   events.addEventListener("build", (event) => {
-    if (JSON.parse(event.data).id !== shown) { events.close(); location.reload(); }
+    const build = JSON.parse(event.data);
+    if (build.id === shown) return;
+    if (build.since === shown && build.files !== null && !build.files.includes(file)) {
+      shown = build.id;  // only other pages changed since this one was served
+      return;
+    }
+    events.close();
+    location.reload();
   });
 })();
 </script>
 """
+# Files a page never loads: a change to one of them need not reload any other page.
+STANDALONE_SUFFIXES = (".html", ".xml", ".json", ".txt", ".opml")
 
 OVERLAY = """<div id="weeknotes-build-errors" role="alert" style="position:fixed;top:0;left:0;\
 right:0;z-index:2147483647;max-height:80vh;overflow:auto;margin:0;padding:1em 1.5em;\
@@ -53,9 +63,15 @@ class Outcome:
     """Changes whenever what a browser would show changes; a page reloads when it differs."""
     errors: tuple[str, ...] = ()
     """`PATH:LINE: error:` reports while the last build failed; empty when it worked."""
+    since: str = ""
+    """The outcome this one follows."""
+    files: tuple[str, ...] | None = None
+    """The only files changed since `since` (a page showing none of them stays as it is);
+    None: every page reloads."""
 
     def event(self) -> bytes:
-        data = json.dumps({"id": self.id, "ok": not self.errors, "errors": list(self.errors)})
+        data = json.dumps({"id": self.id, "ok": not self.errors, "errors": list(self.errors),
+                           "since": self.since, "files": None if self.files is None else list(self.files)})
         return f"event: build\ndata: {data}\n\n".encode()
 
 
@@ -89,11 +105,19 @@ class Preview:
                 self._busy = False
                 self._changed.notify_all()
 
-    def publish(self, errors: tuple[str, ...], built: bool) -> None:
+    def publish(self, errors: tuple[str, ...], built: bool, files: tuple[str, ...] | None = None,
+                settled: bool = False) -> None:
+        """A new outcome for browsers. `files`: the only files that changed, when known, so
+        pages showing none of them need not reload; `settled`: the files in place match this
+        outcome although the build goes on (serve showed the saved page ahead), so requests
+        need not wait for it."""
         with self._changed:
             self._generation += 1
-            self._outcome = Outcome(f"{self._session}-{self._generation}", errors)
+            if errors != self._outcome.errors or files is None or not all(f.endswith(STANDALONE_SUFFIXES) for f in files):
+                files = None  # the overlay comes or goes, or a stylesheet or image changed: reload all
+            self._outcome = Outcome(f"{self._session}-{self._generation}", errors, self._outcome.id, files)
             self.has_site = self.has_site or built
+            self._busy = self._busy and not settled
             self._changed.notify_all()
 
     def wait_until_idle(self, timeout: float) -> None:
@@ -112,9 +136,12 @@ class Preview:
             self._changed.notify_all()
 
 
-def decorate(page: bytes, outcome: Outcome) -> bytes:
-    """Add the live-reload script, and the error overlay while the last build failed."""
-    extra = RELOAD_SCRIPT % (json.dumps(outcome.id), EVENTS_PATH)
+def decorate(page: bytes, outcome: Outcome, file: str) -> bytes:
+    """Add the live-reload script, and the error overlay while the last build failed.
+
+    `file` is the page's file in the site (`notes/hello/index.html`), which tells the script
+    whether a new build changed it."""
+    extra = RELOAD_SCRIPT % (json.dumps(outcome.id), json.dumps(file), EVENTS_PATH)
     if outcome.errors:
         count = len(outcome.errors)
         title = (

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from weeknotes import urls
 from weeknotes.errors import Problems, clashes
-from weeknotes.model import Author, Item, Site, StaticFile, Tag
+from weeknotes.model import Author, Item, Page, Site, StaticFile, Tag
 from weeknotes.urls import Linker, file_of, paginated, path_of, rebase_html
 
 
@@ -189,9 +189,14 @@ class HtmlPlanner:
                                     self.section_feed(section), section_path=section, heading=title)
         return outputs
 
-    def items(self) -> list[Output]:
+    def made_from(self, sources: frozenset[str]) -> list[Output]:
+        """The pages of these source files alone (serve shows them before the rest)."""
+        return [*self.items([i for i in self.site.items if i.source in sources]),
+                *self.pages([p for p in self.site.pages if p.source in sources])]
+
+    def items(self, items: Sequence[Item] | None = None) -> list[Output]:
         outputs = []
-        for item in self.site.items:
+        for item in self.site.items if items is None else items:
             path = path_of(item)
             meta = self.meta(path, item.title, noindex=not item.is_listed, description=item.summary,
                              extra_feeds=self.section_feed(urls.LINKS if item.is_link else urls.NOTES))
@@ -200,11 +205,11 @@ class HtmlPlanner:
                                      also_curated=self.site.also_curated.get(item.key, ())))
         return outputs
 
-    def pages(self) -> list[Output]:
+    def pages(self, pages: Sequence[Page] | None = None) -> list[Output]:
         return [self.page(path_of(page), "page.html",
                           self.meta(path_of(page), page.title, noindex=not page.is_listed),
                           source=page.source, standalone=page)
-                for page in self.site.pages]
+                for page in (self.site.pages if pages is None else pages)]
 
     def authors(self) -> list[Output]:
         outputs = [self.page(urls.AUTHORS, "authors.html", self.meta(urls.AUTHORS, self.words.gettext("Authors"), "authors"))]

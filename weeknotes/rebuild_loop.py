@@ -13,11 +13,12 @@ import threading
 import time
 
 from weeknotes import search
-from weeknotes.build import BuildOptions, BuildResult, Warm, build
+from weeknotes.build import Ahead, BuildOptions, BuildResult, Warm, build
 from weeknotes.cache import CACHE_DIR, RenderCache
 from weeknotes.errors import ContentErrors, Problem, WeeknotesError
 from weeknotes.live_reload import Preview
 from weeknotes.report import Reporter
+from weeknotes.sources import display_path
 from weeknotes.watch import Burst, Change, Watcher
 from weeknotes.workers import Workers
 
@@ -57,6 +58,8 @@ class Builder:
         self.files = 0
         self.search_stale = False
         self.bundles: list[search.Bundle] = []
+        self.shown_at: float | None = None
+        """When this rebuild showed the saved page ahead of the rest (`time.perf_counter()`)."""
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -75,13 +78,15 @@ class Builder:
             self.warm = Warm(RenderCache(None))  # site.yaml: a full rebuild, nothing kept
         elif burst is not None and burst.kind is Change.THEME:
             self.warm.environments.clear()  # a new override template must be found afresh
+        self.shown_at = None
         with self.preview.busy():
-            result, errors = self.attempt()
+            result, errors = self.attempt(self.ahead(burst))
             news = errors != self.errors or (
                 result is not None and (result.stats.written > 0 or result.stats.total != self.files)
             )
             if news:
-                self.preview.publish(errors, built=result is not None)
+                self.preview.publish(errors, built=result is not None,
+                                     files=(result.stats.changed or None) if result is not None else None)
         prune(self.warm.renders)
         self.report(result, errors, burst)
         self.errors = errors
@@ -93,11 +98,27 @@ class Builder:
             if self.search_stale:
                 self.index_search()
 
-    def attempt(self) -> tuple[BuildResult | None, tuple[str, ...]]:
+    def ahead(self, burst: Burst | None) -> Ahead | None:
+        """What to show before the whole rebuild is done: the pages of the Markdown files just
+        saved, after a build that worked (so no error overlay comes and goes)."""
+        if burst is None or burst.kind is not Change.CONTENT or self.errors:
+            return None
+        root = self.watcher.roots.content
+        saved = frozenset(display_path(self.options.content / path.relative_to(root))
+                          for path in burst.paths if path.suffix == ".md" and path.is_relative_to(root))
+        return Ahead(saved, self.show_ahead) if saved else None
+
+    def show_ahead(self, written: tuple[str, ...]) -> None:
+        """The saved pages are in place: browsers showing them reload now, others wait."""
+        if written:
+            self.preview.publish((), built=True, files=written, settled=True)
+            self.shown_at = time.perf_counter()
+
+    def attempt(self, ahead: Ahead | None = None) -> tuple[BuildResult | None, tuple[str, ...]]:
         """Build; a failed build is a list of error reports, never an exception."""
         try:
             # Never fork here: the server's threads would be copied half-way through their work.
-            return build(self.options, self.warm, self.reporter, Workers(parallel=False)), ()
+            return build(self.options, self.warm, self.reporter, Workers(parallel=False), ahead), ()
         except ContentErrors as exc:
             return None, tuple(problem.format() for problem in exc.problems)
         except WeeknotesError as exc:
@@ -121,7 +142,8 @@ class Builder:
             self.reporter.built(result.site, result.stats, result.seconds, self.options.output)
             return
         since = time.perf_counter() - burst.first_seen
-        self.reporter.rebuilt(result.stats, result.seconds, since, fixed=bool(self.errors))
+        shown = self.shown_at - burst.first_seen if self.shown_at is not None else None
+        self.reporter.rebuilt(result.stats, result.seconds, since, fixed=bool(self.errors), page_shown=shown)
 
     def index_search(self) -> None:
         """Bring the index beside the site up to date; give up as soon as a change comes."""

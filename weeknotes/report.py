@@ -43,8 +43,10 @@ class Reporter:
     def built(self, site: Site, stats: WriteStats, seconds: float, output: Path) -> None:
         """A whole build is done (the summary line)."""
 
-    def rebuilt(self, stats: WriteStats, seconds: float, since_change: float, fixed: bool) -> None:
-        """`serve` rebuilt after a change, `since_change` seconds after it was first seen."""
+    def rebuilt(self, stats: WriteStats, seconds: float, since_change: float, fixed: bool,
+                page_shown: float | None = None) -> None:
+        """`serve` rebuilt after a change, `since_change` seconds after it was first seen
+        (and showed the saved page `page_shown` seconds after it, ahead of the rest)."""
 
     def info(self, text: str) -> None:
         """A line the user asked for (a URL, a file made, a report): stdout."""
@@ -108,8 +110,10 @@ class ConsoleReporter(Reporter):
     def built(self, site: Site, stats: WriteStats, seconds: float, output: Path) -> None:
         self.say(summary_line(site, stats, seconds, output))
 
-    def rebuilt(self, stats: WriteStats, seconds: float, since_change: float, fixed: bool) -> None:
-        self.say(f"{'fixed; ' if fixed else ''}rebuilt in {seconds:.2f}s ({since_change:.2f}s after the change): "
+    def rebuilt(self, stats: WriteStats, seconds: float, since_change: float, fixed: bool,
+                page_shown: float | None = None) -> None:
+        shown = f"; the saved page was shown after {page_shown:.2f}s" if page_shown is not None else ""
+        self.say(f"{'fixed; ' if fixed else ''}rebuilt in {seconds:.2f}s ({since_change:.2f}s after the change{shown}): "
                  f"{stats.written} of {counted(stats.total, 'file')} changed")
 
     def info(self, text: str) -> None:
@@ -166,8 +170,9 @@ class RecordingReporter(Reporter):
     def built(self, site: Site, stats: WriteStats, seconds: float, output: Path) -> None:
         self._record("built", site, stats, seconds, output)
 
-    def rebuilt(self, stats: WriteStats, seconds: float, since_change: float, fixed: bool) -> None:
-        self._record("rebuilt", stats, seconds, since_change, fixed)
+    def rebuilt(self, stats: WriteStats, seconds: float, since_change: float, fixed: bool,
+                page_shown: float | None = None) -> None:
+        self._record("rebuilt", stats, seconds, since_change, fixed, page_shown)
 
     def info(self, text: str) -> None:
         self._record("info", text)

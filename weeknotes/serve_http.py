@@ -55,6 +55,8 @@ class Response:
     body: bytes = b""
     content_type: str = "text/html; charset=utf-8"
     location: str = ""
+    file: str = ""
+    """The site's file it shows (`notes/hello/index.html`), for live reload."""
 
 
 def lookup(preview: Preview, url_path: str) -> Response:
@@ -83,14 +85,15 @@ def read_file(preview: Preview, names: list[str], url_path: str) -> Response:
         if not url_path.endswith("/"):
             return Response(301, content_type="text/plain", location=url_path + "/")
         target = target / urls.INDEX
-    return Response(200, target.read_bytes(), content_type_of(target))
+        names = [*names, urls.INDEX]
+    return Response(200, target.read_bytes(), content_type_of(target), file="/".join(names))
 
 
 def not_found(preview: Preview) -> Response:
     if not preview.has_site:
         return Response(500, NO_SITE_PAGE)
     try:
-        return Response(404, (preview.site_dir / urls.NOT_FOUND).read_bytes())
+        return Response(404, (preview.site_dir / urls.NOT_FOUND).read_bytes(), file=urls.NOT_FOUND)
     except OSError:
         return Response(404, NOT_FOUND_PAGE)
 
@@ -149,7 +152,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         response = lookup(preview, path)
         body = response.body
         if response.content_type.startswith("text/html"):
-            body = decorate(body, outcome)
+            body = decorate(body, outcome, response.file)
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(body)))

@@ -36,6 +36,8 @@ from weeknotes.sources import Stamp, display_path, stamp_of
 MARKER = ".weeknotes-build"
 INDEX_DIR = urls.PAGEFIND.rstrip("/")  # the search index, kept up to date by search.py
 MARKER_HEAD = "This folder is written by `weeknotes build`; it may be replaced by the next build for the same audience.\n"
+FEW_CHANGES = 200
+"""Up to this many written files are listed by name in a build's stats."""
 LEGACY_AUDIENCE = "public"
 """What a marker without an `audience:` line (weeknotes before #12) is taken to record: the
 only folder those versions wrote by default."""
@@ -106,6 +108,8 @@ def swap_in(fresh: Path, dest: Path) -> None:
 class WriteStats:
     written: int = 0
     unchanged: int = 0
+    changed: tuple[str, ...] = ()
+    """The files written or deleted, when few (serve reloads only the pages showing them); () when many."""
 
     @property
     def total(self) -> int:
@@ -303,8 +307,10 @@ class StagedSite:
 
     @property
     def stats(self) -> WriteStats:
-        written = sum(1 for c in self.changes.values() if c.changed)
-        return WriteStats(written, len(self.changes) - written)
+        changed = [rel for rel, c in self.changes.items() if c.changed]
+        touched = [*changed, *(self._stale or ())]  # deleted files are known once committed
+        listed = tuple(sorted(touched)) if len(touched) <= FEW_CHANGES else ()
+        return WriteStats(len(changed), len(self.changes) - len(changed), listed)
 
     def commit(self, keep: Callable[[Manifest], None]) -> None:
         """Put the new site in place (swap the folder, or apply the changed files).
@@ -318,14 +324,32 @@ class StagedSite:
             swap_in(self.staging, self.output)
         keep(self._manifest())
 
+    def commit_ahead(self, keep: Callable[[Manifest], None]) -> None:
+        """Put just these files in place, ahead of the rest of a rebuild (serve: the page of
+        the file just saved); nothing else is touched or deleted.
+
+        `keep` stores the old manifest with these files' entries replaced. Each file is
+        stored without the fingerprint of its inputs, so the full build that follows renders
+        it again (and, finding the same bytes, leaves it alone).
+        """
+        assert self.incremental and self.private, "only serve's own folder is updated ahead"
+        self._move_changed()
+        shutil.rmtree(self.staging, ignore_errors=True)
+        manifest = Manifest(dict(self.old.files))
+        manifest.files.update((rel, (stamp, digest, "")) for rel, (stamp, digest, _inputs) in self._manifest().files.items())
+        keep(manifest)
+
     def _apply_changes(self) -> None:
+        self._move_changed()
+        self._delete_stale()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _move_changed(self) -> None:
         for change in self.changes.values():
             if change.changed:
                 target = self.output / change.rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(self.staging / change.rel, target)
-        self._delete_stale()
-        shutil.rmtree(self.staging, ignore_errors=True)
 
     def existing_files(self) -> list[str]:
         """The files the output folder holds before this build changes it (the search index aside).
