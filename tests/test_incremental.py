@@ -139,6 +139,17 @@ def test_a_rebuild_with_nothing_changed_renders_nothing(site: SiteDir, build: Ca
     assert "notes/note-1/index.html" in rendered_by(site)  # and an edit is rendered
 
 
+def test_an_edit_renders_the_page_of_a_tag_that_lists_the_item_not_all_its_pages(
+        site: SiteDir, build: Callable[..., Run]) -> None:
+    for day in range(1, 26):  # 25 notes tagged alpha: three pages of ten
+        site.write(f"notes/ana/2026-10-{day:02d}-n{day}.md", note(f"Note {day}", date=f"2026-10-{day:02d}", tags="[alpha]"))
+    build()
+    site.write("notes/ana/2026-10-01-n1.md", note("Note 1", date="2026-10-01", tags="[alpha]", body="Edited."))
+    rendered = rendered_by(site)
+    assert "tags/alpha/page/3/index.html" in rendered  # the oldest note is on the last page
+    assert "tags/alpha/index.html" not in rendered and "tags/alpha/page/2/index.html" not in rendered
+
+
 def test_indexing_for_search_leaves_the_pages_as_the_next_build_expects(
         site: SiteDir, build: Callable[..., Run]) -> None:
     """The search index is made after a rebuild's pages are in place; making it must not touch

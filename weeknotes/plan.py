@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from weeknotes import urls
 from weeknotes.errors import Problems, clashes
-from weeknotes.model import Author, Item, Page, Site, StaticFile, Tag
+from weeknotes.model import Author, Item, Page, Site, StaticFile, Tag, TagRef
 from weeknotes.urls import Linker, file_of, paginated, path_of, rebase_html
 
 
@@ -224,8 +224,10 @@ class HtmlPlanner:
         for tag in self.site.tags:
             feed = (FeedLink(feed_title(self.site, tag), urls.feed_path(tag)),)
             title = self.words.gettext("Tagged %(tag)s", tag=tag.name)
+            # Each page gets the tag without its items (the page's own are in `pagination`),
+            # so an edit to one item renders the pages listing it, not every page of its tags.
             outputs += self.listing(tag.items, path_of(tag), "tag.html", title, "tags",
-                                    feed, tag=tag)
+                                    feed, tag=TagRef(tag.slug, tag.name))
         return outputs
 
     def weeks(self) -> list[Output]:
