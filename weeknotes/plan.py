@@ -126,6 +126,7 @@ class HtmlPlanner:
         self.feeds = site_feeds(site)
         self.preview = site.audience.is_preview
         self.entries: dict[tuple[tuple[str, str], bool, int], str] = {}
+        self.feed_tuples: dict[tuple[FeedLink, ...], tuple[FeedLink, ...]] = {}
         """Rendered list entries by (item, absolute, depth of the page): see `entry`."""
 
     def page(self, path: str, template: str, meta: PageMeta, absolute: bool = False,
@@ -155,7 +156,14 @@ class HtmlPlanner:
     def meta(self, path: str, title: str, section: str = "", extra_feeds: tuple[FeedLink, ...] = (),
              noindex: bool = False, description: str = "") -> PageMeta:
         return PageMeta(path=path, title=title, description=description or self.site.config.description,
-                        noindex=noindex or self.preview, feeds=self.feeds + extra_feeds, section=section)
+                        noindex=noindex or self.preview, feeds=self.page_feeds(extra_feeds), section=section)
+
+    def page_feeds(self, extra: tuple[FeedLink, ...]) -> tuple[FeedLink, ...]:
+        """The site's feeds and a page's own, one shared tuple for pages advertising the same
+        (10,000 item pages share two): weeknotes.fingerprint digests a shared value once."""
+        if extra not in self.feed_tuples:
+            self.feed_tuples[extra] = self.feeds + extra
+        return self.feed_tuples[extra]
 
     def plan(self) -> list[Output]:
         return [*self.home(), *self.sections(), *self.items(), *self.pages(), *self.authors(), *self.tags(),
