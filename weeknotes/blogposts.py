@@ -13,10 +13,9 @@ from datetime import tzinfo
 from pathlib import Path
 
 from weeknotes.errors import Problems
-from weeknotes.feedread import FeedEntry
 from weeknotes.fields import escape_url
 from weeknotes.model import BLOGS, Author, Item
-from weeknotes.snapshot import BLOGS_DIR, SnapshotInvalid, consents, read_snapshot, snapshot_path
+from weeknotes.snapshot import BLOGS_DIR, FeedEntry, SnapshotInvalid, consents, read_snapshot, snapshot_path
 from weeknotes.sources import display_path
 
 

@@ -27,6 +27,7 @@ import nh3
 
 from weeknotes.fields import CONTROL_RE, escape_url
 from weeknotes.markdown import host_and_path, sanitise_html
+from weeknotes.snapshot import FeedEntry
 
 SUMMARY_LENGTH = 280
 TITLE_LENGTH = 80
@@ -34,21 +35,6 @@ TITLE_LENGTH = 80
 
 class FeedInvalid(Exception):
     """The body is not a feed we can read; the message says why."""
-
-
-@dataclass(frozen=True)
-class FeedEntry:
-    """One post as the member's feed describes it, reduced to what the site shows."""
-
-    id: str
-    """The original entry id (Atom `id`, RSS `guid`, JSON Feed `id`), else its link."""
-    url: str
-    """The original post: canonical, and where every mention of it links."""
-    title: str
-    published: datetime
-    updated: datetime | None
-    summary: str
-    """Plain text, at most SUMMARY_LENGTH characters."""
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,12 @@ from pathlib import Path
 from weeknotes import __version__
 from weeknotes.config import load_authors, load_config
 from weeknotes.errors import Problems
-from weeknotes.feedread import FeedEntry, FeedInvalid, parse_feed
+from weeknotes.feedread import FeedInvalid, parse_feed
 from weeknotes.httpget import FetchFailed, Request, get
 from weeknotes.model import Author, Config
 from weeknotes.snapshot import (
     BLOGS_DIR,
+    FeedEntry,
     Snapshot,
     SnapshotInvalid,
     consents,

@@ -16,7 +16,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from weeknotes.feedread import FeedEntry
 from weeknotes.model import Author
 from weeknotes.write import write_atomically
 
@@ -39,6 +38,21 @@ class SnapshotInvalid(Exception):
     def __init__(self, message: str, line: int = 0) -> None:
         super().__init__(message)
         self.line = line
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One post as the member's feed describes it, reduced to what the site shows."""
+
+    id: str
+    """The original entry id (Atom `id`, RSS `guid`, JSON Feed `id`), else its link."""
+    url: str
+    """The original post: canonical, and where every mention of it links."""
+    title: str
+    published: datetime
+    updated: datetime | None
+    summary: str
+    """Plain text, at most SUMMARY_LENGTH characters."""
 
 
 @dataclass(frozen=True)
