@@ -1,5 +1,5 @@
 """Allow `python -m weeknotes`."""
 
-from weeknotes.cli import main
+from weeknotes.cli import run
 
-raise SystemExit(main())
+run()

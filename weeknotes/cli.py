@@ -7,11 +7,13 @@ Tracebacks are shown only with --debug.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from weeknotes import __version__, check_formats, commands, scaffold
 from weeknotes.delivery import run_send
@@ -207,3 +209,18 @@ def main(argv: Sequence[str] | None = None, reporter: Reporter | None = None) ->
               "run again with --debug for details", file=sys.stderr)
         print("  " + traceback.format_exc().strip().splitlines()[-1], file=sys.stderr)
         return 3
+
+
+def run() -> NoReturn:
+    """The `weeknotes` command: `main()`, then exit at once.
+
+    A build leaves a model of the whole site in memory; letting the interpreter take it
+    apart object by object before exiting took 0.25-0.45 s of a 2.9 s one-note rebuild at
+    10,000 items. Every file is closed by then (each is written whole, write.py), so only
+    the standard streams need flushing.
+    """
+    code = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`weeknotes check | head`)
+            stream.flush()
+    os._exit(code)
