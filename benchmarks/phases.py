@@ -52,7 +52,7 @@ STAGES: list[tuple[Any, str, str]] = [
     (build, "plan_site", "plan the outputs"),
     (build, "fingerprint", "fingerprint the outputs"),
     (build, "warn_on_feed_drift", "drift guard"),
-    (write.StagedSite, "write_all", "render and stage changed files"),
+    (write.StagedSite, "record_all", "render and stage changed files"),
     (build, "previous_manifest", "read the manifest"),
     (write.StagedSite, "commit", "put the site in place"),
     (build, "keep_manifest", "save the manifest"),

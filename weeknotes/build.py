@@ -154,7 +154,7 @@ def plan_site(site: Site, theme: Theme, problems: Problems,
 def manifest_path(options: BuildOptions) -> Path:
     """Where the list of last-written files lives: the parse cache, keyed by output folder."""
     key = hashlib.blake2b(str(options.output.resolve()).encode(), digest_size=8).hexdigest()
-    return options.content / CACHE_DIR / f"outputs-{key}.json"
+    return options.content / CACHE_DIR / f"outputs-{key}.pickle"
 
 
 def previous_manifest(options: BuildOptions, warm: Warm | None) -> Manifest | None:
@@ -208,7 +208,7 @@ def build(options: BuildOptions, warm: Warm | None = None, reporter: Reporter | 
             warn_on_feed_drift(options.output, staged.existing_files() if staged.incremental else (), site,
                                problems, lambda rel: staged.is_current(rel, keys.get(rel)))
             changed = [o for o in outputs if staged.keep(o.path, keys.get(o.path)) is None]
-            staged.write_all(render_outputs(changed, keys, theme, workers, reporter))
+            staged.record_all(render_outputs(changed, keys, theme, workers, reporter, staged.stage))
             index = search.StagedIndex(site, staged) if options.search_index else None
             if index is not None:
                 index.before_commit()  # never let an index outlive the pages it describes
@@ -225,7 +225,7 @@ def write_ahead(ahead: Ahead, site: Site, env: jinja2.Environment, theme: Theme,
     if not pages or warm.manifest is None:
         return
     with StagedSite(output, warm.manifest, private=True, audience=audience) as staged:
-        staged.write_all(render_outputs(pages, {}, theme, Workers(parallel=False), Reporter()))
+        staged.record_all(render_outputs(pages, {}, theme, Workers(parallel=False), Reporter(), staged.stage))
         staged.commit_ahead(lambda manifest: setattr(warm, "manifest", manifest))
     ahead.shown(staged.stats.changed)
 

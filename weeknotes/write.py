@@ -272,19 +272,29 @@ class StagedSite:
         self.record(change)
         return change
 
-    def write_all(self, files: Iterable[Rendered]) -> None:
-        """Stage every rendered file (see `write`)."""
-        for file in files:
-            self.write(file.path, file.data, file.inputs)
+    def record_all(self, changes: Iterable[Change]) -> None:
+        """Record what `stage` made of each file."""
+        for change in changes:
+            self.record(change)
 
     def write(self, rel: str, data: bytes, inputs: str | None = None) -> Change:
-        """Stage one file (only if it differs from the old site's copy, when updating)."""
-        change = self.compare(rel, data, inputs or "")
-        if change.changed or not self.incremental:
-            dest = self.staging / rel
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_bytes(data)
+        """Stage one file and record it."""
+        change = self.stage(Rendered(rel, data, inputs or ""))
         self.record(change)
+        return change
+
+    def stage(self, file: Rendered) -> Change:
+        """Write one file into the staging folder, only if it differs from the old site's copy
+        when updating; return what became of it, for `record_all`.
+
+        Called in forked render workers too (render.py): it touches only this file's own
+        path in the staging folder, and records nothing itself.
+        """
+        change = self.compare(file.path, file.data, file.inputs)
+        if change.changed or not self.incremental:
+            dest = self.staging / file.path
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_bytes(file.data)
         return change
 
     def compare(self, rel: str, data: bytes, inputs: str) -> Change:
