@@ -222,23 +222,23 @@ def targets_table(outcomes: Sequence[Outcome], size: int) -> str:
     """Issue 13's targets at one size, wall time and CPU time ratios from this one run."""
     found = {o.tool: o for o in outcomes if o.size == size and not o.skipped}
     lines = [
-        "| target | wall (or memory) ratio | CPU-time ratio | target | judged on CPU time (memory for RSS) |",
-        "|---|--:|--:|--:|---|",
+        "| target | wall (or memory) ratio | CPU-time ratio | target | on wall time (memory) | on CPU time |",
+        "|---|--:|--:|--:|---|---|",
     ]
     for title, tool, key, anchor, limit in TARGETS:
         if tool not in found or anchor not in found:
             continue
         (wall, cpu), (base_wall, base_cpu) = _figures(found[tool], key), _figures(found[anchor], key)
         ratio, cpu_ratio = _quotient(wall, base_wall), _quotient(cpu, base_cpu)
-        # Judged on CPU time where there is one: other work on the machine disturbs it far less.
-        judged = cpu_ratio if cpu_ratio is not None else ratio
-        verdict = "—" if judged is None else ("met" if judged <= limit else "missed")
+        # Both verdicts: wall time is what a user waits for; CPU time is what other work on
+        # a shared machine disturbs far less.
+        verdicts = ["—" if r is None else ("met" if r <= limit else "missed") for r in (ratio, cpu_ratio)]
         cells = [f"{r:.2f}{TIMES}" if r is not None else "—" for r in (ratio, cpu_ratio)]
-        lines.append(f"| {title} | {cells[0]} | {cells[1]} | ≤ {limit}{TIMES} | {verdict} |")
+        lines.append(f"| {title} | {cells[0]} | {cells[1]} | ≤ {limit}{TIMES} | {verdicts[0]} | {verdicts[1]} |")
     serve = found.get("weeknotes")
     if serve and serve.serve.median is not None:
         verdict = "met" if serve.serve.median < 1.0 else "missed"
-        lines.append(f"| serve edit→page, search on | {seconds(serve.serve.median)} | | < 1 s | {verdict} |")
+        lines.append(f"| serve edit→page, search on | {seconds(serve.serve.median)} | | < 1 s | {verdict} | |")
     return "\n".join(lines) if len(lines) > 2 else ""
 
 

@@ -1,9 +1,11 @@
-"""search.update_index when told to stop (serve: a new change is waiting), with the real Pagefind."""
+"""The search index with the real Pagefind: cancelled updates (serve: a new change is waiting), relative folders."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
+
+import pytest
 
 from tests.conftest import Run, SiteDir, note
 from weeknotes import search
@@ -32,3 +34,21 @@ def test_a_cancelled_update_lists_nothing_stale_and_the_next_one_finishes_the_jo
                            if p.is_file())
     assert not [name for name in files if name.startswith(".")]
 
+
+
+def test_a_site_built_with_relative_folders_gets_its_index_cold_and_after_an_edit(
+        site: SiteDir, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    """As most people type it: `weeknotes build` in the repository, folders relative to it."""
+    site.write("site.yaml", (site.content / "site.yaml").read_text().replace("enabled: false", "enabled: true"))
+    site.write("notes/ana/2026-09-03-a.md", note("Note A", date="2026-09-03"))
+    site.write("notes/ana/2026-10-03-b.md", note("Note B", date="2026-10-03"))
+    monkeypatch.chdir(site.root)
+    content, output = site.content.relative_to(site.root), site.output.relative_to(site.root)
+    for edit in ("cold", "after an edit"):
+        result = run("build", "--content", content, "--output", output)
+        assert result.code == 0, (edit, result.err)
+        listed = json.loads((site.output / "pagefind/bundles.json").read_text())["bundles"]
+        assert [bundle["key"] for bundle in listed] == ["2026-10-1", "2026-09"], edit
+        for bundle in listed:
+            assert (site.output / "pagefind" / bundle["key"] / "pagefind-entry.json").is_file(), (edit, bundle)
+        site.write("notes/ana/2026-10-03-b.md", note("Note B", date="2026-10-03", body="Edited."))
