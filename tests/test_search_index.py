@@ -36,9 +36,12 @@ def test_a_cancelled_update_lists_nothing_stale_and_the_next_one_finishes_the_jo
 
 
 
+@pytest.mark.parametrize("copy_at_most", [search.COPY_AT_MOST, 0], ids=["pages-copied", "pages-by-glob"])
 def test_a_site_built_with_relative_folders_gets_its_index_cold_and_after_an_edit(
-        site: SiteDir, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
-    """As most people type it: `weeknotes build` in the repository, folders relative to it."""
+        site: SiteDir, run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch, copy_at_most: int) -> None:
+    """As most people type it: `weeknotes build` in the repository, folders relative to it;
+    with the pages of a bundle copied for Pagefind (small bundles), and named by a glob (large)."""
+    monkeypatch.setattr(search, "COPY_AT_MOST", copy_at_most)
     site.write("site.yaml", (site.content / "site.yaml").read_text().replace("enabled: false", "enabled: true"))
     site.write("notes/ana/2026-09-03-a.md", note("Note A", date="2026-09-03"))
     site.write("notes/ana/2026-10-03-b.md", note("Note B", date="2026-10-03"))
