@@ -274,7 +274,7 @@ def run_pagefind(site_dir: Path, work: Path, todo: list[Bundle], cancelled: Canc
                 return done
             while waiting and len(running) < slots:
                 running.append(start(site_dir, work, waiting.pop(), command))
-            time.sleep(0.01)
+            time.sleep(0.002)  # often: a small bundle takes a tenth of a second, and a rebuild waits for it
             for job in [job for job in running if job[1].poll() is not None]:
                 running.remove(job)
                 finish(*job)
