@@ -542,6 +542,15 @@ def test_serve_reloads_the_pages_an_edit_changed_and_leaves_the_others(browser: 
         poll(lambda: "rebuilt in" in server.output, what="the rebuild report")
         tabs["about"].wait_for_timeout(500)  # time enough for a reload the last event would cause
         assert tabs["about"].evaluate("window.untouched === true"), "the about page reloaded for nothing"
+
+        # A tab on an address nobody has written yet shows "not found" until the note is saved.
+        waiting = context.new_page()
+        response = waiting.goto(server.url + "notes/a-brand-new-note/", wait_until="load")
+        assert response is not None and response.status == 404
+        (content / "notes/zoe/2026-11-20-a-brand-new-note.md").write_text(
+            "---\ntitle: A brand new note\ndate: 2026-11-20\nauthor: zoe\n---\n\nJust written.\n",
+            encoding="utf-8")
+        waiting.get_by_text("Just written.").wait_for(timeout=10000)
     finally:
         context.close()
         server.close()

@@ -31,7 +31,7 @@ RELOAD_SCRIPT = """<script data-weeknotes-live-reload>
   events.addEventListener("build", (event) => {
     const build = JSON.parse(event.data);
     if (build.id === shown) return;
-    if (build.since === shown && build.files !== null && !build.files.includes(file)) {
+    if (build.since === shown && build.files !== null && file && !build.files.includes(file)) {
       shown = build.id;  // only other pages changed since this one was served
       return;
     }
@@ -140,7 +140,8 @@ def decorate(page: bytes, outcome: Outcome, file: str) -> bytes:
     """Add the live-reload script, and the error overlay while the last build failed.
 
     `file` is the page's file in the site (`notes/hello/index.html`), which tells the script
-    whether a new build changed it."""
+    whether a new build changed it; "" (a page that is not a file of the site, such as "not
+    found") reloads on every build."""
     extra = RELOAD_SCRIPT % (json.dumps(outcome.id), json.dumps(file), EVENTS_PATH)
     if outcome.errors:
         count = len(outcome.errors)

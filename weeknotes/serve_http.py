@@ -56,7 +56,7 @@ class Response:
     content_type: str = "text/html; charset=utf-8"
     location: str = ""
     file: str = ""
-    """The site's file it shows (`notes/hello/index.html`), for live reload."""
+    """The site's file it shows (`notes/hello/index.html`), for live reload ("" for none)."""
 
 
 def lookup(preview: Preview, url_path: str) -> Response:
@@ -93,7 +93,8 @@ def not_found(preview: Preview) -> Response:
     if not preview.has_site:
         return Response(500, NO_SITE_PAGE)
     try:
-        return Response(404, (preview.site_dir / urls.NOT_FOUND).read_bytes(), file=urls.NOT_FOUND)
+        # No `file`: a tab showing "not found" reloads on every build, which may make the page.
+        return Response(404, (preview.site_dir / urls.NOT_FOUND).read_bytes())
     except OSError:
         return Response(404, NOT_FOUND_PAGE)
 
