@@ -223,7 +223,7 @@ def test_edit_to_a_title_shows_on_its_page_and_is_announced(serve: Callable[...,
     assert rest["id"] in reloaded, (rest, server.output)
     report = poll(lambda: re.search(r"rebuilt in .*the saved page was shown after (\d+\.\d+)s", server.output),
                   what="the rebuild report")
-    assert float(report.group(1)) <= seconds
+    assert float(report.group(1)) <= seconds + 0.005  # shown before the test saw it (the report rounds)
     events.close()
 
 

@@ -36,3 +36,20 @@ def test_an_edit_reaches_the_page_then_reindexes_only_its_month(
                  and found, what="the month's bundle made again")
     assert {key: digest for key, digest in after.items() if key != "2025-12"} == {
         key: digest for key, digest in before.items() if key != "2025-12"}
+
+
+def test_an_edit_that_changes_only_its_own_page_is_indexed_too(
+        serve: Callable[..., Server], example: Path) -> None:  # noqa: F811
+    """A standalone page is on no list: serve shows it ahead, the full build then finds nothing
+    else to write, and the index must still follow."""
+    server = serve(example, epoch=EXAMPLE_EPOCH)
+    before = poll(lambda: (found := bundles(server)) and "pages" in found and found, what="the first index")
+    source = example / "pages/about.md"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.rstrip("\n") + "\n\nA sentence with zqaboutwordq in it.\n", encoding="utf-8")
+    server.wait_for("about/", lambda status, text: "zqaboutwordq" in text, "the edit on its page")
+    after = poll(lambda: (found := bundles(server)) and found.get("pages") != before["pages"] and found,
+                 what="the standalone pages' bundle made again")
+    assert {k: v for k, v in after.items() if k != "pages"} == {k: v for k, v in before.items() if k != "pages"}
+    poll(lambda: "rebuilt in" in server.output, what="the rebuild report")
+    assert "0 of" not in server.output.split("rebuilt in", 1)[1], server.output  # the page counts as written

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 
 from weeknotes import search
 from weeknotes.build import Ahead, BuildOptions, BuildResult, Warm, build
@@ -60,6 +61,8 @@ class Builder:
         self.bundles: list[search.Bundle] = []
         self.shown_at: float | None = None
         """When this rebuild showed the saved page ahead of the rest (`time.perf_counter()`)."""
+        self.shown: tuple[str, ...] = ()
+        """The files it wrote ahead."""
 
     def run(self) -> None:
         while not self.stop.is_set():
@@ -78,7 +81,7 @@ class Builder:
             self.warm = Warm(RenderCache(None))  # site.yaml: a full rebuild, nothing kept
         elif burst is not None and burst.kind is Change.THEME:
             self.warm.environments.clear()  # a new override template must be found afresh
-        self.shown_at = None
+        self.shown_at, self.shown = None, ()
         with self.preview.busy():
             result, errors = self.attempt(self.ahead(burst))
             news = errors != self.errors or (
@@ -94,7 +97,8 @@ class Builder:
             self.files = result.stats.total
             manifest = self.warm.manifest.files if self.warm.manifest else {}
             self.bundles = search.plan_bundles(result.site, {rel: known[1] for rel, known in manifest.items()})
-            self.search_stale = news or self.search_stale
+            # A page shown ahead is new too, though the full build found it already in place.
+            self.search_stale = news or bool(self.shown) or self.search_stale
             if self.search_stale:
                 self.index_search()
 
@@ -112,7 +116,7 @@ class Builder:
         """The saved pages are in place: browsers showing them reload now, others wait."""
         if written:
             self.preview.publish((), built=True, files=written, settled=True)
-            self.shown_at = time.perf_counter()
+            self.shown_at, self.shown = time.perf_counter(), written
 
     def attempt(self, ahead: Ahead | None = None) -> tuple[BuildResult | None, tuple[str, ...]]:
         """Build; a failed build is a list of error reports, never an exception."""
@@ -143,7 +147,10 @@ class Builder:
             return
         since = time.perf_counter() - burst.first_seen
         shown = self.shown_at - burst.first_seen if self.shown_at is not None else None
-        self.reporter.rebuilt(result.stats, result.seconds, since, fixed=bool(self.errors), page_shown=shown)
+        # The full build left the pages written ahead alone (same bytes): count them here.
+        stats = replace(result.stats, written=result.stats.written + len(self.shown),
+                        unchanged=result.stats.unchanged - len(self.shown))
+        self.reporter.rebuilt(stats, result.seconds, since, fixed=bool(self.errors), page_shown=shown)
 
     def index_search(self) -> None:
         """Bring the index beside the site up to date; give up as soon as a change comes."""
