@@ -90,7 +90,9 @@ class Ahead:
     on their own (write.StagedSite.commit_ahead); the full build that follows renders them
     again, finds the same bytes and leaves them. Only a page already at its path, made from
     the same file by the last build, is written ahead: a new or moved page waits for the
-    whole plan, where two files claiming one path are caught.
+    whole plan, where two files claiming one path are caught. If the rest of the build then
+    fails (a template error elsewhere), the saved page stays as it was shown, under the
+    error overlay; this is serve's own folder, never one that is published.
     """
 
     sources: frozenset[str]
@@ -225,6 +227,9 @@ def write_ahead(ahead: Ahead, site: Site, env: jinja2.Environment, theme: Theme,
     if not pages or warm.manifest is None:
         return
     with StagedSite(output, warm.manifest, private=True, audience=audience) as staged:
+        if not staged.incremental:  # the folder lost its marker: the full build starts it anew
+            staged.abandon()
+            return
         staged.record_all(render_outputs(pages, {}, theme, Workers(parallel=False), Reporter(), staged.stage))
         staged.commit_ahead(lambda manifest: setattr(warm, "manifest", manifest))
     ahead.shown(staged.stats.changed)
