@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +56,18 @@ def test_a_site_built_with_relative_folders_gets_its_index_cold_and_after_an_edi
         for bundle in listed:
             assert (site.output / "pagefind" / bundle["key"] / "pagefind-entry.json").is_file(), (edit, bundle)
         site.write("notes/ana/2026-10-03-b.md", note("Note B", date="2026-10-03", body="Edited."))
+
+
+def test_a_glob_names_pages_whatever_characters_their_paths_hold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slugs are plain today; the glob must not depend on it (Pagefind rejects a needless escape)."""
+    monkeypatch.setattr(search, "COPY_AT_MOST", 0)
+    site = tmp_path / "site"
+    pages = ("a é+~@b/index.html", "x,y{z}/index.html", "p(q)r [1]/index.html", "ok/index.html")
+    for page in (*pages, "left-out/index.html"):
+        (site / page).parent.mkdir(parents=True)
+        (site / page).write_text(f'<html lang="en"><body><main data-pagefind-body><h1>{page}</h1>'
+                                 "<p>words to find</p></main></body></html>", encoding="utf-8")
+    assert search.update_index(site, site / "pagefind", [search.Bundle("all", pages, "d")])
+    entry = json.loads((site / "pagefind/all/pagefind-entry.json").read_text())
+    assert sum(language["page_count"] for language in entry["languages"].values()) == len(pages)
