@@ -7,7 +7,6 @@ Tracebacks are shown only with --debug.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 import traceback
@@ -221,6 +220,10 @@ def run() -> NoReturn:
     """
     code = main()
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`weeknotes check | head`)
+        try:
             stream.flush()
+        except BrokenPipeError:  # `weeknotes check | head`: the reader has what it wanted
+            pass
+        except (OSError, ValueError):  # a full disk: the output is cut short, so say it failed
+            code = code or 120  # what Python itself exits with when flushing fails
     os._exit(code)
