@@ -19,14 +19,27 @@ VISIBILITY_ALLOWED = {"public": frozenset({"public", "unlisted"}),
                       "internal": frozenset({"public", "unlisted", "internal"})}
 
 
+AUDIENCES = tuple(PUBLISH_ALLOWED)
+"""The audiences a build is made for: `public` and `internal`."""
+
+
 def admits(audience: Audience, visibility: str, authors: Iterable[Author]) -> bool:
     """True when this audience may see a record with this visibility by these authors."""
-    visible = visibility in VISIBILITY_ALLOWED[audience.name] or (audience.drafts and visibility == "draft")
-    return visible and all(a.publish in PUBLISH_ALLOWED[audience.name] for a in authors)
+    return visibility_admitted(audience.name, audience.drafts, visibility) and not held_back_by(audience.name, authors)
+
+
+def visibility_admitted(audience: str, drafts: bool, visibility: str) -> bool:
+    """Whether a build for `audience` (with drafts or not) shows a record of this visibility."""
+    return visibility in VISIBILITY_ALLOWED[audience] or (drafts and visibility == "draft")
+
+
+def held_back_by(audience: str, authors: Iterable[Author]) -> list[Author]:
+    """The authors who have not opted in to `audience`: any one of them keeps a record out."""
+    return [a for a in authors if a.publish not in PUBLISH_ALLOWED[audience]]
 
 
 def author_admitted(audience: Audience, author: Author) -> bool:
-    return author.publish in PUBLISH_ALLOWED[audience.name]
+    return not held_back_by(audience.name, (author,))
 
 
 def default_output(name: str, drafts: bool) -> Path:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from weeknotes import __version__, check_formats, commands, scaffold
+from weeknotes.audience import AUDIENCES
 from weeknotes.delivery import run_send
 from weeknotes.errors import ContentErrors, UsageError, WeeknotesError
 from weeknotes.report import ConsoleReporter, Reporter
@@ -32,7 +33,7 @@ def add_content(parser: argparse.ArgumentParser) -> None:
 
 
 def add_audience(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--audience", choices=("public", "internal"), default=None,
+    parser.add_argument("--audience", choices=AUDIENCES, default=None,
                         help="who the site is for: public, or internal (adds internal items, noindex) "
                              "(default: public)")
     parser.add_argument("--drafts", action="store_true",
@@ -49,7 +50,7 @@ def add_future_and_base_url(parser: argparse.ArgumentParser) -> None:
 def add_serve_audience(parser: argparse.ArgumentParser) -> None:
     """serve shows drafts and internal items unless told otherwise (the opposite of build)."""
     who = parser.add_mutually_exclusive_group()
-    who.add_argument("--audience", choices=("public", "internal"), default=None,
+    who.add_argument("--audience", choices=AUDIENCES, default=None,
                      help="preview for this audience, drafts still included (default: internal)")
     who.add_argument("--public-only", action="store_true",
                      help="preview exactly what a public build shows: no drafts, no internal items")
@@ -158,7 +159,7 @@ def make_parser() -> argparse.ArgumentParser:
     tls = send.add_mutually_exclusive_group()
     tls.add_argument("--starttls", action="store_true", help="upgrade the connection with STARTTLS (port 587)")
     tls.add_argument("--ssl", action="store_true", help="connect over TLS from the start (port 465)")
-    send.add_argument("--audience", choices=("public", "internal"), default=None,
+    send.add_argument("--audience", choices=AUDIENCES, default=None,
                       help="who the digest is for (default: public)")
     send.add_argument("--dry-run", action="store_true", help="show what would be sent, and the checks; send nothing")
     send.add_argument("--again", action="store_true", help="send a week that was already sent")

@@ -9,12 +9,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from weeknotes import urls
-from weeknotes.audience import PUBLISH_ALLOWED, VISIBILITY_ALLOWED, admits
+from weeknotes.audience import AUDIENCES, admits, held_back_by, visibility_admitted
 from weeknotes.collect import week_key
 from weeknotes.errors import Problem
 from weeknotes.model import Audience, Content, Item
-
-AUDIENCES = ("public", "internal")
 
 
 def placement(item: Item, content: Content, now: datetime) -> Problem:
@@ -47,9 +45,9 @@ def why_not(item: Item, audience: str) -> tuple[str, str]:
     """The first reason why `audience` does not see `item` (drafts first: they are the commonest), and a hint."""
     if item.visibility == "draft":
         return "it is a draft (`visibility: draft`)", "remove the `visibility: draft` line when it is ready"
-    if item.visibility not in VISIBILITY_ALLOWED[audience]:
+    if not visibility_admitted(audience, False, item.visibility):
         return f"its visibility is {item.visibility}", "only colleagues see it, in the internal build"
-    held = [a for a in item.authors if a.publish not in PUBLISH_ALLOWED[audience]]
+    held = held_back_by(audience, item.authors)
     named = ", ".join(f"{a.handle} (publish: {a.publish})" for a in held)
     noun = "author has" if len(held) == 1 else "authors have"
     return (f"its {noun} not opted in to {audience} publishing: {named} in authors.yaml",
