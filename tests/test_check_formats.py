@@ -193,3 +193,14 @@ def test_check_paths_reports_only_given_files_but_fails_on_any_error(site, run) 
 def test_an_unknown_format_is_a_usage_error(site, run, fmt) -> None:  # type: ignore[no-untyped-def]
     result = run("check", "--content", site.content, "--format", fmt)
     assert result.code == 2 and "--format" in result.err
+
+
+@pytest.mark.parametrize("fmt", ["github", "gitlab", "json"])
+def test_a_note_about_what_was_skipped_is_reported_in_each_machine_format(site, run, fmt) -> None:  # type: ignore[no-untyped-def]
+    """A broken authors.yaml is one error plus a note that the Markdown files were not checked."""
+    git_repo(site)
+    site.write("notes/2026-11-16-hello.md", note("Hello"))
+    site.write("authors.yaml", "ana:\n\tname: Ana\n")
+    result = run("check", "--content", site.content, "--format", fmt)
+    assert result.code == 1, result.err
+    assert "skipped checking" in result.out and "internal error" not in result.err

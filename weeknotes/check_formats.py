@@ -20,8 +20,10 @@ from pathlib import Path
 from weeknotes.errors import Problem
 
 FORMATS = ("text", "github", "gitlab", "json")
-GITHUB_COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
-GITLAB_SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
+# One entry per Problem severity (errors.py): error, warning, note (what was skipped
+# because of an error), info.
+GITHUB_COMMANDS = {"error": "error", "warning": "warning", "note": "notice", "info": "notice"}
+GITLAB_SEVERITIES = {"error": "major", "warning": "minor", "note": "info", "info": "info"}
 
 
 def default_format() -> str:
@@ -86,11 +88,5 @@ def as_json(findings: list[Problem], root: Path) -> str:
 
 
 def render(findings: list[Problem], fmt: str, root: Path) -> str:
-    """Everything found, in the chosen format (text is printed line by line by the command)."""
-    if fmt == "github":
-        return github(findings, root)
-    if fmt == "gitlab":
-        return gitlab(findings, root)
-    if fmt == "json":
-        return as_json(findings, root)
-    return "".join(f.format() + "\n" for f in findings)
+    """Everything found, in a machine format (text is printed by the command's reporter)."""
+    return {"github": github, "gitlab": gitlab, "json": as_json}[fmt](findings, root)
