@@ -46,7 +46,7 @@ from typing import IO
 from weeknotes import urls
 from weeknotes.errors import WeeknotesError
 from weeknotes.model import Item, Site
-from weeknotes.write import INDEX_DIR, StagedSite, write_atomically
+from weeknotes.write import StagedSite, write_atomically
 
 STATE = "bundles.json"
 PAGES_BUNDLE = "pages"
@@ -122,13 +122,13 @@ class StagedIndex:
 
     def before_commit(self) -> None:
         if self.staged.incremental:
-            drop_stale(self.staged.output / INDEX_DIR, self.bundles)
+            drop_stale(self.staged.output / urls.PAGEFIND_DIR, self.bundles)
         else:
-            update_index(self.staged.staging, self.staged.staging / INDEX_DIR, self.bundles)
+            update_index(self.staged.staging, self.staged.staging / urls.PAGEFIND_DIR, self.bundles)
 
     def after_commit(self) -> None:
         if self.staged.incremental:
-            update_index(self.staged.output, self.staged.output / INDEX_DIR, self.bundles)
+            update_index(self.staged.output, self.staged.output / urls.PAGEFIND_DIR, self.bundles)
 
 
 # --- the index on disk -------------------------------------------------------------------

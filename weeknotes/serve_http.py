@@ -78,7 +78,7 @@ def lookup(preview: Preview, url_path: str) -> Response:
 
 def read_file(preview: Preview, names: list[str], url_path: str) -> Response:
     root = preview.site_dir
-    if names[:1] == [urls.PAGEFIND.rstrip("/")] and preview.search_dir.is_dir():
+    if names[:1] == [urls.PAGEFIND_DIR] and preview.search_dir.is_dir():
         root, names = preview.search_dir, names[1:]
     target = root.joinpath(*names)
     if target.is_dir():

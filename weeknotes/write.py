@@ -34,7 +34,6 @@ from weeknotes.errors import OutputAudienceError, OutputDirError
 from weeknotes.sources import Stamp, display_path, stamp_of
 
 MARKER = ".weeknotes-build"
-INDEX_DIR = urls.PAGEFIND.rstrip("/")  # the search index, kept up to date by search.py
 MARKER_HEAD = "This folder is written by `weeknotes build`; it may be replaced by the next build for the same audience.\n"
 FEW_CHANGES = 200
 """Up to this many written files are listed by name in a build's stats."""
@@ -370,7 +369,7 @@ class StagedSite:
         Walked once and kept; a private folder's are those of the previous manifest.
         """
         if self._existing is None:
-            self._existing = list(self.old.files) if self.private else list(files_under(self.output, skip=INDEX_DIR))
+            self._existing = list(self.old.files) if self.private else list(files_under(self.output, skip=urls.PAGEFIND_DIR))
         return self._existing
 
     def stale_files(self) -> list[str]:
