@@ -27,7 +27,7 @@ from lxml.etree import SubElement
 from weeknotes import __version__, urls
 from weeknotes.fields import CONTROL_RE
 from weeknotes.model import Author, Item, Site, Week
-from weeknotes.plan import Output, feed_title
+from weeknotes.plan import Output, feed_title, sections
 from weeknotes.urls import Linker, path_of, rebase_html
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -52,9 +52,9 @@ class FeedSpec:
 
 def feed_specs(site: Site) -> list[FeedSpec]:
     limit = site.config.feed_limit
-    specs = [FeedSpec(urls.feed_path(), feed_title(site), site.front[:limit], urls.HOME),
-             FeedSpec(urls.feed_path(urls.NOTES), feed_title(site, urls.NOTES), site.notes[:limit], urls.NOTES),
-             FeedSpec(urls.feed_path(urls.LINKS), feed_title(site, urls.LINKS), site.links[:limit], urls.LINKS)]
+    specs = [FeedSpec(urls.feed_path(), feed_title(site), site.front[:limit], urls.HOME)]
+    specs += [FeedSpec(urls.feed_path(section), feed_title(site, section), items[:limit], section)
+              for section, items in sections(site)]
     specs += [FeedSpec(urls.feed_path(a), feed_title(site, a), site.author_items[a.handle][:limit], path_of(a))
               for a in site.authors]
     specs += [FeedSpec(urls.feed_path(t), feed_title(site, t), t.items[:limit], path_of(t))

@@ -7,7 +7,7 @@ from xml.sax.saxutils import escape, quoteattr
 from weeknotes import urls
 from weeknotes.feeds import item_updated
 from weeknotes.model import Site
-from weeknotes.plan import Output, paginate
+from weeknotes.plan import Output, paginate, sections
 from weeknotes.urls import paginated, path_of
 
 
@@ -16,7 +16,7 @@ def sitemap(site: Site) -> bytes:
     base = site.config.base_url
     entries: list[tuple[str, str]] = []
     entries += [(paginated("", p.number), "") for p in paginate(site.front, site.config.per_page, "")]
-    for section, items in ((urls.NOTES, site.notes), (urls.LINKS, site.links)):
+    for section, items in sections(site):
         entries += [(paginated(section, p.number), "") for p in paginate(items, site.config.per_page, section)]
     entries += [(path_of(i), item_updated(i).date().isoformat()) for i in site.listed if not i.is_blog]
     entries += [(path_of(p), "") for p in site.listed_pages]

@@ -80,6 +80,12 @@ def paginate(items: Sequence[Item], per_page: int, base: str) -> list[Pagination
     ) for n in range(1, total + 1)]
 
 
+def sections(site: Site) -> tuple[tuple[str, Sequence[Item]], ...]:
+    """The one-kind sections, each with its listed items: `notes/` and `links/` (their pages,
+    feeds and sitemap entries all come from here)."""
+    return ((urls.NOTES, site.notes), (urls.LINKS, site.links))
+
+
 def feed_title(site: Site, target: Author | Tag | str | None = None) -> str:
     """The title of the Atom feed of the site (None), a section (`urls.NOTES`), an author or a tag,
     in the site's language."""
@@ -190,9 +196,10 @@ class HtmlPlanner:
 
     def sections(self) -> list[Output]:
         """/notes/ and /links/: one kind only, paginated like the home page."""
+        titles = {urls.NOTES: self.words.gettext("Weeknotes"), urls.LINKS: self.words.gettext("Links")}
         outputs = []
-        for section, items, title in ((urls.NOTES, self.site.notes, self.words.gettext("Weeknotes")),
-                                      (urls.LINKS, self.site.links, self.words.gettext("Links"))):
+        for section, items in sections(self.site):
+            title = titles[section]
             outputs += self.listing(items, section, "section.html", title, section.rstrip("/"),
                                     self.section_feed(section), section_path=section, heading=title)
         return outputs
