@@ -19,13 +19,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import feedparser
 import jsonschema
 import nh3
 
-from weeknotes.fields import CONTROL_RE, escape_url
+from weeknotes.fields import CONTROL_RE, escape_url, is_web_url
 from weeknotes.markdown import host_and_path, sanitise_html
 from weeknotes.snapshot import FeedEntry
 
@@ -166,11 +166,9 @@ def build_entry(entry_id: str, link: str, title: str, published: datetime, updat
                 summary: str, base: str) -> FeedEntry | str:
     try:
         url = escape_url(urljoin(base, link.strip())) if link else ""
-        parts = urlsplit(url)
-        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
     except ValueError:  # e.g. a malformed IPv6 host
-        usable = False
-    if not usable:
+        url = ""
+    if not is_web_url(url):
         return f"{describe(title, link)} has no http(s) link to the original"
     title = title or shorten(summary, TITLE_LENGTH) or host_and_path(url)
     return FeedEntry(id=clean_text(entry_id) or url, url=url, title=title, published=published,

@@ -106,7 +106,7 @@ def web_url(f: Field, value: Any, required: bool = False) -> str | None:
     text = plain_text(f, value, required)
     if text is None:
         return None
-    if " " in text or not _is_web_url(text):
+    if " " in text or not is_web_url(text):
         f.error(f"`{f.key}` must be an absolute http:// or https:// address, not {text!r}",
                 hint="copy the address from your browser's address bar")
         return None
@@ -124,7 +124,8 @@ def escape_url(url: str) -> str:
     return UNSAFE_URL_CHARS.sub(lambda m: f"%{ord(m.group()):02X}", url)
 
 
-def _is_web_url(text: str) -> bool:
+def is_web_url(text: str) -> bool:
+    """An http(s) address with a host (what a link of ours may point to)."""
     try:
         parts = urlsplit(text)
     except ValueError:
