@@ -27,7 +27,7 @@ def digest_text(site: Site, week: Week) -> str:
         parts += [note_text(item, linker, words) for item in week.notes]
     if week.blog_posts:
         parts.append(section(words.gettext("From members' blogs")))
-        parts += [blog_text(item, linker, words) for item in week.blog_posts]
+        parts += [note_text(item, linker, words) for item in week.blog_posts]
     if week.links:
         parts.append(section(words.gettext("Links")))
         parts += [link_text(site, merged, linker) for merged in week.links]
@@ -70,17 +70,11 @@ def body_text(html: str, written_at: str, linker: Linker, indent: str = "") -> s
 
 
 def note_text(item: Item, linker: Linker, words: Language) -> str:
-    lines = [wrap(item.title, "  ", "- "), f"  {linker(item)}",
-             wrap(f"{words.gettext('by %(people)s', people=names(item.authors, words))}, {words.date(item.date)}", "  ")]
-    if item.summary:
-        lines.append(wrap(item.summary, "  "))
-    return "\n".join(lines)
-
-
-def blog_text(item: Item, linker: Linker, words: Language) -> str:
-    """A post from a member's blog: its address is the original's, which stays canonical."""
-    source = words.gettext("From %(name)s's blog", name=names(item.authors, words))
-    lines = [wrap(item.title, "  ", "- "), f"  {linker(item)}", wrap(f"{source}, {words.date(item.date)}", "  ")]
+    """A weeknote or a post from a member's blog (whose address is the original's, which stays
+    canonical): title, address, who and when, summary."""
+    who = (words.gettext("From %(name)s's blog", name=names(item.authors, words)) if item.is_blog
+           else words.gettext("by %(people)s", people=names(item.authors, words)))
+    lines = [wrap(item.title, "  ", "- "), f"  {linker(item)}", wrap(f"{who}, {words.date(item.date)}", "  ")]
     if item.summary:
         lines.append(wrap(item.summary, "  "))
     return "\n".join(lines)
