@@ -44,14 +44,13 @@ BATCH = 16
 class Workers:
     """Runs jobs on forked processes when that is possible and worth it, else serially."""
 
-    def __init__(self, parallel: bool = True, max_workers: int = MAX_WORKERS) -> None:
+    def __init__(self, parallel: bool = True) -> None:
         """`parallel=False`: never fork (a process running threads must not)."""
         self.parallel = parallel and "fork" in multiprocessing.get_all_start_methods()
-        self.max_workers = max_workers
 
     def count(self, jobs: int, threshold: int) -> int:
         """How many processes `jobs` units of work get: 1 means here, serially."""
-        cores = min(os.cpu_count() or 1, self.max_workers)
+        cores = min(os.cpu_count() or 1, MAX_WORKERS)
         if not self.parallel or jobs < threshold or cores < 2 or threading.active_count() > 1:
             return 1
         return cores
