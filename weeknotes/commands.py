@@ -199,8 +199,9 @@ def run_init(args: argparse.Namespace) -> int:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} already exists and is not empty; choose a new folder")
     language = starter.site_language(args.language)  # a bad tag exits 2 before anything is written
-    starter.write_site(target, language)
-    written = scaffold.write_repository(target, scaffold.Scaffold(ci=args.ci, language=language))
+    repository = scaffold.Scaffold(ci=args.ci).files()
+    scaffold.write_files(target, starter.site_files(language) | repository)
+    written = sorted(repository)
     shown = display_path(target)
     args.reporter.info(f"created a new site in {shown}: content/ and {', '.join(written)}")
     args.reporter.info(f"build it with: weeknotes build --content {display_path(target / 'content')} "

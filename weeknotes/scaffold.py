@@ -42,8 +42,6 @@ class Scaffold:
     """What the templates may use; a new `init` option is a new field here."""
 
     ci: str = "github"
-    language: str = "en"
-    """The site's language tag (`init --language`); the templates are in English for now."""
     version: str = __version__
     repository: str = REPOSITORY
     python: str = "3.12"
@@ -62,11 +60,9 @@ class Scaffold:
                 for rel, name in (COMMON_FILES | CI_FILES[self.ci]).items()}
 
 
-def write_repository(target: Path, scaffold: Scaffold) -> list[str]:
-    """Write the repository files into `target`; return their paths, for the summary."""
-    files = scaffold.files()
+def write_files(target: Path, files: dict[str, str]) -> None:
+    """Write `init`'s files (path -> text) into `target`."""
     for rel, text in files.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return sorted(files)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from weeknotes.errors import UsageError
 from weeknotes.language import DEFAULT, normalize_tag, tag_problem
@@ -95,10 +94,8 @@ def site_language(text: str) -> str:
     return normalize_tag(text) or DEFAULT
 
 
-def write_site(target: Path, language: str = DEFAULT) -> None:
-    for rel, text in STARTER_FILES.items():
-        path = target / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if rel == "content/site.yaml":
-            text = text.replace(f"language: {DEFAULT}\n", f"language: {language}\n")
-        path.write_text(text, encoding="utf-8")
+def site_files(language: str = DEFAULT) -> dict[str, str]:
+    """The starter content, path -> text, in `language`."""
+    files = dict(STARTER_FILES)
+    files["content/site.yaml"] = files["content/site.yaml"].replace(f"language: {DEFAULT}\n", f"language: {language}\n")
+    return files
