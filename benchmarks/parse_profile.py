@@ -21,12 +21,12 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
-from weeknotes.cache import RenderCache
-from weeknotes.config import load_authors, load_config
-from weeknotes.content import Job, parse_one
-from weeknotes.errors import Problems
-from weeknotes.markdown import render_markdown
-from weeknotes.sources import content_digest, read_source
+from weeknotes.base.errors import Problems
+from weeknotes.source.cache import RenderCache
+from weeknotes.source.config import load_authors, load_config
+from weeknotes.source.content import Job, parse_one
+from weeknotes.source.markdown import render_markdown
+from weeknotes.source.sources import content_digest, read_source
 
 
 def best_of(rounds: int, work: Callable[[], object]) -> float:

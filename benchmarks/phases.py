@@ -17,11 +17,11 @@ from collections.abc import Callable
 from typing import Any
 
 started = time.perf_counter()
-import weeknotes.build as build  # noqa: E402  (timed: importing is part of every build)
-import weeknotes.cache as cache  # noqa: E402
-import weeknotes.content as content  # noqa: E402
-import weeknotes.write as write  # noqa: E402
-from weeknotes.cli import main  # noqa: E402
+import weeknotes.output.build as build  # noqa: E402  (timed: importing is part of every build)
+import weeknotes.output.write as write  # noqa: E402
+import weeknotes.source.cache as cache  # noqa: E402
+import weeknotes.source.content as content  # noqa: E402
+from weeknotes.commands.cli import main  # noqa: E402
 
 IMPORTED = time.perf_counter() - started
 SPENT: dict[str, float] = {}

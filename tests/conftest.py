@@ -10,7 +10,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from weeknotes.cli import main
+from weeknotes.commands.cli import main
 
 SITE_YAML = """\
 title: Test Circle

@@ -22,7 +22,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from weeknotes.cli import main
+from weeknotes.commands.cli import main
 
 PAGEFIND_SIGNATURE = b"pagefind_dcd"
 CONSONANTS = "bcdfghjklmnprstvwxz"

@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from weeknotes.audience import admits
-from weeknotes.model import PUBLISH_LEVELS, VISIBILITIES, Audience, Author
+from weeknotes.model.audience import admits
+from weeknotes.model.values import PUBLISH_LEVELS, VISIBILITIES, Audience, Author
 
 AUDIENCES = {
     "public": Audience("public"),

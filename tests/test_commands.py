@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import Run, SiteDir, link, note
 from weeknotes import __version__
-from weeknotes.cli import main, make_parser
+from weeknotes.commands.cli import main, make_parser
 
 
 def test_new_note_fills_date_author_id_and_a_slugged_file_name(site: SiteDir, run: Callable[..., Run]) -> None:
@@ -130,7 +130,7 @@ def test_check_lists_drafts_and_scheduled_posts_in_the_terminal(site: SiteDir, r
 def test_version_and_help(run: Callable[..., Run], capsys: pytest.CaptureFixture[str]) -> None:
     import pytest
 
-    from weeknotes.cli import main
+    from weeknotes.commands.cli import main
 
     with pytest.raises(SystemExit) as exit_info:
         main(["--version"])

@@ -807,7 +807,7 @@ def test_turning_search_off_removes_the_old_index(site: SiteDir, build: Callable
 
 def test_an_interrupted_index_refresh_is_redone_by_the_next_build(site: SiteDir, build: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
     """Killed after the pages were replaced but before the index was: the next build must not keep it."""
-    from weeknotes import search
+    from weeknotes.output import search
 
     word = make_sentinel(random.Random(17))
     site.write("site.yaml", "title: T\nbase_url: https://example.org/wol/\nsearch: {enabled: true}\n")

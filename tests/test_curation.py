@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from hypothesis import given
 from hypothesis import strategies as st
 
-from weeknotes.curation import normalize_url, quick_key, tracking_params
+from weeknotes.model.curation import normalize_url, quick_key, tracking_params
 
 LABEL = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1, max_size=8)
 # A host of its own that starts with "www." would lose it too: not a spelling of another host.

@@ -15,8 +15,8 @@ import pytest
 
 from tests.conftest import Run, SiteDir, link, note
 from tests.consent_support import decode_output
-from weeknotes.cli import main
-from weeknotes.report import RecordingReporter
+from weeknotes.commands.cli import main
+from weeknotes.commands.report import RecordingReporter
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -177,8 +177,8 @@ def test_a_new_weeknotes_version_renders_everything_again(site: SiteDir, build: 
     build()
     upgrade = (
         "import weeknotes; weeknotes.__version__ = '99.0'\n"
-        "import weeknotes.theme as theme; theme.human_date = lambda value, *language: 'UPGRADED-DATE'\n"
-        "from weeknotes.cli import main\n"
+        "import weeknotes.render.theme as theme; theme.human_date = lambda value, *language: 'UPGRADED-DATE'\n"
+        "from weeknotes.commands.cli import main\n"
         f"raise SystemExit(main(['build', '--content', {str(site.content)!r}, '--output', {str(site.output)!r}]))\n"
     )
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1795000000"}
@@ -205,9 +205,9 @@ def test_an_edit_that_keeps_size_and_mtime_is_still_seen(site: SiteDir) -> None:
     import os
     import time
 
-    from weeknotes.content import load_content
-    from weeknotes.errors import Problems
-    from weeknotes.sources import TRUST_AFTER_NS
+    from weeknotes.base.errors import Problems
+    from weeknotes.source.content import load_content
+    from weeknotes.source.sources import TRUST_AFTER_NS
 
     def later() -> int:
         """A clock past the trust window, so every stamp is settled (no need to sleep)."""

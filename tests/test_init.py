@@ -98,7 +98,7 @@ def files_in(folder: Path) -> set[str]:
 def test_the_wheel_installs_with_its_theme_and_without_test_tools(installed, tmp_path) -> None:  # type: ignore[no-untyped-def]
     version = installed.run("weeknotes", "--version", cwd=tmp_path)
     assert (version.returncode, version.stdout.strip()) == (0, f"weeknotes {__version__}")
-    where = installed.run("python", "-c", "from weeknotes.theme import builtin_themes_dir as d; print(d())", cwd=tmp_path)
+    where = installed.run("python", "-c", "from weeknotes.render.theme import builtin_themes_dir as d; print(d())", cwd=tmp_path)
     themes = Path(where.stdout.strip())
     assert installed.bin.parent in themes.parents  # inside the installed package, not this checkout
     assert (themes / "default/templates").is_dir()

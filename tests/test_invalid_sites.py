@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from weeknotes.cli import main
+from weeknotes.commands.cli import main
 
 CASES = Path(__file__).parent / "sites" / "invalid"
 EPOCH = "1795000000"  # 2026-11-19 12:26 UTC, after every dated post in the cases

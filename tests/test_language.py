@@ -11,9 +11,9 @@ import feedparser
 import lxml.etree
 
 from tests.conftest import SITE_YAML, Run, SiteDir, link, note
-from weeknotes.catalogs import load_language
-from weeknotes.errors import Problems
-from weeknotes.language import Language, is_rtl, normalize_tag, tag_problem
+from weeknotes.base.errors import Problems
+from weeknotes.base.language import Language, is_rtl, normalize_tag, tag_problem
+from weeknotes.render.catalogs import load_language
 
 THEME = Path(__file__).resolve().parent.parent / "themes" / "default"
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from weeknotes.markdown import render_markdown
-from weeknotes.plain_text import html_to_text
+from weeknotes.render.plain_text import html_to_text
+from weeknotes.source.markdown import render_markdown
 
 
 def test_blocks_lists_links_images_and_tables_read_as_text() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from weeknotes.progress import Progress
+from weeknotes.base.progress import Progress
 
 
 class Terminal(io.StringIO):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 
-from weeknotes.errors import Problem
-from weeknotes.report import ConsoleReporter, RecordingReporter
-from weeknotes.write import WriteStats
+from weeknotes.base.errors import Problem
+from weeknotes.commands.report import ConsoleReporter, RecordingReporter
+from weeknotes.output.write import WriteStats
 
 
 class Terminal(io.StringIO):

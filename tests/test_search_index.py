@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Run, SiteDir, note
-from weeknotes import search
+from weeknotes.output import search
 
 
 def test_a_cancelled_update_lists_nothing_stale_and_the_next_one_finishes_the_job(

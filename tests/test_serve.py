@@ -27,13 +27,13 @@ from typing import Any
 import pytest
 
 from tests.conftest import SITE_YAML, Run, SiteDir, note
-from weeknotes.build import BuildOptions, Warm, build
-from weeknotes.cache import RenderCache
-from weeknotes.live_reload import EVENTS_PATH
-from weeknotes.report import RecordingReporter
-from weeknotes.serve import OWNER, PREFIX, remove_orphans
-from weeknotes.sources import display_path
-from weeknotes.watch import Change, Roots
+from weeknotes.commands.report import RecordingReporter
+from weeknotes.output.build import BuildOptions, Warm, build
+from weeknotes.serve.live_reload import EVENTS_PATH
+from weeknotes.serve.server import OWNER, PREFIX, remove_orphans
+from weeknotes.serve.watch import Change, Roots
+from weeknotes.source.cache import RenderCache
+from weeknotes.source.sources import display_path
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "content"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from weeknotes.errors import Problems
-from weeknotes.sources import split_front_matter
+from weeknotes.base.errors import Problems
+from weeknotes.source.sources import split_front_matter
 
 
 def split(text: str) -> tuple[dict[str, object], str, int] | list[str]:

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from weeknotes import urls
-from weeknotes.model import Author, TagRef
-from weeknotes.urls import Linker, rebase_html
+from weeknotes.model import urls
+from weeknotes.model.urls import Linker, rebase_html
+from weeknotes.model.values import Author, TagRef
 
 BASE = "https://example.org/wol/"
 

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from weeknotes.collect import week_key, week_start
-from weeknotes.model import Config, Content
+from weeknotes.model.collect import week_key, week_start
+from weeknotes.model.values import Config, Content
 
 
 def content_in(timezone: str) -> Content:

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SiteDir, note
-from weeknotes.build import BuildOptions, build
-from weeknotes.report import RecordingReporter
-from weeknotes.workers import Workers
+from weeknotes.base.workers import Workers
+from weeknotes.commands.report import RecordingReporter
+from weeknotes.output.build import BuildOptions, build
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1795000000"
@@ -33,7 +33,7 @@ def in_a_fresh_process(code: str, env: dict[str, str] | None = None) -> subproce
 def test_forked_results_are_the_serial_ones() -> None:
     done = in_a_fresh_process("""
         import json, os
-        from weeknotes.workers import Workers
+        from weeknotes.base.workers import Workers
         assert Workers().count(100, threshold=10) > 1
         forked = dict(Workers().map(lambda n: (n * n, os.getpid()), list(range(100)), threshold=10))
         serial = dict(Workers(parallel=False).map(lambda n: (n * n, os.getpid()), list(range(100)), threshold=10))
@@ -51,8 +51,8 @@ def test_forked_results_are_the_serial_ones() -> None:
 @needs_two_cores
 def test_errors_from_several_children_are_raised_together() -> None:
     done = in_a_fresh_process("""
-        from weeknotes.errors import ContentErrors, Problems
-        from weeknotes.workers import Workers
+        from weeknotes.base.errors import ContentErrors, Problems
+        from weeknotes.base.workers import Workers
 
         def square_or_fail(number):
             if number in (7, 8):  # two jobs, so on two different children
@@ -90,9 +90,9 @@ def files_of(folder: Path) -> dict[str, bytes]:
 def build_forked(site: SiteDir, output: Path) -> subprocess.CompletedProcess[str]:
     """`weeknotes build` in a new process, which forks (it says so first)."""
     return in_a_fresh_process(f"""
-        from weeknotes.workers import Workers
+        from weeknotes.base.workers import Workers
         assert Workers().count(1000, threshold=1) > 1, "would not fork"
-        from weeknotes.cli import main
+        from weeknotes.commands.cli import main
         raise SystemExit(main(["build", "--no-cache", "--content", {str(site.content)!r}, "--output", {str(output)!r}]))
     """, env={"SOURCE_DATE_EPOCH": EPOCH})
 

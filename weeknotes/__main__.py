@@ -1,5 +1,5 @@
 """Allow `python -m weeknotes`."""
 
-from weeknotes.cli import run
+from weeknotes.commands.cli import run
 
 run()

@@ -1,0 +1,2 @@
+"""The command line: argument parsing, one function per verb, what a command reports to its
+user, `check`'s formats and explanations, `init`'s repository templates, and `send`'s delivery."""

@@ -1,0 +1,74 @@
+"""Advice for `weeknotes check`: curator warnings and who each audience will see.
+
+Nothing here changes a build; it helps contributors before they publish, and never ranks
+or shames anyone (DOMAIN.md): the audience report counts items, and names authors who
+have not opted in to public publishing only in the maintainer's terminal.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from weeknotes.base.errors import Problems
+from weeknotes.base.wording import counted
+from weeknotes.model.audience import admits
+from weeknotes.model.collect import week_key
+from weeknotes.model.curation import normalize_url, tracking_params
+from weeknotes.model.values import Audience, Content, Item
+from weeknotes.source.sources import key_line
+
+
+def curator_warnings(content: Content, problems: Problems) -> None:
+    """Tracking parameters, plain http, and URLs already curated in an earlier week."""
+    first_seen: dict[str, Item] = {}
+    links = sorted((i for i in content.items if i.is_link and i.url), key=lambda i: (i.date.timestamp(), i.source))
+    for item in links:
+        assert item.url is not None
+        line = key_line(item.source, "url")  # every warning here is about the `url:` line
+        found = tracking_params(item.url)
+        if found:
+            problems.warn(item.source, line, f"the link carries tracking parameters ({', '.join(found)})",
+                          hint="remove them from `url:`; readers do not need them")
+        if item.url.lower().startswith("http://"):
+            problems.warn(item.source, line, "the link uses http://",
+                          hint="most sites serve https:// now; check whether this one does")
+        key = normalize_url(item.url)
+        earlier = first_seen.get(key)
+        if earlier is not None and week_key(earlier.date, content) != week_key(item.date, content):
+            who = ", ".join(a.name for a in earlier.authors)
+            problems.warn(item.source, line,
+                          f"{who} already curated this link in {week_key(earlier.date, content)} ({earlier.source})",
+                          hint="add to their conversation: say what you see that they did not")
+        first_seen.setdefault(key, item)
+
+
+def audience_report(content: Content, now: datetime) -> list[str]:
+    lines = []
+    for name, drafts in (("public", False), ("internal", False), ("internal", True)):
+        audience = Audience(name, drafts, False, now)
+        count = sum(1 for i in content.items if admits(audience, i.visibility, i.authors) and i.date <= now)
+        label = f"{name} build" + (" with --drafts" if drafts else "")
+        article = "an" if name[0] in "aeiou" else "a"
+        lines.append(f"info: {article} {label} will include {count} of {counted(len(content.items), 'item')}")
+    by_level: dict[str, list[str]] = defaultdict(list)
+    for author in content.authors.values():
+        if author.publish != "public":
+            by_level[author.publish].append(author.handle)
+    if by_level.get("internal"):
+        lines.append(f"info: publishing to colleagues only (internal): {', '.join(sorted(by_level['internal']))}")
+    if by_level.get("none"):
+        lines.append(f"info: not publishing (none): {', '.join(sorted(by_level['none']))}")
+    return lines
+
+
+def pending_report(content: Content, now: datetime) -> list[str]:
+    """Drafts, and posts dated in the future with the moment they appear: for the terminal
+    only, so a contributor sees what is waiting (a draft is listed as a draft even when dated
+    in the future: removing its `visibility` line is what publishes it)."""
+    zone = content.config.timezone
+    lines = [f"draft: {item.source}" for item in content.items if item.visibility == "draft"]
+    for item in content.items:
+        if item.visibility != "draft" and item.date > now:
+            lines.append(f"scheduled: {item.source} appears {item.date.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})")
+    return sorted(lines)

@@ -1,0 +1,234 @@
+"""Content -> Site: filter for the audience, then work out tags, weeks, merges and backlinks.
+
+Everything here reads only what the audience may see (audience.admits is applied first),
+so every derived value (a count, a tag, a curator list, a backlink) is safe by construction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from weeknotes.model.audience import admits, author_admitted
+from weeknotes.model.curation import normalize_url, quick_key
+from weeknotes.model.values import (
+    Audience,
+    Author,
+    Content,
+    Intro,
+    Item,
+    MergedLink,
+    NoteGroup,
+    Site,
+    StaticFile,
+    Tag,
+    Week,
+)
+from weeknotes.source.schema import canonical_tags
+
+
+def newest_first(item: Item) -> tuple[float, str, str]:
+    return (-item.date.timestamp(), item.kind, item.slug)
+
+
+def collect_site(content: Content, audience: Audience) -> Site:
+    """Build the model one audience sees."""
+    now = audience.now or datetime.now().astimezone()
+    admitted = [i for i in content.items if admits(audience, i.visibility, i.authors)]
+    held_back = tuple(sorted((i for i in admitted if not audience.future and i.date > now), key=newest_first))
+    held_keys = {i.key for i in held_back}
+    shown = sorted((i for i in admitted if i.key not in held_keys), key=newest_first)
+    shown = [without_hidden_via(i, audience, content) for i in with_canonical_tags(shown)]
+    shown = without_curated_blog_posts(shown)
+    listed = tuple(i for i in shown if i.is_listed)
+    with_pages = [i for i in shown if not i.is_blog]  # a blog post's page is the original
+    author_items = group_by_author(listed)
+    authors = tuple(sorted({a.handle: a for i in listed for a in i.authors}.values(),
+                           key=lambda a: (a.name.casefold(), a.handle)))
+    intros = [intro for intro in content.intros
+              if admits(audience, intro.visibility, intro.editors)
+              and (audience.future or week_start(intro.week, content) <= now)]
+    front = listed if content.config.blogs_in_lists else tuple(i for i in listed if not i.is_blog)
+    return Site(
+        config=content.config,
+        audience=audience,
+        items=tuple(with_pages),
+        listed=listed,
+        front=front,
+        notes=tuple(i for i in front if not i.is_link),
+        links=tuple(i for i in listed if i.is_link),
+        authors=authors,
+        tags=collect_tags(listed),
+        weeks=collect_weeks(listed, intros, content),
+        pages=tuple(sorted((p for p in content.pages if admits(audience, p.visibility, ())), key=lambda p: p.slug)),
+        static=visible_static(content, audience),
+        author_items=author_items,
+        backlinks=collect_backlinks(with_pages, listed),
+        also_curated=collect_also_curated(listed),
+        held_back=held_back,
+        language=content.language,
+    )
+
+
+def with_canonical_tags(items: list[Item]) -> list[Item]:
+    """Tags whose slugs are equal are one tag, shown in its most used spelling (ties: first in sort order)."""
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for item in items:
+        if item.is_listed:
+            for tag in item.tags:
+                spellings[tag.slug][tag.name] += 1
+    names = {slug: min(counter, key=lambda name: (-counter[name], name)) for slug, counter in spellings.items()}
+    result = []
+    for item in items:
+        tags = canonical_tags(item.tags, names)
+        # Replaced only when it differs: an unchanged item keeps its digest (model.Item.digest).
+        result.append(item if tags == item.tags else replace(item, tags=tags))
+    return result
+
+
+def without_curated_blog_posts(shown: list[Item]) -> list[Item]:
+    """A blog post someone also curated as a link is shown once: as the curation, with its commentary."""
+    curated = {normalize_url(i.url) for i in shown if i.is_link and i.url and i.is_listed}
+    return [i for i in shown if not (i.is_blog and i.url and normalize_url(i.url) in curated)]
+
+
+def visible_static(content: Content, audience: Audience) -> tuple[StaticFile, ...]:
+    """Static files, less the avatars of people this audience may not see (unless shared)."""
+    def avatars(shown: bool) -> set[str]:
+        return {a.avatar for a in content.authors.values()
+                if a.avatar and author_admitted(audience, a) == shown}
+
+    hidden = avatars(False) - avatars(True)
+    return tuple(f for f in content.static if f.rel not in hidden)
+
+
+def without_hidden_via(item: Item, audience: Audience, content: Content) -> Item:
+    """A `via` naming an author this audience may not see is dropped: their name stays private."""
+    handle = item.via.handle if item.via else None
+    if handle and not author_admitted(audience, content.authors[handle]):
+        return replace(item, via=None)
+    return item
+
+
+def group_by_author(listed: Iterable[Item]) -> dict[str, tuple[Item, ...]]:
+    groups: dict[str, list[Item]] = defaultdict(list)
+    for item in listed:
+        for author in item.authors:
+            groups[author.handle].append(item)
+    return {handle: tuple(items) for handle, items in sorted(groups.items())}
+
+
+def collect_tags(listed: Iterable[Item]) -> tuple[Tag, ...]:
+    groups: dict[str, list[Item]] = defaultdict(list)
+    names: dict[str, str] = {}
+    for item in listed:
+        for tag in item.tags:
+            groups[tag.slug].append(item)
+            names[tag.slug] = tag.name
+    return tuple(Tag(slug, names[slug], tuple(items)) for slug, items in sorted(groups.items()))
+
+
+def week_key(moment: datetime, content: Content) -> str:
+    """The ISO week of a moment, counted in the site's timezone (2024-12-30 is 2025-W01)."""
+    year, week, _ = moment.astimezone(content.config.timezone).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_start(key: str, content: Content) -> datetime:
+    year, week = int(key[:4]), int(key[6:])
+    return datetime.fromisocalendar(year, week, 1).replace(tzinfo=content.config.timezone)
+
+
+def collect_weeks(listed: tuple[Item, ...], intros: list[Intro], content: Content) -> tuple[Week, ...]:
+    buckets: dict[str, list[Item]] = defaultdict(list)
+    for item in listed:
+        buckets[week_key(item.date, content)].append(item)
+    intro_by_week = {intro.week: intro for intro in intros}
+    keys = sorted(set(buckets) | set(intro_by_week))
+    weeks = []
+    for number, key in enumerate(keys, start=1):
+        items = sorted(buckets.get(key, ()), key=lambda i: (i.date.timestamp(), i.kind, i.slug))
+        notes = tuple(sorted((i for i in items if not i.is_link and not i.is_blog), key=by_author))
+        blog_posts = tuple(sorted((i for i in items if i.is_blog), key=by_author))
+        links = merge_links(i for i in items if i.is_link)
+        intro = intro_by_week.get(key)
+        start = week_start(key, content).date()
+        weeks.append(Week(
+            key=key, year=int(key[:4]), week=int(key[6:]), number=number,
+            start=start, end=start + timedelta(days=6), intro=intro, notes=notes, note_groups=group_notes(notes),
+            links=links,
+            blog_posts=blog_posts,
+            contributors=contributors(items, intro),
+            previous=keys[number - 2] if number > 1 else None,
+            next=keys[number] if number < len(keys) else None,
+            label=content.language.week_label(int(key[6:]), int(key[:4])),
+        ))
+    return tuple(weeks)
+
+
+def group_notes(notes: Iterable[Item]) -> tuple[NoteGroup, ...]:
+    """Notes by their first author, in the order each author first appears."""
+    groups: dict[str, list[Item]] = {}
+    authors: dict[str, Author] = {}
+    for item in notes:
+        first = item.authors[0]
+        authors.setdefault(first.handle, first)
+        groups.setdefault(first.handle, []).append(item)
+    return tuple(NoteGroup(authors[handle], tuple(items)) for handle, items in groups.items())
+
+
+def by_author(item: Item) -> tuple[str, float, str]:
+    return (item.authors[0].name.casefold(), item.date.timestamp(), item.slug)
+
+
+def merge_links(links: Iterable[Item]) -> tuple[MergedLink, ...]:
+    """One entry per normalised URL, in the order each URL was first curated."""
+    groups: dict[str, list[Item]] = {}
+    for link in links:
+        assert link.url is not None
+        groups.setdefault(normalize_url(link.url), []).append(link)
+    return tuple(MergedLink(key, group[0].url or "", group[0].title, tuple(group)) for key, group in groups.items())
+
+
+def contributors(items: Iterable[Item], intro: Intro | None) -> tuple[Author, ...]:
+    people = {a.handle: a for i in items for a in i.authors}
+    if intro:
+        people.update({a.handle: a for a in intro.editors})
+    return tuple(sorted(people.values(), key=lambda a: (a.name.casefold(), a.handle)))
+
+
+def collect_also_curated(listed: tuple[Item, ...]) -> dict[tuple[str, str], tuple[Item, ...]]:
+    groups: dict[str, list[Item]] = defaultdict(list)
+    for item in listed:
+        if item.is_link and item.url:
+            groups[normalize_url(item.url)].append(item)
+    return {item.key: tuple(other for other in group if other is not item)
+            for group in groups.values() if len(group) > 1 for item in group}
+
+
+def collect_backlinks(shown: list[Item], listed: tuple[Item, ...]) -> dict[tuple[str, str], tuple[Item, ...]]:
+    """Target item -> listed notes whose body links to it (its page, or the URL it curates)."""
+    by_key = {item.key: item for item in shown}
+    by_url: dict[str, list[Item]] = defaultdict(list)
+    for item in shown:
+        if item.is_link and item.url:
+            by_url[normalize_url(item.url)].append(item)
+    # Most links in notes point elsewhere: a cheap key rules them out before a full parse.
+    quick_keys = {quick_key(item.url) for item in shown if item.is_link and item.url}
+    found: dict[tuple[str, str], dict[tuple[str, str], Item]] = defaultdict(dict)
+    for source in listed:
+        if source.is_link:
+            continue
+        for link in source.outbound:
+            if link.item is not None:
+                targets = [by_key[link.item]] if link.item in by_key else []
+            elif link.quick in quick_keys:
+                targets = by_url.get(normalize_url(link.href), [])
+            else:
+                continue
+            for target in targets:
+                if target.key != source.key:
+                    found[target.key][source.key] = source
+    return {key: tuple(sorted(sources.values(), key=newest_first)) for key, sources in found.items()}

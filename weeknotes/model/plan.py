@@ -1,0 +1,274 @@
+"""Site -> the list of files a build writes, each with a function that renders its bytes.
+
+Rendering is lazy so that a build holds one page in memory at a time. Every path comes
+from urls.py; two outputs claiming one path is an error naming both sources.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from weeknotes.base.errors import Problems, clashes
+from weeknotes.model import urls
+from weeknotes.model.urls import Linker, file_of, paginated, path_of, rebase_html
+from weeknotes.model.values import Author, Item, Page, Site, StaticFile, Tag, TagRef
+
+
+@dataclass(frozen=True)
+class Output:
+    """One file of the built site."""
+
+    path: str
+    """File path relative to the output root, e.g. `notes/hello/index.html`."""
+    render: Callable[[], bytes]
+    source: str = "weeknotes"
+    """What asked for this file, for collision messages."""
+    template: str | None = None
+    """The template it renders, whose reads of `site` count as inputs too."""
+    inputs: tuple[object, ...] | None = None
+    """Everything else its bytes depend on; None: always render (cheap or opaque outputs)."""
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    title: str
+    path: str
+    type: str = "application/atom+xml"
+
+
+@dataclass(frozen=True)
+class PageMeta:
+    """What the base template needs to know about the page it frames."""
+
+    path: str
+    title: str
+    description: str = ""
+    noindex: bool = False
+    feeds: tuple[FeedLink, ...] = ()
+    section: str = ""
+    """Which navigation entry is current (`home`, `notes`, `links`, `weeks`, `authors`, `tags`, `search`)."""
+
+    def is_at(self, target: object) -> bool:
+        """Whether this page is `target`'s own page (for `aria-current` in the navigation)."""
+        return self.path == path_of(target)
+
+
+@dataclass(frozen=True)
+class Pagination:
+    number: int
+    total: int
+    items: Sequence[Item]
+    base: str
+    previous: str | None = None
+    next: str | None = None
+
+
+def paginate(items: Sequence[Item], per_page: int, base: str) -> list[Pagination]:
+    """Split a list into pages at `base`, `base/page/2/`, ... (one empty page when no items)."""
+    total = max(1, math.ceil(len(items) / per_page))
+    paths = tuple(paginated(base, n) for n in range(1, total + 1))
+    return [Pagination(
+        number=n, total=total, items=items[(n - 1) * per_page:n * per_page], base=base,
+        previous=paths[n - 2] if n > 1 else None, next=paths[n] if n < total else None,
+    ) for n in range(1, total + 1)]
+
+
+def sections(site: Site) -> tuple[tuple[str, Sequence[Item]], ...]:
+    """The one-kind sections, each with its listed items: `notes/` and `links/` (their pages,
+    feeds and sitemap entries all come from here)."""
+    return ((urls.NOTES, site.notes), (urls.LINKS, site.links))
+
+
+def feed_title(site: Site, target: Author | Tag | str | None = None) -> str:
+    """The title of the Atom feed of the site (None), a section (`urls.NOTES`), an author or a tag,
+    in the site's language."""
+    words, title = site.language, site.config.title
+    if isinstance(target, Author):
+        return words.gettext("%(name)s on %(site)s", name=target.name, site=title)
+    if isinstance(target, Tag):
+        return words.gettext("Tagged %(tag)s on %(site)s", tag=target.name, site=title)
+    if target == urls.NOTES:
+        return words.gettext("%(site)s: weeknotes", site=title)
+    if target == urls.LINKS:
+        return words.gettext("%(site)s: link curations", site=title)
+    if target == urls.WEEKS:
+        return words.gettext("%(site)s: weekly digest", site=title)
+    return title
+
+
+def site_feeds(site: Site) -> tuple[FeedLink, ...]:
+    words, title = site.language, site.config.title
+    return (FeedLink(words.gettext("%(site)s: everything (Atom)", site=title), urls.feed_path()),
+            FeedLink(words.gettext("%(site)s: everything (RSS)", site=title), urls.RSS, "application/rss+xml"),
+            FeedLink(words.gettext("%(site)s: everything (JSON Feed)", site=title), urls.JSON_FEED,
+                     "application/feed+json"),
+            FeedLink(feed_title(site, urls.WEEKS), urls.feed_path(urls.WEEKS)))
+
+
+def render_template(env: jinja2.Environment, template: str, site: Site, linker: Linker, meta: PageMeta,
+                    **context: Any) -> str:
+    """Render one template with what every template gets: the site, a URL maker, the page."""
+    return env.get_template(template).render(
+        site=site, config=site.config, url=linker, page=meta,
+        body=lambda record: Markup(rebase_html(record.body_html, path_of(record), linker)),
+        **context,
+    )
+
+
+class HtmlPlanner:
+    """Plans every HTML page of a site, rendering each with the theme's templates."""
+
+    def __init__(self, site: Site, env: jinja2.Environment) -> None:
+        self.site = site
+        self.env = env
+        self.words = site.language
+        self.feeds = site_feeds(site)
+        self.preview = site.audience.is_preview
+        self.entries: dict[tuple[tuple[str, str], bool, int], str] = {}
+        self.feed_tuples: dict[tuple[FeedLink, ...], tuple[FeedLink, ...]] = {}
+        """Rendered list entries by (item, absolute, depth of the page): see `entry`."""
+
+    def page(self, path: str, template: str, meta: PageMeta, absolute: bool = False,
+             source: str = "weeknotes", **context: Any) -> Output:
+        linker = Linker(path, self.site.config.base_url, absolute)
+
+        def render() -> bytes:
+            return render_template(self.env, template, self.site, linker, meta,
+                                   entry=lambda item: self.entry(item, linker), **context).encode("utf-8")
+
+        inputs = (meta, absolute, *itertools.chain.from_iterable(sorted(context.items())))
+        return Output(file_of(path), render, source, template, inputs)
+
+    def entry(self, item: Item, linker: Linker) -> Markup:
+        """An item as a list shows it, rendered once per kind of page it is listed on.
+
+        Every URL a Linker makes depends only on whether it is absolute and, if not, on the
+        depth of the page (urls.Linker), so one rendering serves every page of that depth.
+        (`url.page` inside `_entry.html` is the first such page's path, not each page's.)
+        """
+        key = (item.key, linker.absolute, 0 if linker.absolute else linker.page.count("/"))
+        if key not in self.entries:
+            self.entries[key] = self.env.get_template("_entry.html").render(
+                site=self.site, config=self.site.config, url=linker, item=item)
+        return Markup(self.entries[key])
+
+    def meta(self, path: str, title: str, section: str = "", extra_feeds: tuple[FeedLink, ...] = (),
+             noindex: bool = False, description: str = "") -> PageMeta:
+        return PageMeta(path=path, title=title, description=description or self.site.config.description,
+                        noindex=noindex or self.preview, feeds=self.page_feeds(extra_feeds), section=section)
+
+    def page_feeds(self, extra: tuple[FeedLink, ...]) -> tuple[FeedLink, ...]:
+        """The site's feeds and a page's own, one shared tuple for pages advertising the same
+        (10,000 item pages share two): weeknotes.output.fingerprint digests a shared value once."""
+        if extra not in self.feed_tuples:
+            self.feed_tuples[extra] = self.feeds + extra
+        return self.feed_tuples[extra]
+
+    def plan(self) -> list[Output]:
+        return [*self.home(), *self.sections(), *self.items(), *self.pages(), *self.authors(), *self.tags(),
+                *self.weeks(), *self.special()]
+
+    def listing(self, items: Sequence[Item], base: str, template: str, title: str, section: str,
+                extra_feeds: tuple[FeedLink, ...] = (), **context: Any) -> list[Output]:
+        pages = paginate(items, self.site.config.per_page, base)
+        return [self.page(p.base if p.number == 1 else paginated(p.base, p.number), template,
+                          self.meta(paginated(base, p.number),
+                                    title if p.number == 1 else self.words.gettext(
+                                        "%(title)s (page %(number)s)", title=title,
+                                        number=self.words.number(p.number)),
+                                    section, extra_feeds),
+                          pagination=p, **context)
+                for p in pages]
+
+    def home(self) -> list[Output]:
+        return self.listing(self.site.front, urls.HOME, "index.html", self.site.config.title, "home")
+
+    def section_feed(self, section: str) -> tuple[FeedLink, ...]:
+        """The Atom feed of `urls.NOTES` or `urls.LINKS`, which its list and its items advertise."""
+        return (FeedLink(feed_title(self.site, section), urls.feed_path(section)),)
+
+    def sections(self) -> list[Output]:
+        """/notes/ and /links/: one kind only, paginated like the home page."""
+        titles = {urls.NOTES: self.words.gettext("Weeknotes"), urls.LINKS: self.words.gettext("Links")}
+        outputs = []
+        for section, items in sections(self.site):
+            title = titles[section]
+            outputs += self.listing(items, section, "section.html", title, section.rstrip("/"),
+                                    self.section_feed(section), section_path=section, heading=title)
+        return outputs
+
+    def made_from(self, sources: frozenset[str]) -> list[Output]:
+        """The pages of these source files alone (serve shows them before the rest)."""
+        return [*self.items([i for i in self.site.items if i.source in sources]),
+                *self.pages([p for p in self.site.pages if p.source in sources])]
+
+    def items(self, items: Sequence[Item] | None = None) -> list[Output]:
+        outputs = []
+        for item in self.site.items if items is None else items:
+            path = path_of(item)
+            meta = self.meta(path, item.title, noindex=not item.is_listed, description=item.summary,
+                             extra_feeds=self.section_feed(urls.LINKS if item.is_link else urls.NOTES))
+            outputs.append(self.page(path, "item.html", meta, source=item.source, item=item,
+                                     backlinks=self.site.backlinks.get(item.key, ()),
+                                     also_curated=self.site.also_curated.get(item.key, ())))
+        return outputs
+
+    def pages(self, pages: Sequence[Page] | None = None) -> list[Output]:
+        return [self.page(path_of(page), "page.html",
+                          self.meta(path_of(page), page.title, noindex=not page.is_listed),
+                          source=page.source, standalone=page)
+                for page in (self.site.pages if pages is None else pages)]
+
+    def authors(self) -> list[Output]:
+        outputs = [self.page(urls.AUTHORS, "authors.html", self.meta(urls.AUTHORS, self.words.gettext("Authors"), "authors"))]
+        for author in self.site.authors:
+            feed = (FeedLink(feed_title(self.site, author), urls.feed_path(author)),)
+            outputs += self.listing(self.site.author_items[author.handle], path_of(author), "author.html",
+                                    author.name, "authors", feed, author=author)
+        return outputs
+
+    def tags(self) -> list[Output]:
+        outputs = [self.page(urls.TAGS, "tags.html", self.meta(urls.TAGS, self.words.gettext("Tags"), "tags"))]
+        for tag in self.site.tags:
+            feed = (FeedLink(feed_title(self.site, tag), urls.feed_path(tag)),)
+            title = self.words.gettext("Tagged %(tag)s", tag=tag.name)
+            # Each page gets the tag without its items (the page's own are in `pagination`),
+            # so an edit to one item renders the pages listing it, not every page of its tags.
+            outputs += self.listing(tag.items, path_of(tag), "tag.html", title, "tags",
+                                    feed, tag=TagRef(tag.slug, tag.name))
+        return outputs
+
+    def weeks(self) -> list[Output]:
+        outputs = [self.page(urls.WEEKS, "weeks.html", self.meta(urls.WEEKS, self.words.gettext("Weekly digests"), "weeks"))]
+        for week in self.site.weeks:
+            path = path_of(week)
+            outputs.append(self.page(path, "week.html", self.meta(path, week.title, "weeks"),
+                                     source=week.intro.source if week.intro else "weeknotes", week=week))
+        return outputs
+
+    def special(self) -> list[Output]:
+        outputs = [self.page(urls.NOT_FOUND, "404.html", self.meta(urls.NOT_FOUND, self.words.gettext("Page not found"), noindex=True),
+                             absolute=True)]
+        if self.site.config.search_enabled:
+            outputs.append(self.page(urls.SEARCH, "search.html", self.meta(urls.SEARCH, self.words.gettext("Search"), "search")))
+        return outputs
+
+
+def static_outputs(files: Sequence[StaticFile]) -> list[Output]:
+    return [Output(f.rel, f.path.read_bytes, f.source) for f in files]
+
+
+def find_collisions(outputs: Sequence[Output], problems: Problems) -> None:
+    """Two outputs at one path would silently overwrite each other: name both."""
+    for path, mine, other in clashes((output.path, output) for output in outputs):
+        if mine.source == "weeknotes":  # name the user's file first: that is what they can change
+            mine, other = other, mine
+        problems.error(mine.source, 0, f"/{path} would be written twice (also by {other.source})",
+                       hint="rename one of them or give it another `slug:`")

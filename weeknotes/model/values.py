@@ -1,0 +1,396 @@
+"""The content model: frozen values, no I/O.
+
+schema.py builds `Author`, `Item`, `Page` and `Intro` from sources; collect.py turns them
+into a `Site` that holds only what one build's audience may see, with tags, weeks,
+merged link curations and backlinks worked out. Templates and feed writers read a `Site`
+and never change it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from weeknotes.base.language import ENGLISH, Language, is_rtl
+
+PUBLISH_LEVELS = ("public", "internal", "none")
+BLOGS = "blogs"
+"""The kind of an `Item` taken in from a member's own blog by `weeknotes fetch`."""
+VISIBILITIES = ("public", "unlisted", "internal", "draft")
+REQUIRED_KEYS = {"notes": ("title", "date", "author"), "links": ("url", "date", "author"),
+                 "pages": ("title",), "digests": ()}
+"""The front-matter keys each kind of file must have (`authors:` stands for `author:`)."""
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    """The `email:` group of site.yaml: how `weeknotes send` delivers the weekly digest."""
+
+    sender: str | None = None
+    """`from`: the From address, e.g. `Open Practice Circle <digest@example.org>`."""
+    to: tuple[str, ...] = ()
+    """Who receives it, usually one mailing-list address."""
+    smtp: str | None = None
+    """`HOST` or `HOST:PORT` of the SMTP server."""
+    tls: str = "none"
+    """`starttls`, `ssl` or `none`."""
+    unsubscribe: str | None = None
+    """An https:// or mailto: address for the List-Unsubscribe header."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings from site.yaml, with defaults filled in."""
+
+    title: str
+    base_url: str
+    """Absolute http(s) URL ending in `/`; its path is the site's prefix."""
+    description: str = ""
+    language: str = "en"
+    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    theme: str = "default"
+    per_page: int = 10
+    feed_limit: int = 20
+    feed_full_content: bool = True
+    allow_html: bool = False
+    search_enabled: bool = True
+    blogs_in_lists: bool = True
+    """Whether members' blog posts show on the home page and in the site-wide feeds too
+    (`blogs.in_lists`); they are always on their author's page and in their week's digest."""
+    email: EmailSettings = field(default_factory=EmailSettings)
+
+    @property
+    def domain(self) -> str:
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.base_url).hostname or "localhost"
+
+
+@dataclass(frozen=True)
+class Author:
+    """One person from authors.yaml."""
+
+    handle: str
+    name: str
+    publish: str = "internal"
+    """`public`, `internal` (the default: only internal builds) or `none`."""
+    bio: str = ""
+    url: str | None = None
+    avatar: str | None = None
+    feed: str | None = None
+    aggregate: bool = False
+    """Consent for `weeknotes fetch` to take in posts from `feed` (listing a feed is not consent)."""
+
+
+@dataclass(frozen=True)
+class Via:
+    """Who a link was found through: an author of the site, a name, or a URL."""
+
+    name: str
+    url: str | None = None
+    handle: str | None = None
+
+
+@dataclass(frozen=True)
+class TagRef:
+    """A tag as one item carries it: its slug, and the spelling shown for it."""
+
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """One link in a body, worked out once when the item is read, for backlinks."""
+
+    href: str
+    """The target as written."""
+    item: tuple[str, str] | None = None
+    """(kind, slug) when it points to a note's or a link's page on this site."""
+    quick: str | None = None
+    """curation.quick_key of an outside http(s) URL: a cheap first match against curated URLs."""
+
+
+@dataclass(frozen=True, eq=False)
+class Item:
+    """A weeknote (`kind == "notes"`) or a link curation (`kind == "links"`)."""
+
+    kind: str
+    slug: str
+    title: str
+    date: datetime
+    """Aware datetime; a plain date is midnight in the site's timezone."""
+    authors: tuple[Author, ...]
+    tags: tuple[TagRef, ...]
+    summary: str
+    body_html: str
+    visibility: str
+    id: str
+    source: str
+    """The file it came from, as shown in messages."""
+    updated: datetime | None = None
+    url: str | None = None
+    """The curated URL (links), or the original post (blog posts, which have no page here)."""
+    via: Via | None = None
+    outbound: tuple[Outbound, ...] = ()
+    """The links in the body that may point to an item of this site, for backlinks."""
+    lang: str | None = None
+    """BCP 47 tag of an item written in another language than the site's (front matter `lang:`)."""
+    digest: bytes = field(init=False, repr=False, compare=False)
+    """A digest of every field above, made once with the item (and kept with it in the
+    parse cache), so a rebuild's fingerprints need not walk ten thousand bodies again."""
+
+    def __post_init__(self) -> None:
+        # The generated repr shows every field, and each field is a plain value or a record
+        # of plain values, so equal reprs mean equal items.
+        object.__setattr__(self, "digest", hashlib.blake2b(repr(self).encode(), digest_size=16).digest())
+
+    def __eq__(self, other: object) -> bool:
+        # Equal when every field reads the same. Comparing fields with == would count
+        # `23:30+00:00` and `00:30+01:00` as one date, though pages show them differently,
+        # and serve reuses the fingerprint of inputs that compare equal.
+        return isinstance(other, Item) and self.digest == other.digest
+
+    def __hash__(self) -> int:
+        return hash(self.digest)
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.slug)
+
+    @property
+    def is_link(self) -> bool:
+        return self.kind == "links"
+
+    @property
+    def is_blog(self) -> bool:
+        """A post from a member's own blog: shown as "from NAME's blog", linking to the original."""
+        return self.kind == BLOGS
+
+    @property
+    def dir(self) -> str | None:
+        """`rtl` for an item in a right-to-left language, for its article's `dir`; else None."""
+        return "rtl" if self.lang and is_rtl(self.lang) else None
+
+    @property
+    def is_listed(self) -> bool:
+        """False for an unlisted item: its own page only, in no list, feed, sitemap or search."""
+        return self.visibility != "unlisted"
+
+
+@dataclass(frozen=True)
+class Page:
+    """A standalone page, e.g. pages/about.md at /about/."""
+
+    slug: str
+    title: str
+    body_html: str
+    visibility: str
+    source: str
+
+    @property
+    def is_listed(self) -> bool:
+        """False for an unlisted page: reachable by its address only, in no nav, sitemap or search."""
+        return self.visibility != "unlisted"
+
+    @property
+    def is_top_level(self) -> bool:
+        """A page at `/about/`, not `/guides/setup/`: only these are offered in the navigation."""
+        return "/" not in self.slug
+
+
+@dataclass(frozen=True)
+class Intro:
+    """An editor's introduction to one week's digest (digests/YYYY-Www.md)."""
+
+    week: str
+    title: str
+    editors: tuple[Author, ...]
+    body_html: str
+    visibility: str
+    source: str
+
+
+@dataclass(frozen=True)
+class StaticFile:
+    """A file copied verbatim: from the theme's static/ or the content's static/."""
+
+    rel: str
+    """Output path relative to the site root, `/`-separated."""
+    path: Path
+    source: str
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything read and validated from a content directory, before any audience filter."""
+
+    config: Config
+    authors: dict[str, Author]
+    items: tuple[Item, ...]
+    pages: tuple[Page, ...]
+    intros: tuple[Intro, ...]
+    static: tuple[StaticFile, ...]
+    language: Language = ENGLISH
+    """The site's language with the theme's catalogs for it (build.load fills it in)."""
+
+
+@dataclass(frozen=True)
+class Tag:
+    slug: str
+    name: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class MergedLink:
+    """One URL as curated by one or more people: a single entry in a digest."""
+
+    normalized: str
+    url: str
+    title: str
+    curations: tuple[Item, ...]
+
+    @property
+    def curators(self) -> tuple[Author, ...]:
+        seen: dict[str, Author] = {}
+        for item in self.curations:
+            for author in item.authors:
+                seen.setdefault(author.handle, author)
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class NoteGroup:
+    """One person's weeknotes in a digest: grouped by handle, so two people of one name stay two."""
+
+    author: Author
+    notes: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class Week:
+    """One ISO week's digest: every rendering (page, feed entry, email, Markdown) reads this."""
+
+    key: str
+    """`YYYY-Www`, e.g. `2026-W47`."""
+    year: int
+    week: int
+    number: int
+    """1 for the first week with content in this build."""
+    start: date
+    end: date
+    intro: Intro | None
+    notes: tuple[Item, ...]
+    note_groups: tuple[NoteGroup, ...]
+    """The same notes grouped by author (by handle), as the page, email and Markdown show them."""
+    links: tuple[MergedLink, ...]
+    contributors: tuple[Author, ...]
+    previous: str | None = None
+    next: str | None = None
+    blog_posts: tuple[Item, ...] = ()
+    """Posts from members' own blogs dated in this week, under their own heading."""
+    label: str = ""
+    """`Week 47, 2026` in the site's language."""
+
+    @property
+    def title(self) -> str:
+        """The intro's own title, else the week's label."""
+        return self.intro.title if self.intro and self.intro.title else self.label or f"Week {self.week}, {self.year}"
+
+    @property
+    def item_count(self) -> int:
+        return len(self.notes) + len(self.blog_posts) + sum(len(link.curations) for link in self.links)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who a build is for, and the moment it is built for."""
+
+    name: str = "public"
+    """`public` or `internal`."""
+    drafts: bool = False
+    future: bool = False
+    now: datetime | None = None
+
+    @property
+    def is_preview(self) -> bool:
+        """Builds that must never be indexed by search engines."""
+        return self.name != "public" or self.drafts
+
+    @property
+    def label(self) -> str:
+        """What a folder's marker records: `public`, `internal`, `public + drafts`, `internal + drafts`."""
+        return self.name + (" + drafts" if self.drafts else "")
+
+    @property
+    def is_internal(self) -> bool:
+        """A build for colleagues inside the circle: pages say not to share them."""
+        return self.name == "internal"
+
+
+@dataclass(frozen=True)
+class Site:
+    """What one build shows: already filtered for its audience, so nothing else can leak."""
+
+    config: Config
+    audience: Audience
+    items: tuple[Item, ...]
+    """Every item with a page in this build (including unlisted), newest first."""
+    listed: tuple[Item, ...]
+    """Items that appear in lists, feeds and digests: `items` minus unlisted, plus members'
+    blog posts (which have no page of their own here)."""
+    authors: tuple[Author, ...]
+    """Authors with at least one listed item, sorted by name."""
+    tags: tuple[Tag, ...]
+    """Tags of listed items, sorted by slug."""
+    weeks: tuple[Week, ...]
+    """Digests, oldest first."""
+    pages: tuple[Page, ...]
+    static: tuple[StaticFile, ...]
+    author_items: dict[str, tuple[Item, ...]]
+    backlinks: dict[tuple[str, str], tuple[Item, ...]]
+    """Item key -> listed notes that link to it."""
+    also_curated: dict[tuple[str, str], tuple[Item, ...]]
+    """Link item key -> other listed curations of the same URL, in any week."""
+    held_back: tuple[Item, ...] = ()
+    """Scheduled items left out because their date is still to come."""
+    front: tuple[Item, ...] = ()
+    """What the home page and the site-wide feeds list: `listed`, less blog posts when
+    `blogs.in_lists` is false."""
+    notes: tuple[Item, ...] = ()
+    """What /notes/ and its feed list: the notes of `front`."""
+    links: tuple[Item, ...] = ()
+    """What /links/ and its feed list: every listed link curation."""
+    language: Language = ENGLISH
+    """The site's language: the theme's words, dates and numbers, direction."""
+
+    @cached_property
+    def author_handles(self) -> frozenset[str]:
+        return frozenset(a.handle for a in self.authors)
+
+    @cached_property
+    def tag_slugs(self) -> frozenset[str]:
+        return frozenset(t.slug for t in self.tags)
+
+    @cached_property
+    def listed_pages(self) -> tuple[Page, ...]:
+        """Standalone pages for the sitemap and search: all but unlisted ones."""
+        return tuple(p for p in self.pages if p.is_listed)
+
+    @cached_property
+    def nav_pages(self) -> tuple[Page, ...]:
+        """Standalone pages the navigation offers: listed, top-level ones (`/about/`)."""
+        return tuple(p for p in self.listed_pages if p.is_top_level)
+
+    def has_page(self, target: Author | Tag | TagRef | Via) -> bool:
+        """Whether this build has a page for a person (an author, or who a link came via) or a tag."""
+        if isinstance(target, Author):
+            return target.handle in self.author_handles
+        if isinstance(target, Via):
+            return target.handle is not None and target.handle in self.author_handles
+        return target.slug in self.tag_slugs

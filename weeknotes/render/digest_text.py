@@ -1,0 +1,118 @@
+"""The digest as plain text, for the `text/plain` part of its email.
+
+Made from the same `Week` value as email.html (not by stripping that HTML): the intro, each
+note with its page's full address, each link with its address and every curator's words.
+"""
+
+from __future__ import annotations
+
+from weeknotes.base.language import Language
+from weeknotes.model import urls
+from weeknotes.model.urls import Linker
+from weeknotes.model.values import Author, Item, MergedLink, Site, Week
+from weeknotes.render.plain_text import html_to_text, wrap
+
+
+def digest_text(site: Site, week: Week) -> str:
+    """The whole digest as text: banner, heading, intro, notes, links, contributors, footer."""
+    linker = Linker(urls.path_of(week), site.config.base_url, absolute=True)
+    words = site.language
+    parts = [*banners(site), heading(site, week)]
+    if week.intro:
+        if week.intro.editors:
+            parts.append(wrap(words.gettext("Introduced by %(people)s", people=names(week.intro.editors, words))))
+        parts.append(body_text(week.intro.body_html, urls.path_of(week.intro), linker))
+    if week.notes:
+        parts.append(section(words.gettext("Weeknotes")))
+        parts += [note_text(item, linker, words) for item in week.notes]
+    if week.blog_posts:
+        parts.append(section(words.gettext("From members' blogs")))
+        parts += [note_text(item, linker, words) for item in week.blog_posts]
+    if week.links:
+        parts.append(section(words.gettext("Links")))
+        parts += [link_text(site, merged, linker) for merged in week.links]
+    if week.contributors:
+        parts += [section(words.gettext("This week's contributors")), wrap(names(week.contributors, words))]
+    parts.append(footer(site, week, linker))
+    return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def banners(site: Site) -> list[str]:
+    """The email page's banners, as text."""
+    words = site.language
+    internal = f"{words.gettext('Internal:')} {words.gettext('do not share outside the organisation.')}"
+    preview = f"{words.gettext('Preview:')} {words.gettext('this digest includes drafts. Do not send it.')}"
+    return ([internal] if site.audience.name == "internal" else []) + ([preview] if site.audience.drafts else [])
+
+
+def heading(site: Site, week: Week) -> str:
+    words = site.language
+    span = words.gettext("%(start)s to %(end)s", start=words.date(week.start), end=words.date(week.end))
+    dates = f"{words.gettext('Digest %(number)s', number=words.number(week.number))} · {week.key} · {span}"
+    return "\n".join([site.config.title, "", week.title, "=" * len(week.title), dates])
+
+
+def section(title: str) -> str:
+    return f"{title}\n{'-' * len(title)}"
+
+
+def names(people: tuple[Author, ...], words: Language) -> str:
+    """`Ana, Ben and Cai`, joined the way the pages join them."""
+    listed = [p.name for p in people]
+    if len(listed) < 2:
+        return "".join(listed)
+    return words.gettext("%(names)s and %(last)s", names=", ".join(listed[:-1]), last=listed[-1])
+
+
+def body_text(html: str, written_at: str, linker: Linker, indent: str = "") -> str:
+    """A body with its relative links made absolute first, as in email.html."""
+    return html_to_text(urls.rebase_html(html, written_at, linker), indent)
+
+
+def note_text(item: Item, linker: Linker, words: Language) -> str:
+    """A weeknote or a post from a member's blog (whose address is the original's, which stays
+    canonical): title, address, who and when, summary."""
+    who = (words.gettext("From %(name)s's blog", name=names(item.authors, words)) if item.is_blog
+           else words.gettext("by %(people)s", people=names(item.authors, words)))
+    lines = [wrap(item.title, "  ", "- "), f"  {linker(item)}", wrap(f"{who}, {words.date(item.date)}", "  ")]
+    if item.summary:
+        lines.append(wrap(item.summary, "  "))
+    return "\n".join(lines)
+
+
+def link_text(site: Site, merged: MergedLink, linker: Linker) -> str:
+    lines = [wrap(merged.title, "  ", "- "), f"  {merged.url}"]
+    language = site.language
+    if len(merged.curations) > 1:
+        count = len(merged.curations)
+        lines.append("  " + language.ngettext("Curated by %(num)s person", "Curated by %(num)s people", count))
+    blocks = ["\n".join(lines)]
+    for curation in merged.curations:
+        said = wrap(f"{names(curation.authors, language)}, {language.date(curation.date)}{via_text(site, curation, linker)}:",
+                    "  ")
+        words = body_text(curation.body_html, urls.path_of(curation), linker, "    ")
+        blocks.append(f"{said}\n{words}" if words else said.removesuffix(":"))
+    return "\n\n".join(blocks)
+
+
+def via_text(site: Site, item: Item, linker: Linker) -> str:
+    """` (via NAME <URL>)`, with the same link the page shows, if any."""
+    via = item.via
+    if via is None:
+        return ""
+    if via.handle and site.has_page(via):
+        who = f"{via.name} <{linker.author(via.handle)}>"
+    else:
+        who = f"{via.name} <{via.url}>" if via.url else via.name
+    return f" ({site.language.gettext('via %(who)s', who=who)})"
+
+
+def footer(site: Site, week: Week, linker: Linker) -> str:
+    words = site.language
+    lines = ["-- ", words.gettext("You are reading the weekly digest of %(site)s: %(url)s", site=site.config.title,
+                                  url=linker("")),
+             words.gettext("Read it on the web: %(url)s", url=linker(week))]
+    if site.config.email.unsubscribe:
+        lines.append(words.gettext("Unsubscribe: %(address)s",
+                                   address=site.config.email.unsubscribe.removeprefix("mailto:")))
+    return "\n".join(lines)
