@@ -18,7 +18,7 @@ from typing import Any
 
 started = time.perf_counter()
 import weeknotes.output.build as build  # noqa: E402  (timed: importing is part of every build)
-import weeknotes.output.write as write  # noqa: E402
+import weeknotes.output.staging as staging  # noqa: E402
 import weeknotes.source.cache as cache  # noqa: E402
 import weeknotes.source.content as content  # noqa: E402
 from weeknotes.commands.cli import main  # noqa: E402
@@ -52,9 +52,9 @@ STAGES: list[tuple[Any, str, str]] = [
     (build, "plan_site", "plan the outputs"),
     (build, "fingerprint", "fingerprint the outputs"),
     (build, "warn_on_feed_drift", "drift guard"),
-    (write.StagedSite, "record_all", "render and stage changed files"),
+    (staging.StagedSite, "record_all", "render and stage changed files"),
     (build, "previous_manifest", "read the manifest"),
-    (write.StagedSite, "commit", "put the site in place"),
+    (staging.StagedSite, "commit", "put the site in place"),
     (build, "keep_manifest", "save the manifest"),
 ]
 

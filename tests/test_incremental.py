@@ -15,8 +15,8 @@ import pytest
 
 from tests.conftest import Run, SiteDir, link, note
 from tests.consent_support import decode_output
+from weeknotes.base.reporter import RecordingReporter
 from weeknotes.commands.cli import main
-from weeknotes.commands.report import RecordingReporter
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 
 from weeknotes.base.errors import Problem
-from weeknotes.commands.report import ConsoleReporter, RecordingReporter
-from weeknotes.output.write import WriteStats
+from weeknotes.base.files import WriteStats
+from weeknotes.base.reporter import RecordingReporter
+from weeknotes.commands.report import ConsoleReporter
 
 
 class Terminal(io.StringIO):

@@ -27,10 +27,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import SITE_YAML, Run, SiteDir, note
-from weeknotes.commands.report import RecordingReporter
-from weeknotes.output.build import BuildOptions, Warm, build
+from weeknotes.base.reporter import RecordingReporter
+from weeknotes.output.build import BuildOptions, build
 from weeknotes.serve.live_reload import EVENTS_PATH
 from weeknotes.serve.server import OWNER, PREFIX, remove_orphans
+from weeknotes.serve.warm import WarmSession
 from weeknotes.serve.watch import Change, Roots
 from weeknotes.source.cache import RenderCache
 from weeknotes.source.sources import display_path
@@ -400,7 +401,7 @@ def test_a_rebuild_reparses_only_what_changed_and_rewrites_only_changed_pages(
     hello = site.write("notes/2026-11-16-hello.md", note("Hello", tags="[alpha]"))
     old = site.write("notes/2025-06-02-old.md", note("Old", date="2025-06-02", tags="[beta]", body="Old text."))
     options = BuildOptions(content=site.content, output=site.output, search_index=False)
-    warm = Warm(RenderCache(None))
+    warm = WarmSession(options, RenderCache(None))
     recorder = RecordingReporter()
     first = build(options, warm, recorder)
     assert sorted(recorder.names("parsed")) == sorted([display_path(hello), display_path(old)])
@@ -469,7 +470,7 @@ def test_a_date_moved_to_another_offset_at_the_same_instant_is_shown(site: SiteD
     different offsets compare equal as datetimes, yet pages show the day the author wrote."""
     site.write("notes/2026-11-20-late.md", note("Late", date="2026-11-20T23:30:00+00:00"))
     options = BuildOptions(content=site.content, output=site.output, search_index=False)
-    warm = Warm(RenderCache(None))
+    warm = WarmSession(options, RenderCache(None))
     build(options, warm)
     page = site.output / "notes/late/index.html"
     assert 'datetime="2026-11-20T23:30:00+00:00"' in page.read_text()

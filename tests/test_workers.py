@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import SiteDir, note
+from weeknotes.base.reporter import RecordingReporter
 from weeknotes.base.workers import Workers
-from weeknotes.commands.report import RecordingReporter
-from weeknotes.output.build import BuildOptions, build
+from weeknotes.output.build import BuildOptions, BuildSession, build
 
 ROOT = Path(__file__).resolve().parent.parent
 EPOCH = "1795000000"
@@ -106,7 +106,7 @@ def test_a_site_built_on_forked_workers_equals_one_built_serially(site: SiteDir,
     assert forked.returncode == 0, forked.stderr
     recorder = RecordingReporter()
     options = BuildOptions(content=site.content, output=site.root / "serial", use_cache=False)
-    serial = build(options, reporter=recorder, workers=Workers(parallel=False))
+    serial = build(options, BuildSession(options, Workers(parallel=False)), recorder)
     assert len(recorder.names("parsed")) == 450
     assert serial.stats.total > 400
     assert f"{serial.stats.total} files ({serial.stats.total} written" in forked.stdout

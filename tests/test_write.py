@@ -5,7 +5,8 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from weeknotes.output.write import swap_in, write_atomically
+from weeknotes.base.files import write_atomically
+from weeknotes.output.staging import swap_in
 
 
 def test_a_file_is_replaced_whole_readable_by_all_with_nothing_left_beside_it(tmp_path: Path) -> None:

@@ -16,11 +16,12 @@ from typing import Any, NoReturn
 
 from weeknotes import __version__
 from weeknotes.base.errors import ContentErrors, UsageError, WeeknotesError
+from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
 from weeknotes.commands import check_formats, scaffold
 from weeknotes.commands import verbs as commands
 from weeknotes.commands.delivery import run_send
-from weeknotes.commands.report import ConsoleReporter, Reporter
+from weeknotes.commands.report import ConsoleReporter
 from weeknotes.model.audience import AUDIENCES
 
 
@@ -218,7 +219,7 @@ def run() -> NoReturn:
 
     A build leaves a model of the whole site in memory; letting the interpreter take it
     apart object by object before exiting took 0.25-0.45 s of a 2.9 s one-note rebuild at
-    10,000 items. Every file is closed by then (each is written whole, write.py), so only
+    10,000 items. Every file is closed by then (each is written whole, base/files.py), so only
     the standard streams need flushing.
     """
     code = main()

@@ -14,7 +14,7 @@ from email.message import EmailMessage
 from email.utils import parseaddr
 
 from weeknotes.base.errors import Problems, UsageError
-from weeknotes.commands.report import Reporter
+from weeknotes.base.reporter import Reporter
 from weeknotes.model.collect import collect_site
 from weeknotes.model.values import Audience, Config, Site, Week
 from weeknotes.net.mail_checks import CheckResult, check_digest

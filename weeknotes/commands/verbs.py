@@ -15,10 +15,9 @@ from pathlib import Path
 from slugify import slugify
 
 from weeknotes.base.errors import ContentErrors, Problems, UsageError, with_source_lines
+from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
-from weeknotes.base.workers import Workers
 from weeknotes.commands import check_formats, checks, scaffold, starter
-from weeknotes.commands.report import Reporter
 from weeknotes.model import urls
 from weeknotes.model.audience import default_output
 from weeknotes.model.collect import collect_site
@@ -28,7 +27,7 @@ from weeknotes.output.build import BuildOptions, build, load, now_from_environme
 from weeknotes.render import digest, email_message
 from weeknotes.render.theme import make_environment
 from weeknotes.serve.server import serve
-from weeknotes.source.config import load_authors, load_config, warn_placeholder
+from weeknotes.source.config import load_authors, load_config
 from weeknotes.source.sources import display_path
 
 
@@ -51,11 +50,11 @@ def build_options(args: argparse.Namespace, **overrides: object) -> BuildOptions
 def run_build(args: argparse.Namespace) -> int:
     reporter: Reporter = args.reporter
     options = build_options(args)
-    result = build(options, reporter=reporter, workers=Workers())  # forks where it can
+    result = build(options, reporter=reporter)  # forks where it can
     reporter.warnings(result.warnings)
     for item in result.site.held_back:
         reporter.notice(f"{item.source}: scheduled for {item.date.isoformat()}; held back (use --future to include it)")
-    reporter.built(result.site, result.stats, result.seconds, options.output)
+    reporter.built(result.summary_line(options.output))
     return 0
 
 
@@ -68,7 +67,6 @@ def run_check(args: argparse.Namespace) -> int:
     content = None
     try:
         content, theme = load(BuildOptions(content=args.content, use_cache=False), problems)  # check writes nothing
-        warn_placeholder(args.content, content.config, problems)
         for audience in (Audience("public", False, False, now), Audience("internal", True, True, now)):
             plan_site(collect_site(content, audience), theme, problems)  # two pages at one address
         problems.raise_if_any()

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from weeknotes.model.audience import admits, author_admitted
 from weeknotes.model.curation import normalize_url, quick_key
+from weeknotes.model.tags import canonical_tags
 from weeknotes.model.values import (
     Audience,
     Author,
@@ -26,7 +27,6 @@ from weeknotes.model.values import (
     Tag,
     Week,
 )
-from weeknotes.source.schema import canonical_tags
 
 
 def newest_first(item: Item) -> tuple[float, str, str]:

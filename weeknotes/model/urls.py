@@ -45,7 +45,7 @@ FAVICON = "favicon.svg"
 PAGEFIND = "pagefind/"
 """The search index, written by Pagefind after the pages."""
 PAGEFIND_DIR = PAGEFIND.rstrip("/")
-"""The search index's folder in the output (write.py leaves it to search.py)."""
+"""The search index's folder in the output (staging.py leaves it to search.py)."""
 PAGEFIND_UI_CSS = f"{PAGEFIND}pagefind-ui.css"
 PAGEFIND_UI_JS = f"{PAGEFIND}pagefind-ui.js"
 

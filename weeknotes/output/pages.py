@@ -1,7 +1,7 @@
 """Planned outputs -> their bytes: render what the last build's files cannot stand for.
 
 Rendering never touches the output folder itself: each page's bytes go straight to the
-staging step it is given (write.py), so a build holds a few pages in memory at a time.
+staging step it is given (staging.py), so a build holds a few pages in memory at a time.
 Many outputs are rendered on every core (workers.py), few here.
 """
 
@@ -13,10 +13,10 @@ from functools import partial
 import jinja2
 
 from weeknotes.base.errors import ContentErrors, Problems
+from weeknotes.base.reporter import Reporter
 from weeknotes.base.workers import Workers
-from weeknotes.commands.report import Reporter
 from weeknotes.model.plan import Output
-from weeknotes.output.write import Change, Rendered
+from weeknotes.output.staging import Change, Rendered
 from weeknotes.render.theme import Theme, template_problem
 
 PARALLEL_THRESHOLD = 400
@@ -28,7 +28,7 @@ def render_outputs(outputs: Sequence[Output], keys: dict[str, str], theme: Theme
     """Render each output and hand its bytes, with the fingerprint of its inputs (`keys`, ""
     when unknown), to `stage`; yield what staging made of each.
 
-    `stage` runs where the page was rendered (write.StagedSite.stage, in a worker process
+    `stage` runs where the page was rendered (staging.StagedSite.stage, in a worker process
     when there are many), so a page's bytes never travel between processes: when the parent
     wrote every file, it was the bottleneck, and workers waited two thirds of their time.
     A template error is raised as ContentErrors naming the template's file and line.

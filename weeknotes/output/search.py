@@ -44,9 +44,10 @@ from pathlib import Path
 from typing import IO
 
 from weeknotes.base.errors import WeeknotesError
+from weeknotes.base.files import write_atomically
 from weeknotes.model import urls
 from weeknotes.model.values import Item, Site
-from weeknotes.output.write import StagedSite, write_atomically
+from weeknotes.output.staging import StagedSite
 
 STATE = "bundles.json"
 PAGES_BUNDLE = "pages"
@@ -109,7 +110,17 @@ def pagefind_version() -> str:
         return "unknown"
 
 
-class StagedIndex:
+class SearchIndex:
+    """No index (search is off, or serve indexes its own way, after the page)."""
+
+    def before_commit(self) -> None:
+        """Called before the new pages are put in place."""
+
+    def after_commit(self) -> None:
+        """Called once they are."""
+
+
+class StagedIndex(SearchIndex):
     """The index of a site being written by `build` (serve indexes its own way, after the page).
 
     A first build makes the index inside the staged site, so it is swapped in with it; a
@@ -294,7 +305,7 @@ def start(site_dir: Path, work: Path, bundle: Bundle, command: list[str]) -> Job
     A small bundle's pages are copied into that folder for Pagefind to read; a large one's
     are named by a glob over the site itself, which costs Pagefind a walk of the whole site
     (0.17 s at 10,000 items) but no copies. Never hard links: a link changes a page's ctime,
-    and with it the stamp the next build checks the page by (write.py).
+    and with it the stamp the next build checks the page by (staging.py).
     """
     folder = work / bundle.key
     folder.mkdir()

@@ -1,8 +1,8 @@
 """serve's rebuild loop: one thread builds, first in full, then once per burst of changes.
 
-It keeps a `Warm` state (rendered Markdown, records, Jinja environments, the last manifest
-and fingerprints) between builds, so a rebuild redoes little; each changed file is put in
-place atomically (write.py); the outcome goes to the browsers (live_reload.py) and to the
+It keeps a `WarmSession` (serve/warm.py: rendered Markdown, records, Jinja environments, the
+last manifest and fingerprints) between builds, so a rebuild redoes little; each changed file is put in
+place atomically (output/staging.py); the outcome goes to the browsers (live_reload.py) and to the
 terminal (the reporter); then the search index is brought up to date, off the path from
 save to page.
 """
@@ -14,11 +14,11 @@ import time
 from dataclasses import replace
 
 from weeknotes.base.errors import ContentErrors, Problem, WeeknotesError
-from weeknotes.base.workers import Workers
-from weeknotes.commands.report import Reporter
+from weeknotes.base.reporter import Reporter
 from weeknotes.output import search
-from weeknotes.output.build import Ahead, BuildOptions, BuildResult, Warm, build
+from weeknotes.output.build import BuildOptions, BuildResult, build
 from weeknotes.serve.live_reload import Preview
+from weeknotes.serve.warm import Ahead, WarmSession
 from weeknotes.serve.watch import Burst, Change, Watcher
 from weeknotes.source.cache import CACHE_DIR, RenderCache
 from weeknotes.source.sources import display_path
@@ -53,7 +53,7 @@ class Builder:
         self.preview = preview
         self.watcher = watcher
         self.stop = stop
-        self.warm = Warm(renders)
+        self.warm = WarmSession(options, renders)
         self.errors: tuple[str, ...] = ()
         self.warnings: list[Problem] = []
         self.files = 0
@@ -78,7 +78,7 @@ class Builder:
         # an edit saved after this is seen, one saved before is in this build.
         self.watcher.refresh()
         if burst is not None and burst.kind is Change.CONFIG:
-            self.warm = Warm(RenderCache(None))  # site.yaml: a full rebuild, nothing kept
+            self.warm = WarmSession(self.options, RenderCache(None))  # site.yaml: a full rebuild, nothing kept
         elif burst is not None and burst.kind is Change.THEME:
             self.warm.environments.clear()  # a new override template must be found afresh
         self.shown_at, self.shown = None, ()
@@ -121,8 +121,8 @@ class Builder:
     def attempt(self, ahead: Ahead | None = None) -> tuple[BuildResult | None, tuple[str, ...]]:
         """Build; a failed build is a list of error reports, never an exception."""
         try:
-            # Never fork here: the server's threads would be copied half-way through their work.
-            return build(self.options, self.warm, self.reporter, Workers(parallel=False), ahead), ()
+            self.warm.ahead = ahead
+            return build(self.options, self.warm, self.reporter), ()
         except ContentErrors as exc:
             return None, tuple(problem.format() for problem in exc.problems)
         except WeeknotesError as exc:
@@ -143,7 +143,7 @@ class Builder:
             self.warnings = sorted(result.warnings)
             self.reporter.warnings(self.warnings)
         if burst is None:
-            self.reporter.built(result.site, result.stats, result.seconds, self.options.output)
+            self.reporter.built(result.summary_line(self.options.output))
             return
         since = time.perf_counter() - burst.first_seen
         shown = self.shown_at - burst.first_seen if self.shown_at is not None else None

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from weeknotes.base.errors import UsageError
-from weeknotes.commands.report import Reporter
+from weeknotes.base.reporter import Reporter
 from weeknotes.model import urls
 from weeknotes.serve.live_reload import EVENTS_PATH, KEEPALIVE, Preview, decorate
 

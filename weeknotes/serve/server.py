@@ -26,7 +26,7 @@ from pathlib import Path
 from types import FrameType
 
 from weeknotes.base.errors import UsageError
-from weeknotes.commands.report import Reporter
+from weeknotes.base.reporter import Reporter
 from weeknotes.output.build import BuildOptions
 from weeknotes.serve.live_reload import Preview
 from weeknotes.serve.rebuild_loop import Builder, load_renders

@@ -14,8 +14,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from weeknotes import __version__
+from weeknotes.base.files import write_atomically
 from weeknotes.base.workers import collector_paused
-from weeknotes.output.write import write_atomically
 from weeknotes.source.markdown import Rendered
 from weeknotes.source.sources import Stamp
 

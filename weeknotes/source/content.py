@@ -16,9 +16,9 @@ from pathlib import Path
 from slugify import slugify
 
 from weeknotes.base.errors import Problems, clashes
+from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
 from weeknotes.base.workers import Workers
-from weeknotes.commands.report import Reporter
 from weeknotes.model.urls import path_of
 from weeknotes.model.values import Author, Config, Content, Intro, Item, Page, StaticFile
 from weeknotes.source import schema

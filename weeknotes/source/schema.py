@@ -6,15 +6,14 @@ records problems with their line, and returns a model value (or None when it can
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 from slugify import slugify
 
 from weeknotes.base.errors import Problems
+from weeknotes.model.tags import canonical_tags, tag_slug
 from weeknotes.model.urls import RESERVED, item_path, resolve_outbound
 from weeknotes.model.values import REQUIRED_KEYS, VISIBILITIES, Author, Config, Intro, Item, Page, TagRef, Via
 from weeknotes.source import fields
@@ -31,24 +30,6 @@ DATE_PREFIX_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[-_]?")
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 WEEK_FILE_RE = re.compile(r"(\d{4})-W(\d{2})\.md")
 ID_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:\S+")
-
-
-@functools.lru_cache(maxsize=4096)
-def tag_slug(name: str) -> str:
-    """The URL slug of a tag; cached because the same few hundred tags recur on every item."""
-    return slugify(name)
-
-
-def canonical_tags(tags: Iterable[TagRef], names: Mapping[str, str] | None = None) -> tuple[TagRef, ...]:
-    """One tag per slug, in slug order, spelled as `names` says (else as first given)."""
-    spelled: dict[str, TagRef] = {}
-    for tag in tags:
-        if tag.slug not in spelled:
-            name = names.get(tag.slug, tag.name) if names else tag.name
-            spelled[tag.slug] = tag if name == tag.name else TagRef(tag.slug, name)
-    return tuple(sorted(spelled.values(), key=lambda t: t.slug))
-
-
 
 
 def item_slug_from_file(source: Source) -> str:

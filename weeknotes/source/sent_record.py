@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from weeknotes.base.errors import Problems
-from weeknotes.output.write import write_atomically
+from weeknotes.base.files import write_atomically
 from weeknotes.source.sources import display_path, load_yaml, read_text
 
 SENT_FILE = Path("digests") / "sent.yaml"

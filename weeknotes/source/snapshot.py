@@ -16,8 +16,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from weeknotes.base.files import write_atomically
 from weeknotes.model.values import Author
-from weeknotes.output.write import write_atomically
 
 BLOGS_DIR = "blogs"
 FORMAT = 1

@@ -1,0 +1,40 @@
+"""Files written whole: a temporary file beside the target, renamed over it, so a reader
+(a server, the next build) never sees half a file; and what a write did."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all: a temporary file beside it, renamed over it.
+
+    The file is readable by all, like any file a user writes (mkstemp makes it private).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # ignored by serve's watch
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            os.fchmod(handle.fileno(), 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class WriteStats:
+    """How many files a build wrote and left as they were."""
+
+    written: int = 0
+    unchanged: int = 0
+    changed: tuple[str, ...] = ()
+    """The files written or deleted, when few (serve reloads only the pages showing them); () when many."""
+
+    @property
+    def total(self) -> int:
+        return self.written + self.unchanged

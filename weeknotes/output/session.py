@@ -1,0 +1,95 @@
+"""What differs between one `weeknotes build` and serve's rebuilds, behind one object.
+
+`build()` asks its session for the caches, the Jinja environment, the last manifest and
+the fingerprints, and tells it when the site is collected and planned. `BuildSession`
+answers for a one-shot build (caches on disk, forked workers, the cycle collector told to
+skip what a build keeps); serve's `WarmSession` (serve/warm.py) keeps them in memory
+between builds and shows the saved page ahead of the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import jinja2
+
+from weeknotes.base.language import Language
+from weeknotes.base.workers import Workers, keep_to_the_end, long_lived
+from weeknotes.model.plan import Output
+from weeknotes.model.values import Site
+from weeknotes.output.fingerprint import Fingerprinter, Remembered
+from weeknotes.output.options import BuildOptions
+from weeknotes.output.staging import Manifest, StagedSite
+from weeknotes.render.theme import Theme, make_environment
+from weeknotes.source.cache import CACHE_DIR, RecordCache, RenderCache
+
+
+class BuildSession:
+    """A one-shot build: caches read from and saved to the content folder (unless
+    `use_cache` is off), work forked onto every core, nothing kept afterwards."""
+
+    private = False
+    """Whether nothing but these builds writes to the output folder (serve's own)."""
+
+    def __init__(self, options: BuildOptions, workers: Workers | None = None) -> None:
+        self.options = options
+        self.workers = workers or Workers()
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """One build: the cycle collector skips what was made before it, and what `loaded` marks."""
+        with long_lived():
+            yield
+
+    def loaded(self) -> None:
+        """Everything made so far lives until the build ends (the model, the plan, the fingerprints)."""
+        keep_to_the_end()
+
+    def caches(self) -> tuple[RenderCache | None, RecordCache | None]:
+        """The Markdown and record caches to use; None: the loader opens the content folder's."""
+        return None, None
+
+    def environment(self, theme: Theme, language: Language) -> jinja2.Environment:
+        return make_environment(theme, language)
+
+    def collected(self, site: Site, env: jinja2.Environment, theme: Theme, audience: str) -> None:
+        """The new site is collected (serve writes the saved page ahead here)."""
+
+    def planned(self, outputs: list[Output]) -> None:
+        """The outputs are planned and free of collisions."""
+
+    def staged_site(self, audience: str) -> StagedSite:
+        return StagedSite(self.options.output, self.previous_manifest(), private=self.private, audience=audience)
+
+    def previous_manifest(self) -> Manifest | None:
+        if self.options.use_cache:
+            return Manifest.load(self.manifest_path())
+        # A build without the cache changes the output behind the stored manifest's back.
+        self.manifest_path().unlink(missing_ok=True)
+        return None
+
+    def keep_manifest(self, manifest: Manifest) -> None:
+        if self.options.use_cache:
+            manifest.save(self.manifest_path())
+
+    def manifest_path(self) -> Path:
+        """Where the list of last-written files lives: the parse cache, keyed by output folder."""
+        key = hashlib.blake2b(str(self.options.output.resolve()).encode(), digest_size=8).hexdigest()
+        return self.options.content / CACHE_DIR / f"outputs-{key}.pickle"
+
+    def fingerprints(self, outputs: list[Output], site: Site, env: jinja2.Environment, theme: Theme) -> dict[str, str]:
+        """Output path -> fingerprint of its inputs (output/fingerprint.py), for outputs that name them."""
+        fingerprints = Fingerprinter(site, env, theme, self.remembered())
+        keys = {o.path: fingerprints.key(o.path, o.template, o.inputs) for o in outputs if o.inputs is not None}
+        self.remember(fingerprints.current)
+        return keys
+
+    def remembered(self) -> Remembered | None:
+        """The last build's fingerprints, when kept (serve)."""
+        return None
+
+    def remember(self, fingerprints: Remembered) -> None:
+        """Keep this build's fingerprints for the next (serve)."""
