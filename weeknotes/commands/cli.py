@@ -71,6 +71,10 @@ def positive_seconds(text: str) -> float:
     return value
 
 
+AddVerb = Callable[..., argparse.ArgumentParser]
+"""Adds one verb's parser: `add_verb(name, help=..., description=...)`."""
+
+
 def make_parser() -> argparse.ArgumentParser:
     common = Parser(add_help=False)
     common.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
@@ -79,16 +83,17 @@ def make_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"weeknotes {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
-    class Verbs:
+    def add_verb(name: str, **kwargs: Any) -> argparse.ArgumentParser:
         """Every verb takes --debug too, wherever it stands on the line."""
+        return subparsers.add_parser(name, parents=[common], **kwargs)
 
-        @staticmethod
-        def add_parser(name: str, **kwargs: Any) -> argparse.ArgumentParser:
-            return subparsers.add_parser(name, parents=[common], **kwargs)
+    for add_verb_parser in VERBS:
+        add_verb_parser(add_verb)
+    return parser
 
-    verbs = Verbs()
 
-    build = verbs.add_parser("build", help="build the site into the output directory")
+def add_build_verb(add_verb: AddVerb) -> None:
+    build = add_verb("build", help="build the site into the output directory")
     add_content(build)
     build.add_argument("--output", type=Path, default=None, metavar="DIR",
                        help="where to write the site (default: public, internal for --audience internal, "
@@ -101,7 +106,9 @@ def make_parser() -> argparse.ArgumentParser:
                        help="neither read nor write the parse cache in CONTENT/.weeknotes-cache")
     build.set_defaults(run=commands.run_build)
 
-    check = verbs.add_parser("check", help="validate the content; write nothing")
+
+def add_check_verb(add_verb: AddVerb) -> None:
+    check = add_verb("check", help="validate the content; write nothing")
     add_content(check)
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                        help="report only on these files (a pull request's changed files), and say where "
@@ -112,7 +119,9 @@ def make_parser() -> argparse.ArgumentParser:
                             "(default: text, or github when GITHUB_ACTIONS=true)")
     check.set_defaults(run=commands.run_check)
 
-    serve = verbs.add_parser(
+
+def add_serve_verb(add_verb: AddVerb) -> None:
+    serve = add_verb(
         "serve", help="preview the site locally, with drafts and internal items, rebuilding on save",
         description="Preview the site at http://HOST:PORT/, rebuilt and reloaded in the browser on every save. "
                     "It shows drafts and internal items (an internal preview) unless given --public-only; "
@@ -124,7 +133,9 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
     serve.set_defaults(run=commands.run_serve)
 
-    new = verbs.add_parser("new", help="start a new weeknote or link curation, as a draft",
+
+def add_new_verb(add_verb: AddVerb) -> None:
+    new = add_verb("new", help="start a new weeknote or link curation, as a draft",
                            description="Write a new post as a draft (visibility: draft) and print its path.")
     new.add_argument("kind", choices=("note", "link"), help="note: a weeknote; link: a link curation")
     add_content(new)
@@ -135,7 +146,9 @@ def make_parser() -> argparse.ArgumentParser:
     new.add_argument("--url", metavar="URL", help="the address you are curating (required for `new link`)")
     new.set_defaults(run=commands.run_new)
 
-    digest = verbs.add_parser("digest", help="print one week's digest (default: the latest)")
+
+def add_digest_verb(add_verb: AddVerb) -> None:
+    digest = add_verb("digest", help="print one week's digest (default: the latest)")
     digest.add_argument("week", nargs="?", metavar="YYYY-Www", help="the ISO week, e.g. 2026-W47 (default: the latest)")
     add_content(digest)
     digest.add_argument("--format", choices=("html", "email", "markdown", "eml"), default="markdown",
@@ -145,7 +158,9 @@ def make_parser() -> argparse.ArgumentParser:
     add_audience(digest)
     digest.set_defaults(run=commands.run_digest)
 
-    fetch = verbs.add_parser("fetch", help="take in posts from consenting members' own blogs (goes online)")
+
+def add_fetch_verb(add_verb: AddVerb) -> None:
+    fetch = add_verb("fetch", help="take in posts from consenting members' own blogs (goes online)")
     add_content(fetch)
     fetch.add_argument("--timeout", type=positive_seconds, default=20.0, metavar="S",
                        help="seconds allowed for each feed, body included (default: 20)")
@@ -153,7 +168,9 @@ def make_parser() -> argparse.ArgumentParser:
                        help="exit 1 when a feed failed, moved, is gone or had entries skipped")
     fetch.set_defaults(run=commands.run_fetch)
 
-    send = verbs.add_parser("send", help="email one week's digest over SMTP, once")
+
+def add_send_verb(add_verb: AddVerb) -> None:
+    send = add_verb("send", help="email one week's digest over SMTP, once")
     send.add_argument("week", nargs="?", metavar="YYYY-Www", help="default: the latest week that has ended")
     add_content(send)
     send.add_argument("--to", action="append", metavar="ADDRESS", help="who receives it (default: email.to)")
@@ -169,7 +186,9 @@ def make_parser() -> argparse.ArgumentParser:
     send.add_argument("--force", action="store_true", help="send a week that has not ended yet")
     send.set_defaults(run=run_send)
 
-    init = verbs.add_parser("init", help="create a new site: content, README, CI that checks and publishes")
+
+def add_init_verb(add_verb: AddVerb) -> None:
+    init = add_verb("init", help="create a new site: content, README, CI that checks and publishes")
     init.add_argument("directory", type=Path, metavar="DIR", help="a new or empty folder to create the site in")
     init.add_argument("--language", default="en", metavar="TAG",
                       help="the site's language, a tag like cy, en-GB or es-419 (default: en)")
@@ -177,7 +196,19 @@ def make_parser() -> argparse.ArgumentParser:
                       help="where it is checked and published: github (GitHub Actions and Pages), "
                            "gitlab (GitLab CI and Pages), netlify, or none (default: github)")
     init.set_defaults(run=commands.run_init)
-    return parser
+
+
+VERBS: tuple[Callable[[AddVerb], None], ...] = (
+    add_build_verb,
+    add_check_verb,
+    add_serve_verb,
+    add_new_verb,
+    add_digest_verb,
+    add_fetch_verb,
+    add_send_verb,
+    add_init_verb,
+)
+"""Every verb, in the order `--help` lists them."""
 
 
 def main(argv: Sequence[str] | None = None, reporter: Reporter | None = None) -> int:
