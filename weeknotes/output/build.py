@@ -87,8 +87,7 @@ def build(options: BuildOptions, session: BuildSession | None = None, reporter: 
             warn_on_feed_drift(options.output, staged.existing_files() if staged.incremental else (), site,
                                problems, lambda rel: staged.is_current(rel, keys.get(rel)))
             render(outputs, keys, staged, theme, session, reporter)  # only what its inputs changed
-            index = commit(staged, site, options, session)  # the new site in place, whole
-    index.after_commit()
+            commit(staged, site, options, session)  # the new site in place, whole
     return BuildResult(site, staged.stats, time.perf_counter() - started, problems.warnings)
 
 
@@ -136,9 +135,7 @@ def render(outputs: list[Output], keys: dict[str, str], staged: StagedSite, them
     staged.record_all(render_outputs(changed, keys, theme, session.workers, reporter, staged.stage))
 
 
-def commit(staged: StagedSite, site: Site, options: BuildOptions, session: BuildSession) -> search.SearchIndex:
-    """Put the new site in place with its search index; return the index, to finish after."""
-    index = search.StagedIndex(site, staged) if options.search_index else search.SearchIndex()
-    index.before_commit()  # never let an index outlive the pages it describes
-    staged.commit(session.keep_manifest)
-    return index
+def commit(staged: StagedSite, site: Site, options: BuildOptions, session: BuildSession) -> None:
+    """Put the new site in place, whole, with its search index made inside it first."""
+    index = search.StagedIndex(site, staged) if options.search_index else None
+    staged.commit(session.keep_manifest, index)
