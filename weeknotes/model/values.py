@@ -24,6 +24,14 @@ VISIBILITIES = ("public", "unlisted", "internal", "draft")
 REQUIRED_KEYS = {"notes": ("title", "date", "author"), "links": ("url", "date", "author"),
                  "pages": ("title",), "digests": ()}
 """The front-matter keys each kind of file must have (`authors:` stands for `author:`)."""
+YEARS = range(1000, 9999)
+"""The years a date may have: four digits (weeks' addresses, feeds' dates), and room around
+them for a timezone's and a week's arithmetic (issue 22: a date in year 1 crashed the build)."""
+
+
+def in_known_years(moment: date) -> bool:
+    """Whether a date (or date-time, in its own offset) is in `YEARS`."""
+    return moment.year in YEARS
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from weeknotes.base.errors import Problems
+from weeknotes.base.wording import shortened
+from weeknotes.model import urls
 from weeknotes.model.values import PUBLISH_LEVELS, Author, Config
 from weeknotes.source.email_settings import EMAIL_KEYS, email_settings
 from weeknotes.source.fields import (
@@ -157,6 +159,11 @@ def load_authors(content_dir: Path, problems: Problems) -> dict[str, Author] | N
         line = data.line(handle)
         if not HANDLE_RE.fullmatch(handle):
             problems.error(display, line, f"author handle {handle!r} may use only lowercase letters, digits and -")
+            continue
+        if urls.too_long_for_a_name(handle):
+            problems.error(display, line, f"author handle {shortened(handle)!r} is {len(handle)} characters long, "
+                           f"and a file system allows {urls.NAME_MAX_BYTES} in a folder's name",
+                           hint="shorten it: a handle is the last part of the author's page address")
             continue
         if not isinstance(record, dict):
             problems.error(display, line, f"author `{handle}` needs `name:` and other fields indented below it",

@@ -13,6 +13,8 @@ from typing import Any
 from slugify import slugify
 
 from weeknotes.base.errors import Problems
+from weeknotes.base.wording import shortened
+from weeknotes.model import urls
 from weeknotes.model.tags import canonical_tags, tag_slug
 from weeknotes.model.urls import RESERVED, item_path, resolve_outbound
 from weeknotes.model.values import REQUIRED_KEYS, VISIBILITIES, Author, Config, Intro, Item, Page, TagRef, Via
@@ -46,13 +48,28 @@ def slug_for(source: Source, problems: Problems) -> str | None:
         if not slug:
             problems.error(source.display, 0, "cannot make a URL slug from this file name",
                            hint="rename the file using letters and digits, or add `slug: a-short-name`")
+        elif urls.too_long_for_a_name(slug):
+            problems.error(source.display, 0, _too_long("the URL slug made from this file name", slug),
+                           hint="add a shorter `slug: a-short-name`, or rename the file")
+            return None
         return slug or None
     if not isinstance(explicit, str) or not SLUG_RE.fullmatch(explicit):
         suggestion = slugify(str(explicit)) if isinstance(explicit, str) else ""
+        if urls.too_long_for_a_name(suggestion):
+            suggestion = ""
         f.error("`slug` may use only lowercase letters a-z, digits and single hyphens",
                 hint=f"try `slug: {suggestion}`" if suggestion else "")
         return None
+    if urls.too_long_for_a_name(explicit):
+        f.error(_too_long("`slug`", explicit), hint="shorten it: it is the last part of the post's address")
+        return None
     return explicit
+
+
+def _too_long(what: str, segment: str) -> str:
+    """The message for a slug too long to be a folder's name in the output."""
+    return (f"{what} is {len(segment.encode('utf-8'))} characters long, and a file system allows "
+            f"{urls.NAME_MAX_BYTES} in a folder's name")
 
 
 def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict[str, Author] | None,
@@ -84,6 +101,9 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
     for tag in tags:
         if not tag.slug:
             field("tags").error(f"tag {tag.name!r} has no letters or digits to make a URL from")
+        elif urls.too_long_for_a_name(tag.slug):
+            field("tags").error(_too_long(f"the URL slug of tag {shortened(tag.name)!r}", tag.slug),
+                                hint="shorten the tag: a tag is a word or two")
     visibility = fields.choice(field("visibility"), values.get("visibility"), VISIBILITIES, "public")
     slug = slug_for(source, problems)
     summary = fields.plain_text(field("summary"), values.get("summary"))
@@ -95,7 +115,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
                                hint="`updated` is when you last changed the post; leave it out if you have not")
     if None in (title, when, slug) or not item_authors or (is_link and not url):
         return None
-    if any(not t.slug for t in tags):
+    if any(not t.slug or urls.too_long_for_a_name(t.slug) for t in tags):
         return None
     assert title and when and slug
     local_day = when.astimezone(config.timezone).date()
@@ -235,6 +255,11 @@ def page_slug(source: Source, problems: Problems) -> str | None:
         problems.error(source.display, 0, "cannot make a URL from this file name",
                        hint="rename it using letters and digits, or add `slug: a-short-name`")
         return None
+    for part in parts:
+        if urls.too_long_for_a_name(part):
+            problems.error(source.display, 0, _too_long("a part of the URL made from this file's path", part),
+                           hint="add a shorter `slug: a-short-name`, or rename the file or its folder")
+            return None
     if parts[0] in RESERVED:  # top-level names weeknotes writes itself
         problems.error(source.display, 0, f"a page cannot be called {parts[0]!r}: weeknotes uses /{parts[0]}/ itself",
                        hint="rename the file or set another `slug:`")

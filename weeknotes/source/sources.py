@@ -186,7 +186,7 @@ def _refuse_anchors(text: str, display: str, problems: Problems, first_line: int
             continue
         written = f"*{anchor}" if isinstance(event, yaml.AliasEvent) else f"&{anchor}"
         what = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-        problems.error(display, first_line + event.start_mark.line,
+        problems.error(display, first_line + (event.start_mark.line if event.start_mark else 0),
                        f"`{written}` is a YAML {what}; anchors (`&name`) and aliases (`*name`) are not allowed",
                        hint="write each value out in full where it is needed; if you meant the text "
                             f"`{written}`, put the value in quotes")
@@ -311,6 +311,24 @@ def iter_files(root: Path, content_dir: Path, problems: Problems, suffix: str | 
         yield from _walk(root, content_dir.resolve(), problems, suffix, hidden)
 
 
+def _utf8_name(path: Path, is_folder: bool, problems: Problems) -> bool:
+    """Whether a file's name is UTF-8 text; if not, say so (an accented name saved by an old
+    tool): such a name cannot be shown, linked to or kept in the caches."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        what = "folder" if is_folder else "file"
+        problems.error(printable_path(path), 0, f"this {what}'s name is not valid UTF-8, so weeknotes cannot use it",
+                       hint=f"rename the {what}; read as Latin-1, its name is `{os.fsencode(path.name).decode('latin-1')}`")
+        return False
+    return True
+
+
+def printable_path(path: Path) -> str:
+    """`display_path`, with any byte of the name that is not UTF-8 shown as `\\xNN`."""
+    return os.fsencode(display_path(path)).decode("utf-8", "backslashreplace")
+
+
 def _shown(name: str, hidden: bool) -> bool:
     return name not in VERSION_CONTROL if hidden else not name.startswith(".")
 
@@ -330,6 +348,8 @@ def _walk(folder: Path, content_real: Path, problems: Problems, suffix: str | No
     folders = []
     for entry in entries:
         path = folder / entry.name
+        if not _utf8_name(path, entry.is_dir(), problems):
+            continue
         if entry.is_symlink():
             if path.is_dir():
                 if not _inside(path.resolve(), content_real):
