@@ -25,6 +25,7 @@ from weeknotes.source import schema
 from weeknotes.source.blogposts import load_blog_items
 from weeknotes.source.cache import CACHE_DIR, RecordCache, RenderCache, context_key, render_key
 from weeknotes.source.config import load_authors, load_config
+from weeknotes.source.layout import source_paths
 from weeknotes.source.markdown import Rendered, render_markdown
 from weeknotes.source.sources import (
     Source,
@@ -127,11 +128,6 @@ def parse_record(source: Source, body: Rendered, config: Config, authors: dict[s
     if source.kind == "pages":
         return schema.parse_page(source, body, problems)
     return schema.parse_intro(source, body, authors, problems)
-
-
-def source_paths(content_dir: Path, problems: Problems) -> list[tuple[str, Path, Path]]:
-    return [(kind, content_dir / kind, path) for kind in ("notes", "links", "pages", "digests")
-            for path in iter_files(content_dir / kind, content_dir, problems, ".md")]
 
 
 
