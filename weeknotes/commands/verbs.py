@@ -22,6 +22,7 @@ from weeknotes.model import urls
 from weeknotes.model.audience import default_output
 from weeknotes.model.collect import collect_site
 from weeknotes.model.placement import placement
+from weeknotes.model.references import warn_broken_references
 from weeknotes.model.values import Audience
 from weeknotes.output.build import BuildOptions, build, load, now_from_environment, plan_site
 from weeknotes.render import digest, email_message
@@ -67,9 +68,12 @@ def run_check(args: argparse.Namespace) -> int:
     content = None
     try:
         content, theme = load(BuildOptions(content=args.content, use_cache=False), problems)  # check writes nothing
+        planned = []
         for audience in (Audience("public", False, False, now), Audience("internal", True, True, now)):
-            plan_site(collect_site(content, audience), theme, problems)  # two pages at one address
+            site = collect_site(content, audience)
+            planned.append((site, plan_site(site, theme, problems)))  # two pages at one address
         problems.raise_if_any()
+        warn_broken_references(planned, problems)  # links and images to nothing, in either build
     except ContentErrors as exc:
         if fmt == "text" and not wanted:
             raise  # every problem, then "N errors; nothing was written." (cli.py)

@@ -123,6 +123,19 @@ class Outbound:
     """curation.quick_key of an outside http(s) URL: a cheap first match against curated URLs."""
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A link or an image in a body that points into this site, and the line it is on."""
+
+    target: str
+    """As written (`../other/`, `/img/map.png`)."""
+    path: str
+    """The site path it points to (`notes/other/`, `img/map.png`), without query or fragment."""
+    line: int
+    """Its line in the source file."""
+    image: bool = False
+
+
 @dataclass(frozen=True, eq=False)
 class Item:
     """A weeknote (`kind == "notes"`) or a link curation (`kind == "links"`)."""
@@ -148,6 +161,8 @@ class Item:
     """The links in the body that may point to an item of this site, for backlinks."""
     lang: str | None = None
     """BCP 47 tag of an item written in another language than the site's (front matter `lang:`)."""
+    references: tuple[Reference, ...] = ()
+    """The links and images in the body that point into this site, for the check that each is answered."""
     digest: bytes = field(init=False, repr=False, compare=False)
     """A digest of every field above, made once with the item (and kept with it in the
     parse cache), so a rebuild's fingerprints need not walk ten thousand bodies again."""
@@ -199,6 +214,8 @@ class Page:
     body_html: str
     visibility: str
     source: str
+    references: tuple[Reference, ...] = ()
+    """As `Item.references`."""
 
     @property
     def is_listed(self) -> bool:
@@ -221,6 +238,8 @@ class Intro:
     body_html: str
     visibility: str
     source: str
+    references: tuple[Reference, ...] = ()
+    """As `Item.references`."""
 
 
 @dataclass(frozen=True)

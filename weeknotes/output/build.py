@@ -21,6 +21,7 @@ from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
 from weeknotes.model.collect import collect_site
 from weeknotes.model.plan import HtmlPlanner, Output, find_collisions, static_outputs
+from weeknotes.model.references import warn_broken_references
 from weeknotes.model.values import Audience, Content, Site
 from weeknotes.output import search
 from weeknotes.output.drift import warn_on_feed_drift
@@ -78,6 +79,7 @@ def build(options: BuildOptions, session: BuildSession | None = None, reporter: 
         session.collected(site, env, theme, audience.label)  # serve shows the saved page here
         outputs = plan_site(site, theme, problems, env)  # site -> every output
         problems.raise_if_any()  # two outputs at one path
+        warn_broken_references([(site, outputs)], problems)  # links and images to nothing
         session.planned(outputs)
         with session.staged_site(audience.label) as staged:  # a failure anywhere leaves the old site
             keys = session.fingerprints(outputs, site, env, theme)

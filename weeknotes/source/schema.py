@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
+from urllib.parse import unquote
 
 from slugify import slugify
 
@@ -17,7 +18,18 @@ from weeknotes.base.wording import shortened
 from weeknotes.model import urls
 from weeknotes.model.tags import canonical_tags, tag_slug
 from weeknotes.model.urls import RESERVED, item_path, resolve_outbound
-from weeknotes.model.values import REQUIRED_KEYS, VISIBILITIES, Author, Config, Intro, Item, Page, TagRef, Via
+from weeknotes.model.values import (
+    REQUIRED_KEYS,
+    VISIBILITIES,
+    Author,
+    Config,
+    Intro,
+    Item,
+    Page,
+    Reference,
+    TagRef,
+    Via,
+)
 from weeknotes.source import fields
 from weeknotes.source.fields import Field, did_you_mean
 from weeknotes.source.markdown import Rendered, host_and_path, is_safe_link
@@ -137,7 +149,18 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         lang=lang if lang != config.language else None,
         outbound=tuple(link for href in rendered.links
                        if (link := resolve_outbound(href, item_path(source.kind, slug), config.base_url))),
+        references=references_in(source, rendered, item_path(source.kind, slug), config),
     )
+
+
+def references_in(source: Source, rendered: Rendered, written_at: str, config: Config) -> tuple[Reference, ...]:
+    """The links and images of a body (at site path `written_at`) that point into the site."""
+    found = []
+    for target, line, image in rendered.references:
+        path = urls.site_path_of_url(target, written_at, config.base_url)
+        if path is not None:
+            found.append(Reference(target, unquote(path), source.body_line + line, image))
+    return tuple(found)
 
 
 def default_id(config: Config, day: date, kind: str, slug: str) -> str:
@@ -234,7 +257,7 @@ def _via(f: Field, value: Any, authors: dict[str, Author]) -> Via | None:
     return Via(name=text)
 
 
-def parse_page(source: Source, rendered: Rendered, problems: Problems) -> Page | None:
+def parse_page(source: Source, rendered: Rendered, config: Config, problems: Problems) -> Page | None:
     data = source.front_matter
     fields.warn_unknown_keys(source.display, data, PAGE_KEYS, problems)
     title = fields.plain_text(Field(source.display, data, "title", problems), data.values.get("title"), required=True)
@@ -243,7 +266,8 @@ def parse_page(source: Source, rendered: Rendered, problems: Problems) -> Page |
     slug = page_slug(source, problems)
     if title is None or slug is None:
         return None
-    return Page(slug=slug, title=title, body_html=rendered.html, visibility=visibility, source=source.display)
+    return Page(slug=slug, title=title, body_html=rendered.html, visibility=visibility, source=source.display,
+                references=references_in(source, rendered, f"{slug}/", config))
 
 
 def page_slug(source: Source, problems: Problems) -> str | None:
@@ -281,7 +305,7 @@ def intro_week(source: Source, problems: Problems) -> str | None:
     return None
 
 
-def parse_intro(source: Source, rendered: Rendered, authors: dict[str, Author] | None,
+def parse_intro(source: Source, rendered: Rendered, config: Config, authors: dict[str, Author] | None,
                 problems: Problems) -> Intro | None:
     data = source.front_matter
     fields.warn_unknown_keys(source.display, data, INTRO_KEYS, problems)
@@ -302,4 +326,5 @@ def parse_intro(source: Source, rendered: Rendered, authors: dict[str, Author] |
     if week is None:
         return None
     return Intro(week=week, title=title or "", editors=tuple(editors), body_html=rendered.html,
-                 visibility=visibility, source=source.display)
+                 visibility=visibility, source=source.display,
+                 references=references_in(source, rendered, urls.week_path(week), config))
