@@ -12,12 +12,10 @@ import uuid
 from datetime import datetime
 from pathlib import Path
 
-from slugify import slugify
-
 from weeknotes.base.errors import ContentErrors, Problems, UsageError, with_source_lines
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
-from weeknotes.commands import check_formats, checks, scaffold, starter
+from weeknotes.commands import check_formats, checks, new_post, scaffold, starter
 from weeknotes.model import urls
 from weeknotes.model.audience import default_output
 from weeknotes.model.collect import collect_site
@@ -165,17 +163,21 @@ def run_new(args: argparse.Namespace) -> int:
         raise UsageError(f"give --author with your handle from authors.yaml; known authors: {known}")
     if args.kind == "link" and not args.url:
         raise UsageError("`weeknotes new link` needs --url with the address you are curating")
+    url = new_post.curated_url(args.url) if args.kind == "link" else None
     now = datetime.now(config.timezone)
-    title = args.title or (f"Weeknote, week {now.isocalendar().week}" if args.kind == "note" else "")
-    slug = slugify(title or args.url.split("//", 1)[-1])[:60].strip("-") or "untitled"
-    folder = args.content / ("notes" / Path(args.author) if args.kind == "note" else Path("links"))
-    path = folder / f"{now:%Y-%m-%d}-{slug}.md"
-    if path.exists():
-        raise UsageError(f"{display_path(path)} already exists; choose another --title")
+    author = authors[args.author]
+    if args.title or args.kind == "link":
+        title, slug = args.title or "", new_post.slug_of(args.title or "", url)
+    else:
+        title, slug = new_post.default_title(author, now), new_post.default_slug(author, now)
+    path = new_post.new_post_path(args.content, args.kind, author, slug, now, title_given=bool(args.title))
+    folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(starter.new_file(args.kind, title, now, args.author, f"urn:uuid:{uuid.uuid4()}", args.url),
+    path.write_text(starter.new_file(args.kind, title, now, args.author, f"urn:uuid:{uuid.uuid4()}", url),
                     encoding="utf-8")
     args.reporter.info(display_path(path))
+    if url and url != args.url.strip():
+        args.reporter.info(f"The address is {url} (https:// added: check that the site serves it).")
     args.reporter.info(f"This {args.kind} is a draft: no build shows it but a preview. Write it, look at it with "
                        f"`weeknotes serve` (or `weeknotes build --drafts`), then delete its line "
                        f"`{starter.DRAFT_LINE}` to publish it.")

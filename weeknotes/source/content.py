@@ -200,7 +200,9 @@ def parse_all(jobs: list[Job], config: Config, authors: dict[str, Author] | None
 
 
 def check_unique(items: list, pages: list, intros: list, problems: Problems) -> None:  # type: ignore[type-arg]
-    """Two records may not claim the same URL or the same feed id."""
+    """Two records may not claim the same URL or the same feed id: the newer one is in the
+    wrong (an older post may already be read and linked to), named with the one it clashes with."""
+    items = sorted(items, key=lambda i: (i.date, i.source))
     clashing = _report_duplicates([(f"/{path_of(i)}", i.source) for i in items], "URL", problems,
                                   "set a different `slug:` in one of them")
     # A clash of URLs is usually a clash of default ids too: report the cause once.

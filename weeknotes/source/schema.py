@@ -47,7 +47,12 @@ ID_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:\S+")
 
 
 def item_slug_from_file(source: Source) -> str:
-    stem = source.path.name.removesuffix(".md")
+    return slug_of_file_name(source.path.name)
+
+
+def slug_of_file_name(name: str) -> str:
+    """The slug a note or link takes from its file's name: without `.md` and a leading date."""
+    stem = name.removesuffix(".md")
     return slugify(DATE_PREFIX_RE.sub("", stem)) or slugify(stem)
 
 
