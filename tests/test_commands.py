@@ -81,6 +81,15 @@ def test_new_link_adds_the_scheme_or_refuses_at_once(site: SiteDir, run: Callabl
     assert len(list(site.content.glob("links/*.md"))) == 1
 
 
+@pytest.mark.parametrize("verb", ["build", "serve", "digest"])
+def test_a_bad_base_url_flag_is_blamed_on_the_flag(site: SiteDir, run: Callable[..., Run], verb: str) -> None:
+    """Not on site.yaml's line, showing the file's own good address (issue 22)."""
+    result = run(verb, "--content", site.content, "--base-url", "example.org/wol")
+    assert result.code == 2
+    assert result.err == (f"weeknotes {verb}: argument --base-url: must be an absolute http:// or https:// "
+                          f"address, not 'example.org/wol'\n  hint: see `weeknotes {verb} --help`\n")
+
+
 def test_new_with_an_unknown_author_lists_the_known_ones(site: SiteDir, run: Callable[..., Run]) -> None:
     result = run("new", "note", "--content", site.content, "--author", "zed")
     assert result.code == 2

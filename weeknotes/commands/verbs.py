@@ -79,7 +79,11 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         checks.curator_warnings(content, problems)
         errors, warnings = [], sorted(with_source_lines(problems.warnings))
-    shown = [f for f in sorted(errors + warnings) if chosen(f.path, wanted)]
+    # A pull request's check must say why it fails: a machine format reports every finding
+    # that fails it, in a file given or not (issue 22); the terminal counts those elsewhere.
+    failing = {id(f) for f in errors + (warnings if args.strict else [])}
+    shown = [f for f in sorted(errors + warnings) if chosen(f.path, wanted) or (fmt != "text" and id(f) in failing)]
+    unshown = len(errors) + len(warnings) - len(shown)
     if content is not None and wanted:
         shown += [placement(item, content, now) for item in content.items if chosen(item.source, wanted)]
     if fmt == "text":
@@ -91,9 +95,10 @@ def run_check(args: argparse.Namespace) -> int:
         reporter.info(check_formats.render(shown, fmt, check_formats.repository_root(args.content)).rstrip("\n"))
     # Machine formats keep stdout for the report alone.
     say = reporter.info if fmt in ("text", "github") else reporter.notice
-    elsewhere = len(errors) - sum(1 for f in shown if f.severity == "error")
-    if elsewhere:
-        say(f"{counted(elsewhere, 'error')} in files not given; run `weeknotes check` without paths to see them")
+    if unshown:
+        hidden_errors = len(errors) - sum(1 for f in shown if f.severity == "error")
+        found = [counted(n, word) for n, word in ((hidden_errors, "error"), (unshown - hidden_errors, "warning")) if n]
+        say(f"{' and '.join(found)} in files not given; run `weeknotes check` without paths to see them")
     if errors:
         say(f"{counted(len(errors), 'error')}; the site cannot be built.")
         return 1
@@ -105,7 +110,8 @@ def run_check(args: argparse.Namespace) -> int:
         reporter.notice(f"{counted(len(warnings), 'warning')}, and --strict makes "
                         f"{'it an error' if len(warnings) == 1 else 'them errors'}.")
         return 1
-    say(f"{display_path(args.content)}: no errors" + (f", {counted(len(warnings), 'warning')}" if warnings else ""))
+    listed = sum(1 for f in shown if f.severity == "warning")  # the count is of the warnings shown
+    say(f"{display_path(args.content)}: no errors" + (f", {counted(listed, 'warning')}" if listed else ""))
     return 0
 
 

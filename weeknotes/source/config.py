@@ -7,7 +7,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from weeknotes.base.errors import Problems
+from weeknotes.base.errors import Problems, UsageError
 from weeknotes.base.wording import shortened
 from weeknotes.model import urls
 from weeknotes.model.values import PUBLISH_LEVELS, Author, Config
@@ -19,6 +19,7 @@ from weeknotes.source.fields import (
     did_you_mean,
     escape_url,
     get,
+    is_web_url,
     language_tag,
     plain_text,
     positive_int,
@@ -55,7 +56,11 @@ def read_yaml_file(path: Path, problems: Problems) -> tuple[str, YamlData] | Non
 
 
 def load_config(content_dir: Path, problems: Problems, base_url: str | None = None) -> Config | None:
-    """Read and validate site.yaml; `base_url` (from the command line) overrides the file's."""
+    """Read and validate site.yaml; `base_url` (from the command line) overrides the file's,
+    and a bad one is the command line's mistake, not the file's (a usage error)."""
+    if base_url is not None and (" " in base_url.strip() or not is_web_url(base_url.strip())):
+        raise UsageError(f"--base-url must be an absolute http:// or https:// address, not {base_url!r}\n"
+                         "  hint: give the address the site is published at, e.g. --base-url https://example.org/wol/")
     loaded = read_yaml_file(content_dir / "site.yaml", problems)
     if loaded is None:
         return None
