@@ -75,7 +75,7 @@ class BuildSession:
         is out of sight, already ignored by git, and removed with the cache. Else beside the
         output, hidden, walked by each rebuild instead of trusted.
         """
-        output = self.options.output
+        output = self.options.output.resolve() if self.options.output.is_symlink() else self.options.output
         beside = Spare(output.parent / f".{output.name}.weeknotes-spare")
         if not self.options.use_cache:
             return beside

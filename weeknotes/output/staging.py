@@ -110,6 +110,9 @@ class StagedSite:
         `private`: nothing but these builds writes to `output` (serve's own folder), so
         `previous` lists every file in it, and the folder need not be walked.
         """
+        # An output that is a link to a folder (a web server's) is that folder: it is the one
+        # exchanged, beside it that staging happens, and the link stays as it was.
+        output = output.resolve() if output.is_symlink() else output
         recover(output)  # from a kill in the middle of a fallback exchange
         self.output = output
         self.spare = spare or Spare(output.parent / f".{output.name}.weeknotes-spare")
