@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -30,7 +30,11 @@ them for a timezone's and a week's arithmetic (issue 22: a date in year 1 crashe
 
 
 def in_known_years(moment: date) -> bool:
-    """Whether a date (or date-time, in its own offset) is in `YEARS`."""
+    """Whether a date (or an aware date-time, in its own offset and in UTC) is in `YEARS`."""
+    if isinstance(moment, datetime) and moment.tzinfo is not None:
+        if moment.year not in YEARS:
+            return False
+        moment = moment.astimezone(UTC)  # safe: a year in YEARS has a day's room on either side
     return moment.year in YEARS
 
 

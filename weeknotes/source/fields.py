@@ -10,7 +10,7 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -190,7 +190,8 @@ def timestamp(f: Field, value: Any, zone: ZoneInfo, required: bool = False) -> d
         f.error(f"`{f.key}` is not a real date: {exc}", hint="check the month and day")
         return None
     if parsed is not None and not in_known_years(parsed):
-        f.error(f"`{f.key}` is in the year {parsed.year}; a date must be in the years {YEARS[0]} to {YEARS[-1]}",
+        year = f"{parsed.year}" if parsed.year not in YEARS else f"{parsed.astimezone(UTC).year} (in UTC)"
+        f.error(f"`{f.key}` is in the year {year}; a date must be in the years {YEARS[0]} to {YEARS[-1]}",
                 hint=f"check the year: four digits, e.g. `{f.key}: {example_date(f.display)}`")
         return None
     if parsed is not None:
