@@ -18,7 +18,7 @@ from weeknotes import __version__
 from weeknotes.base.errors import ContentErrors, UsageError, WeeknotesError
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
-from weeknotes.commands import check_formats, scaffold
+from weeknotes.commands import check_formats, scaffold, starter
 from weeknotes.commands import verbs as commands
 from weeknotes.commands.delivery import run_send
 from weeknotes.commands.report import ConsoleReporter
@@ -148,8 +148,10 @@ def add_new_verb(add_verb: AddVerb) -> None:
 
 
 def add_digest_verb(add_verb: AddVerb) -> None:
-    digest = add_verb("digest", help="print one week's digest (default: the latest)")
-    digest.add_argument("week", nargs="?", metavar="YYYY-Www", help="the ISO week, e.g. 2026-W47 (default: the latest)")
+    digest = add_verb("digest", help="print one week's digest (default: the latest week that has ended)")
+    digest.add_argument("week", nargs="?", metavar="YYYY-Www",
+                        help="the ISO week, e.g. 2026-W47 (default: the latest week that has ended in the site's "
+                             "timezone, the one `send` takes)")
     add_content(digest)
     digest.add_argument("--format", choices=("html", "email", "markdown", "eml"), default="markdown",
                         help="markdown, html (the page's content), email (a whole page with inline CSS and "
@@ -171,7 +173,9 @@ def add_fetch_verb(add_verb: AddVerb) -> None:
 
 def add_send_verb(add_verb: AddVerb) -> None:
     send = add_verb("send", help="email one week's digest over SMTP, once")
-    send.add_argument("week", nargs="?", metavar="YYYY-Www", help="default: the latest week that has ended")
+    send.add_argument("week", nargs="?", metavar="YYYY-Www",
+                      help="default: the latest week that has ended in the site's timezone; when it has no posts, "
+                           "or was sent already, there is nothing to send (exit 0)")
     add_content(send)
     send.add_argument("--to", action="append", metavar="ADDRESS", help="who receives it (default: email.to)")
     send.add_argument("--from", dest="sender", metavar="ADDRESS", help="the From address (default: email.from)")
@@ -195,6 +199,9 @@ def add_init_verb(add_verb: AddVerb) -> None:
     init.add_argument("--ci", choices=scaffold.CI_CHOICES, default="github",
                       help="where it is checked and published: github (GitHub Actions and Pages), "
                            "gitlab (GitLab CI and Pages), netlify, or none (default: github)")
+    init.add_argument("--timezone", default=starter.DEFAULT_TIMEZONE, metavar="ZONE",
+                      help="the site's timezone, an IANA name: weeks are counted and the scheduled jobs timed in it "
+                           f"(default: {starter.DEFAULT_TIMEZONE})")
     init.set_defaults(run=commands.run_init)
 
 

@@ -46,6 +46,10 @@ class Scaffold:
     repository: str = REPOSITORY
     python: str = "3.12"
     """The Python version CI runs weeknotes with."""
+    timezone: str = "Europe/London"
+    """The site's timezone (site.yaml), which the scheduled jobs' times are chosen in."""
+    today: str = "2026-01-12"
+    """The day `init` runs, for the examples in the README."""
 
     def files(self) -> dict[str, str]:
         """Repository path -> rendered text."""

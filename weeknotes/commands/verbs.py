@@ -11,13 +11,15 @@ import sys
 import uuid
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from slugify import slugify
 
-from weeknotes.base.errors import ContentErrors, Problems, UsageError, with_source_lines
+from weeknotes.base.errors import ContentErrors, Problems, UsageError, WeeknotesError, with_source_lines
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
 from weeknotes.commands import check_formats, checks, scaffold, starter
+from weeknotes.commands.delivery import choose_week
 from weeknotes.model import urls
 from weeknotes.model.audience import default_output
 from weeknotes.model.collect import collect_site
@@ -127,14 +129,17 @@ def run_digest(args: argparse.Namespace) -> int:
     problems = Problems()
     options = build_options(args)
     content, theme = load(options, problems)
-    site = collect_site(content, Audience(options.audience, options.drafts, options.future, now_from_environment()))
-    if not site.weeks:
-        raise UsageError("there is no week with content to make a digest from")
-    weeks = {week.key: week for week in site.weeks}
-    key = args.week or site.weeks[-1].key
-    if key not in weeks:
-        raise UsageError(f"no digest for {key}; weeks with content: {', '.join(list(weeks)[-8:])}")
-    week = weeks[key]
+    now = now_from_environment()
+    site = collect_site(content, Audience(options.audience, options.drafts, options.future, now))
+    chosen = choose_week(site, args.week, now)  # the same week `send` would take
+    if not chosen.named:
+        args.reporter.notice(f"the digest of {chosen.describe(site)}")
+    if chosen.week is None:
+        known = ", ".join(w.key for w in site.weeks[-8:])
+        raise WeeknotesError(f"nothing to print: {chosen.key} has no posts for the {site.audience.name} audience"
+                             + (f"; name a week with content, e.g. `weeknotes digest {site.weeks[-1].key}` "
+                                f"(weeks with content: {known})" if known else ""))
+    week = chosen.week
     env = make_environment(theme, site.language)
     if args.format == "markdown":
         sys.stdout.write(digest.digest_markdown(site, week))
@@ -199,8 +204,10 @@ def run_init(args: argparse.Namespace) -> int:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} already exists and is not empty; choose a new folder")
     language = starter.site_language(args.language)  # a bad tag exits 2 before anything is written
-    repository = scaffold.Scaffold(ci=args.ci).files()
-    scaffold.write_files(target, starter.site_files(language) | repository)
+    timezone = starter.site_timezone(args.timezone)
+    today = now_from_environment().astimezone(ZoneInfo(timezone)).date()  # the week `init` runs in
+    repository = scaffold.Scaffold(ci=args.ci, timezone=timezone, today=today.isoformat()).files()
+    scaffold.write_files(target, starter.site_files(language, today, timezone) | repository)
     written = sorted(repository)
     shown = display_path(target)
     args.reporter.info(f"created a new site in {shown}: content/ and {', '.join(written)}")
