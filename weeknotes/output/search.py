@@ -82,16 +82,15 @@ def bundle_key(item: Item, newest_month: str) -> str:
 
 def plan_bundles(site: Site, digests: Mapping[str, str]) -> list[Bundle]:
     """The bundles of the pages this build shows; `digests` maps each output file to its bytes' hash."""
-    if not site.config.search_enabled:
+    if not site.searchable:
         return []
     members: dict[str, list[str]] = {}
     items = [item for item in site.listed if not item.is_blog]  # a blog post's page is on its own site
     newest_month = max((f"{item.date:%Y-%m}" for item in items), default="")
     for item in items:
         members.setdefault(bundle_key(item, newest_month), []).append(urls.file_of(urls.path_of(item)))
-    for page in site.pages:
-        if page.visibility != "unlisted":
-            members.setdefault(PAGES_BUNDLE, []).append(urls.file_of(urls.path_of(page)))
+    for page in site.listed_pages:
+        members.setdefault(PAGES_BUNDLE, []).append(urls.file_of(urls.path_of(page)))
     version = pagefind_version()
     bundles = []
     for key, pages in sorted(members.items()):
