@@ -151,8 +151,8 @@ class Item:
     url: str | None = None
     """The curated URL (links), or the original post (blog posts, which have no page here)."""
     via: Via | None = None
-    outbound: tuple[Outbound, ...] = ()
-    """The links in the body that may point to an item of this site, for backlinks."""
+    links: tuple[str, ...] = ()
+    """The links in the body, as written; collect.py resolves them into backlinks."""
     lang: str | None = None
     """BCP 47 tag of an item written in another language than the site's (front matter `lang:`)."""
     digest: bytes = field(init=False, repr=False, compare=False)
