@@ -85,6 +85,21 @@ class Author:
     aggregate: bool = False
     """Consent for `weeknotes fetch` to take in posts from `feed` (listing a feed is not consent)."""
 
+    @property
+    def is_public(self) -> bool:
+        """Opted in to public builds."""
+        return self.publish == "public"
+
+    @property
+    def is_internal_only(self) -> bool:
+        """Shown to colleagues (internal builds) only."""
+        return self.publish == "internal"
+
+    @property
+    def publishes_nothing(self) -> bool:
+        """`publish: none`: in no build at all, and nothing of theirs is fetched."""
+        return self.publish == "none"
+
 
 @dataclass(frozen=True)
 class Via:
@@ -136,8 +151,8 @@ class Item:
     url: str | None = None
     """The curated URL (links), or the original post (blog posts, which have no page here)."""
     via: Via | None = None
-    outbound: tuple[Outbound, ...] = ()
-    """The links in the body that may point to an item of this site, for backlinks."""
+    links: tuple[str, ...] = ()
+    """The links in the body, as written; collect.py resolves them into backlinks."""
     lang: str | None = None
     """BCP 47 tag of an item written in another language than the site's (front matter `lang:`)."""
     digest: bytes = field(init=False, repr=False, compare=False)
@@ -180,6 +195,11 @@ class Item:
     def is_listed(self) -> bool:
         """False for an unlisted item: its own page only, in no list, feed, sitemap or search."""
         return self.visibility != "unlisted"
+
+    @property
+    def is_draft(self) -> bool:
+        """Written but not yet meant for readers: only previews (--drafts) show it."""
+        return self.visibility == "draft"
 
 
 @dataclass(frozen=True)
@@ -332,6 +352,17 @@ class Audience:
         """A build for colleagues inside the circle: pages say not to share them."""
         return self.name == "internal"
 
+    def includes(self, item: Item) -> bool:
+        """Whether this build may show the item: its visibility and every author's consent."""
+        from weeknotes.model.audience import admits  # the rule's one home, which imports this module
+
+        return admits(self, item.visibility, item.authors)
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """What sets this build apart from a public one: `internal`, `drafts`, both, or nothing."""
+        return (("internal",) if self.is_internal else ()) + (("drafts",) if self.drafts else ())
+
 
 @dataclass(frozen=True)
 class Site:
@@ -368,6 +399,11 @@ class Site:
     """What /links/ and its feed list: every listed link curation."""
     language: Language = ENGLISH
     """The site's language: the theme's words, dates and numbers, direction."""
+
+    @property
+    def searchable(self) -> bool:
+        """Whether this build has a search page and index (`search.enabled`)."""
+        return self.config.search_enabled
 
     @cached_property
     def author_handles(self) -> frozenset[str]:

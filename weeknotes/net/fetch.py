@@ -94,7 +94,7 @@ def without_consent(author: Author, path: Path) -> list[FeedReport]:
 
 
 def why_not(author: Author) -> str:
-    if author.publish == "none":
+    if author.publishes_nothing:
         return "`publish: none`"
     if not author.feed:
         return "no `feed:`"
