@@ -191,6 +191,20 @@ def add_send_verb(add_verb: AddVerb) -> None:
     send.set_defaults(run=run_send)
 
 
+def add_ping_verb(add_verb: AddVerb) -> None:
+    ping = add_verb("ping", help="tell the WebSub hub (feeds.hub) that the feeds changed (goes online)",
+                    description="POST hub.mode=publish for each of the public site's feeds to the WebSub hub "
+                                "named by `feeds.hub` in site.yaml, after a deploy; without a hub, say so and "
+                                "exit 0.")
+    add_content(ping)
+    ping.add_argument("--base-url", metavar="URL",
+                      help="the address the site was published at, as given to `build --base-url` "
+                           "(default: base_url from site.yaml)")
+    ping.add_argument("--timeout", type=positive_seconds, default=10.0, metavar="S",
+                      help="seconds allowed for the hub to answer each feed's ping (default: 10)")
+    ping.set_defaults(run=commands.run_ping)
+
+
 def add_init_verb(add_verb: AddVerb) -> None:
     init = add_verb("init", help="create a new site: content, README, CI that checks and publishes")
     init.add_argument("directory", type=Path, metavar="DIR", help="a new or empty folder to create the site in")
@@ -213,6 +227,7 @@ VERBS: tuple[Callable[[AddVerb], None], ...] = (
     add_digest_verb,
     add_fetch_verb,
     add_send_verb,
+    add_ping_verb,
     add_init_verb,
 )
 """Every verb, in the order `--help` lists them."""

@@ -15,11 +15,14 @@ from zoneinfo import ZoneInfo
 
 from slugify import slugify
 
+from weeknotes import __version__
+
 from weeknotes.base.errors import ContentErrors, Problems, UsageError, WeeknotesError, with_source_lines
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
 from weeknotes.commands import check_formats, checks, scaffold, starter
 from weeknotes.commands.delivery import choose_week
+from weeknotes.commands.report import job_notice
 from weeknotes.model import urls
 from weeknotes.model.audience import default_output
 from weeknotes.model.collect import collect_site
@@ -27,6 +30,7 @@ from weeknotes.model.placement import placement
 from weeknotes.model.values import Audience
 from weeknotes.output.build import BuildOptions, build, load, now_from_environment, plan_site
 from weeknotes.render import digest, email_message
+from weeknotes.render.feeds import feed_paths
 from weeknotes.render.theme import make_environment
 from weeknotes.serve.server import serve
 from weeknotes.source.config import load_authors, load_config
@@ -196,6 +200,24 @@ def run_fetch(args: argparse.Namespace) -> int:
     if args.strict and problems:
         reporter.notice(f"{counted(problems, 'feed')} need attention, and --strict makes that an error.")
         return 1
+    return 0
+
+
+def run_ping(args: argparse.Namespace) -> int:
+    from weeknotes.net.websub import ping_hub
+
+    reporter: Reporter = args.reporter
+    problems = Problems()
+    content, _ = load(BuildOptions(content=args.content, base_url=args.base_url), problems)
+    reporter.warnings(problems.warnings)
+    config = content.config
+    if not config.feed_hub:
+        reporter.info(job_notice("no WebSub hub is set (`feeds: {hub: URL}` in site.yaml): nothing to ping"))
+        return 0
+    site = collect_site(content, Audience("public", now=now_from_environment()))  # the published feeds
+    feeds = [urls.absolute(config.base_url, path) for path in feed_paths(site)]
+    ping_hub(config.feed_hub, feeds, f"weeknotes/{__version__} (+{config.base_url}; WebSub publisher)", args.timeout)
+    reporter.info(f"told {config.feed_hub} that {counted(len(feeds), 'feed')} of {config.base_url} changed")
     return 0
 
 
