@@ -350,7 +350,7 @@ def shown(build: str, *, listed_only: bool = True) -> list[Entry]:
 @pytest.mark.parametrize("name", BUILDS)
 def test_no_hidden_sentinel_in_any_output_byte(builds: dict[str, Built], name: str) -> None:
     files = builds[name].files
-    for key in bundle_keys(files):  # the index comes in bundles (weeknotes/search.py): grep them all
+    for key in bundle_keys(files):  # the index comes in bundles (weeknotes/output/search.py): grep them all
         assert any(rel.startswith(f"pagefind/{key}/fragment/") for rel in files), f"bundle {key} has no fragments"
     leaks = {f"{label} ({W[label]})": found for label, rule in EXPECT.items()
              if name not in rule.builds and (found := files_with(files, W[label]))}
