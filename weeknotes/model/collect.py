@@ -256,6 +256,8 @@ def collect_backlinks(shown: list[Item], listed: tuple[Item, ...],
 
 def resolved_links(item: Item, base_url: str) -> Iterator[Outbound]:
     """The links in an item's body that may point to an item of this site or a curated URL."""
+    if item.is_blog or not item.links:  # a member's blog post is shown by its summary alone
+        return
     written_at = urls.path_of(item)
     for href in item.links:
         link = urls.resolve_outbound(href, written_at, base_url)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from weeknotes import __version__
 from weeknotes.base.errors import Problems
-from weeknotes.model.values import Author, Config
+from weeknotes.model.settings import Config
+from weeknotes.model.values import Author
 from weeknotes.net.feedread import FeedInvalid, parse_feed
 from weeknotes.net.httpget import FetchFailed, Request, get
 from weeknotes.source.config import load_authors, load_config

@@ -12,7 +12,8 @@ from slugify import slugify
 from weeknotes.base.errors import Problems
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.workers import Workers
-from weeknotes.model.values import Author, Config, Intro, Item, Page
+from weeknotes.model.settings import Config
+from weeknotes.model.values import Author, Intro, Item, Page
 from weeknotes.source import schema
 from weeknotes.source.cache import Job, RenderCache, render_key
 from weeknotes.source.markdown import Rendered, render_markdown
