@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 from slugify import slugify
 
 from weeknotes import __version__
-
 from weeknotes.base.errors import ContentErrors, Problems, UsageError, WeeknotesError, with_source_lines
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
@@ -75,6 +74,7 @@ def run_check(args: argparse.Namespace) -> int:
         content, theme = load(BuildOptions(content=args.content, use_cache=False), problems)  # check writes nothing
         for audience in (Audience("public", False, False, now), Audience("internal", True, True, now)):
             plan_site(collect_site(content, audience), theme, problems)  # two pages at one address
+        problems.errors = list(dict.fromkeys(problems.errors))  # the same clash in both audiences is one
         problems.raise_if_any()
     except ContentErrors as exc:
         if fmt == "text" and not wanted:

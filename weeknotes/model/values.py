@@ -111,6 +111,9 @@ class Item:
     """The links in the body, as written; collect.py resolves them into backlinks."""
     lang: str | None = None
     """BCP 47 tag of an item written in another language than the site's (front matter `lang:`)."""
+    aliases: tuple[str, ...] = ()
+    """Site paths it was published at before (`aliases:`, urls.alias_path): each gets a page
+    that redirects here, in every build that has the item."""
     digest: bytes = field(init=False, repr=False, compare=False)
     """A digest of every field above, made once with the item (and kept with it in the
     parse cache), so a rebuild's fingerprints need not walk ten thousand bodies again."""
