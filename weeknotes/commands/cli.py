@@ -114,6 +114,9 @@ def add_check_verb(add_verb: AddVerb) -> None:
                        help="report only on these files (a pull request's changed files), and say where "
                             "each note or link will appear; the whole site is still checked")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    check.add_argument("--against", type=Path, metavar="DIR",
+                       help="a build of the site as published (its feeds are read): every feed id readers have "
+                            "seen there that this change would take from its post, or give to another, is an error")
     check.add_argument("--format", choices=check_formats.FORMATS, default=None,
                        help="text, github (workflow annotations), gitlab (a Code Quality report) or json "
                             "(default: text, or github when GITHUB_ACTIONS=true)")

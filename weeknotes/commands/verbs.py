@@ -27,6 +27,7 @@ from weeknotes.model.audience import default_output
 from weeknotes.model.collect import collect_site
 from weeknotes.model.placement import placement
 from weeknotes.model.values import Audience
+from weeknotes.output import id_guard
 from weeknotes.output.build import BuildOptions, build, load, now_from_environment, plan_site
 from weeknotes.render import digest, email_message
 from weeknotes.render.feeds import feed_paths
@@ -70,11 +71,17 @@ def run_check(args: argparse.Namespace) -> int:
     now = now_from_environment()
     problems = Problems()
     content = None
+    id_errors = 0
+    published = id_guard.read_published(args.against) if args.against else None  # not a build: exit 2 first
     try:
-        content, theme = load(BuildOptions(content=args.content, use_cache=False), problems)  # check writes nothing
+        # Against a published build, ids are made as they were there: with its address.
+        options = BuildOptions(content=args.content, use_cache=False, base_url=published.base if published else None)
+        content, theme = load(options, problems)  # check writes nothing
         for audience in (Audience("public", False, False, now), Audience("internal", True, True, now)):
             plan_site(collect_site(content, audience), theme, problems)  # two pages at one address
         problems.errors = list(dict.fromkeys(problems.errors))  # the same clash in both audiences is one
+        if published is not None:
+            id_errors = id_guard.check_ids(published, collect_site(content, published.audience(now)), problems)
         problems.raise_if_any()
     except ContentErrors as exc:
         if fmt == "text" and not wanted:
@@ -99,7 +106,8 @@ def run_check(args: argparse.Namespace) -> int:
     if elsewhere:
         say(f"{counted(elsewhere, 'error')} in files not given; run `weeknotes check` without paths to see them")
     if errors:
-        say(f"{counted(len(errors), 'error')}; the site cannot be built.")
+        say(f"{counted(len(errors), 'error')}; " + ("merged as it is, it would show readers old posts as new."
+                                                   if id_errors == len(errors) else "the site cannot be built."))
         return 1
     assert content is not None
     if not wanted:
@@ -109,6 +117,9 @@ def run_check(args: argparse.Namespace) -> int:
         reporter.notice(f"{counted(len(warnings), 'warning')}, and --strict makes "
                         f"{'it an error' if len(warnings) == 1 else 'them errors'}.")
         return 1
+    if published is not None:
+        say(f"{counted(len(published.entries), 'feed entry', 'feed entries')} readers have seen in "
+            f"{display_path(published.folder)}: no post loses its id or takes another's")
     say(f"{display_path(args.content)}: no errors" + (f", {counted(len(warnings), 'warning')}" if warnings else ""))
     return 0
 

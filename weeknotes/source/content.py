@@ -124,7 +124,8 @@ def check_unique(items: list, pages: list, intros: list, problems: Problems) -> 
 def check_aliases(items: list[Item], pages: list[Page], problems: Problems) -> None:
     """An old address (`aliases:`) redirects to one post, and never takes a page's place,
     whichever build that page is in (`plan.py` checks the pages weeknotes makes itself)."""
-    addresses = {f"/{path_of(record)}": record.source for record in [*items, *pages]}
+    records: list[Item | Page] = [*items, *pages]
+    addresses = {f"/{path_of(record)}": record.source for record in records}
     for item in items:
         for alias in item.aliases:
             owner = addresses.get(f"/{alias}")
