@@ -1,5 +1,6 @@
-"""A real WebSub hub on 127.0.0.1 for `weeknotes ping` tests: it keeps every publish
-request it is sent, and answers as told (204, an error status, or never)."""
+"""A real WebSub hub on 127.0.0.1 for `weeknotes ping` tests (and a build hook for init's
+Netlify function): it keeps every POST it is sent, and answers as told (204, an error
+status, or never)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ def hub_server(status: int = 204) -> Iterator[Hub]:
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             body = self.rfile.read(length).decode("ascii")
-            hub.received.append(Publish(parse_qs(body, strict_parsing=True),
+            hub.received.append(Publish(parse_qs(body),
                                         self.headers.get("Content-Type", "")))
             if hub.status == 0:
                 hub.release.wait(30)

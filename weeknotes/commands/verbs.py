@@ -199,7 +199,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_fetch(args: argparse.Namespace) -> int:
-    from weeknotes.net.fetch import FetchOptions, fetch_all
+    from weeknotes.net.fetch import NOT_FETCHED, FetchOptions, fetch_all
 
     if not args.content.is_dir():
         raise UsageError(f"content directory {args.content} does not exist")
@@ -207,6 +207,9 @@ def run_fetch(args: argparse.Namespace) -> int:
     reports = fetch_all(FetchOptions(args.content, args.timeout, now=now_from_environment()))
     for report in reports:
         reporter.info(report.line())
+    if all(report.status in NOT_FETCHED for report in reports):  # a scheduled job on a new site
+        reporter.info(job_notice("nothing to fetch: no author in authors.yaml has both a `feed:` and "
+                                 "`aggregate: true`"))
     problems = sum(1 for report in reports if report.problem)
     if args.strict and problems:
         reporter.notice(f"{counted(problems, 'feed')} need attention, and --strict makes that an error.")
