@@ -226,7 +226,7 @@ def run_ping(args: argparse.Namespace) -> int:
     reporter.warnings(problems.warnings)
     config = content.config
     if not config.feed_hub:
-        reporter.info(job_notice("no WebSub hub is set (`feeds: {hub: URL}` in site.yaml): nothing to ping"))
+        reporter.info("no WebSub hub is set (`feeds: {hub: URL}` in site.yaml): nothing to ping")
         return 0
     site = collect_site(content, Audience("public", now=now_from_environment()))  # the published feeds
     feeds = [urls.absolute(config.base_url, path) for path in feed_paths(site)]

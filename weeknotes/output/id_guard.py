@@ -28,6 +28,7 @@ import yaml
 from lxml import etree
 
 from weeknotes.base.errors import Problems, UsageError
+from weeknotes.model.audience import audience_of_label
 from weeknotes.model.urls import path_of
 from weeknotes.model.values import Audience, Item, Site
 from weeknotes.output.guard import recorded_audience
@@ -48,8 +49,7 @@ class Published:
     """What DIR's marker says it was built for (`public` when it has none)."""
 
     def audience(self, now: datetime) -> Audience:
-        label = self.audience_label or "public"
-        return Audience("internal" if label.startswith("internal") else "public", "drafts" in label, False, now)
+        return audience_of_label(self.audience_label, now)
 
 
 def read_published(folder: Path) -> Published:
