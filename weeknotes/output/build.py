@@ -33,7 +33,8 @@ from weeknotes.render import digest
 from weeknotes.render.feeds import feed_outputs
 from weeknotes.render.indexes import index_outputs
 from weeknotes.render.theme import Theme, find_theme, make_environment, theme_language
-from weeknotes.source.config import setting_line, warn_placeholder
+from weeknotes.source.config import setting_line
+from weeknotes.source.config import warn_placeholder as warn_placeholder_address
 from weeknotes.source.content import load_content
 from weeknotes.source.sources import display_path
 
@@ -75,6 +76,7 @@ def build(options: BuildOptions, session: BuildSession | None = None, reporter: 
     check_output_dir(options.output, options.content, options.force, audience.label)  # before anything is written
     with session.holding():
         content, theme = load(options, problems, session, reporter)  # files -> validated records
+        warn_placeholder(options, content, problems)
         site = collect_site(content, audience)  # records -> the site this audience may see
         session.loaded()
         env = session.environment(theme, site.language)
@@ -107,9 +109,13 @@ def load(options: BuildOptions, problems: Problems, session: BuildSession | None
         content = replace(content, language=theme_language(theme, content.config.language, problems, *where))
     problems.raise_if_any()
     assert content is not None and theme is not None
-    if options.base_url is None:  # a --base-url given for this build is what it means
-        warn_placeholder(options.content, content.config, problems)
     return content, theme
+
+
+def warn_placeholder(options: BuildOptions, content: Content, problems: Problems) -> None:
+    """Warn about an example address in site.yaml, unless this build was given its own."""
+    if options.base_url is None:
+        warn_placeholder_address(options.content, content.config, problems)
 
 
 def plan_site(site: Site, theme: Theme, problems: Problems,
