@@ -33,7 +33,7 @@ from weeknotes.render import digest, email_message
 from weeknotes.render.feeds import feed_paths
 from weeknotes.render.theme import make_environment
 from weeknotes.serve.server import serve
-from weeknotes.source.config import load_authors, load_config
+from weeknotes.source.config import load_authors, load_config, warn_placeholder
 from weeknotes.source.sources import display_path
 
 
@@ -77,6 +77,8 @@ def run_check(args: argparse.Namespace) -> int:
         # Against a published build, ids are made as they were there: with its address.
         options = BuildOptions(content=args.content, use_cache=False, base_url=published.base if published else None)
         content, theme = load(options, problems)  # check writes nothing
+        if published is None:
+            warn_placeholder(args.content, content.config, problems)
         for audience in (Audience("public", False, False, now), Audience("internal", True, True, now)):
             plan_site(collect_site(content, audience), theme, problems)  # two pages at one address
         problems.errors = list(dict.fromkeys(problems.errors))  # the same clash in both audiences is one
