@@ -29,7 +29,7 @@ from lxml import etree
 
 from weeknotes.base.errors import Problems, UsageError
 from weeknotes.model.audience import audience_of_label
-from weeknotes.model.urls import path_of
+from weeknotes.model.urls import ITEM_PATH_RE, path_of
 from weeknotes.model.values import Audience, Item, Site
 from weeknotes.output.guard import recorded_audience
 from weeknotes.render.feeds import clean, entry_html
@@ -76,8 +76,8 @@ def check_ids(published: Published, site: Site, problems: Problems) -> int:
     addresses = {path_of(item) for item in posts} | {path_of(page) for page in site.pages}
     for entry in sorted(published.entries.values(), key=lambda e: e.id):
         old_path = next(site_paths(entry.urls, base), None)
-        if old_path is None:
-            continue  # not a page of this site (a member's blog post): never ours to keep
+        if old_path is None or not ITEM_PATH_RE.match(old_path):
+            continue  # not a post's page here: a week's digest, or a member's blog post (whose id is its blog's)
         holder = holders.get(entry.id)
         match = matcher.find(entry, text_too=holder is None)
         if match is None or match.id == entry.id:

@@ -56,8 +56,9 @@ class PublishedFeed:
 
 def feed_files(folder: Path, existing: Iterable[str] | None = None) -> list[str]:
     """The feeds among a built site's files (`existing`, else every file in `folder`), sorted."""
-    if existing is None:
-        existing = (p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+    if existing is None:  # feeds lie at most two folders deep: no need to walk every page
+        patterns = ("feed.xml", "rss.xml", "feed.json", "*/feed.xml", "*/*/feed.xml")
+        existing = (p.relative_to(folder).as_posix() for pattern in patterns for p in folder.glob(pattern))
     return sorted(rel for rel in existing if FEED_FILE_RE.fullmatch(rel))
 
 
