@@ -140,6 +140,12 @@ class Item:
     """The links in the body that may point to an item of this site, for backlinks."""
     lang: str | None = None
     """BCP 47 tag of an item written in another language than the site's (front matter `lang:`)."""
+    archive: str | None = None
+    """The curator's own archived copy of the page (front matter `archive:`), for when the address dies."""
+    archived_copy: str | None = None
+    """Set by collect.py only when `weeknotes links` found the curated address dead: where
+    readers can still read the page (`archive`, else the Internet Archive's copy from the
+    curation date). None for a live address, which shows nothing new."""
     digest: bytes = field(init=False, repr=False, compare=False)
     """A digest of every field above, made once with the item (and kept with it in the
     parse cache), so a rebuild's fingerprints need not walk ten thousand bodies again."""
@@ -170,6 +176,11 @@ class Item:
     def is_blog(self) -> bool:
         """A post from a member's own blog: shown as "from NAME's blog", linking to the original."""
         return self.kind == BLOGS
+
+    @property
+    def is_dead(self) -> bool:
+        """A link curation whose address is gone: pages, lists and digests offer `archived_copy`."""
+        return self.archived_copy is not None
 
     @property
     def dir(self) -> str | None:
@@ -226,6 +237,43 @@ class StaticFile:
 
 
 @dataclass(frozen=True)
+class LinkHealth:
+    """What `weeknotes links` last learnt about one curated address (content/links-health.yaml).
+
+    It holds no "last checked" moment: a record changes only when something about its
+    address changes, so a run that finds nothing new leaves the file as it was.
+    """
+
+    status: str
+    """`ok`; `moved` (a permanent redirect to an address that answers); `failing` (404 or no
+    such host, not yet for a week); `dead` (410 at once, or still failing a week after the
+    first failing run); `transient` (5xx, a timeout, a TLS error, a redirect loop, ...: never
+    dead on its own)."""
+    answer: str = ""
+    """What the address answered, in a few words: `410 Gone`, `timed out`."""
+    since: date | None = None
+    """The run that first found the address as it is now (for `failing` and `dead` after a
+    404: the first failing run)."""
+    moved_to: str | None = None
+    """Where a permanent redirect (301, 308) points, if one was followed."""
+    confirmed: date | None = None
+    """For an address found dead after failing: the run, a week or more later, that found it still failing."""
+
+    @property
+    def is_dead(self) -> bool:
+        return self.status == "dead"
+
+    @property
+    def is_failing(self) -> bool:
+        """Failing but not yet dead: a 404 or a missing host, waiting for a week to be sure."""
+        return self.status == "failing"
+
+    @property
+    def is_transient(self) -> bool:
+        return self.status == "transient"
+
+
+@dataclass(frozen=True)
 class Content:
     """Everything read and validated from a content directory, before any audience filter."""
 
@@ -237,6 +285,8 @@ class Content:
     static: tuple[StaticFile, ...]
     language: Language = ENGLISH
     """The site's language with the theme's catalogs for it (build.load fills it in)."""
+    link_health: dict[str, LinkHealth] = field(default_factory=dict)
+    """Curated address -> what `weeknotes links` last found there (content/links-health.yaml)."""
 
 
 @dataclass(frozen=True)
@@ -254,6 +304,8 @@ class MergedLink:
     url: str
     title: str
     curations: tuple[Item, ...]
+    archived_copy: str | None = None
+    """Where to read the page now that its address is dead (from its first curation); None while it lives."""
 
     @property
     def curators(self) -> tuple[Author, ...]:
