@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import itertools
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -89,7 +90,7 @@ def one_at_a_time(log: list[Logged]) -> None:
     """No request started before the one before it had ended, and the pause came between."""
     ordered = sorted(log, key=lambda entry: entry.start)
     assert len(ordered) > 1
-    for before, after in zip(ordered, ordered[1:], strict=False):
+    for before, after in itertools.pairwise(ordered):
         assert after.start >= before.end, f"{after.method} {after.path} began during {before.method} {before.path}"
         assert after.start - before.end >= PAUSE * 0.9, f"no pause before {after.method} {after.path}"
 
@@ -235,21 +236,24 @@ def test_one_request_at_a_time_per_host_even_across_redirects(
     assert len(health(site)) == 12 and all(r == {"status": "ok"} for r in health(site).values())
 
 
-WELSH = {"gone": "Mae’r cyfeiriad hwn wedi diflannu.", "read": "Darllenwch y copi wedi’i archifo"}
+WELSH = {"gone": "Mae\u2019r cyfeiriad hwn wedi diflannu.", "read": "Darllenwch y copi wedi\u2019i archifo"}
 
 
 def test_dead_links_offer_their_archived_copy_where_they_are_shown_and_nowhere_else(
         site: SiteDir, server: LinkServer, links: Callable[..., Run], run: Callable[..., Run]) -> None:
     dead = curate(site, "dead", server.route("/dead", Answer(410)), date="2026-11-16")
     curate(site, "dead-again", dead, date="2026-11-17", author="ben")  # the same address, merged in the digest
-    kept = curate(site, "kept", server.route("/kept", Answer(410)), archive="https://archive.example.net/kept")
+    curate(site, "kept", server.route("/kept", Answer(410)), archive="https://archive.example.net/kept")
     live = curate(site, "live", server.route("/live", Answer(200)), archive="https://archive.example.net/live")
     curate(site, "moved", server.route("/moved", redirect(308, "/live")))
     curate(site, "failing", server.route("/failing", Answer(404)))
     curate(site, "down", server.route("/down", Answer(503)))
     site.write("notes/ana/2026-11-16-a-note.md", "---\ntitle: A note\ndate: 2026-11-16\nauthor: ana\n---\n\nHello.\n")
-    assert links().code == 0
     built = run("build", "--content", site.content, "--output", site.output)
+    assert built.code == 0, built.err
+    assert b"class=\"link-gone\"" not in b"".join(site.files().values())  # nothing known yet
+    assert links().code == 0
+    built = run("build", "--content", site.content, "--output", site.output)  # the same output folder, again
     assert built.code == 0, built.err
     wayback = f"https://web.archive.org/web/20261116/{dead}"
     copies = {"dead": wayback, "dead-again": f"https://web.archive.org/web/20261117/{dead}",
@@ -331,6 +335,15 @@ def test_a_broken_health_file_is_an_error_at_its_line(site: SiteDir, run: Callab
     built = run("build", "--content", site.content, "--output", site.output)
     assert built.code == 1
     assert "links-health.yaml:3: error: the record of https://example.net/b needs a `status:`" in built.err
+
+
+def test_an_address_beyond_ascii_is_asked_as_a_browser_would(
+        site: SiteDir, server: LinkServer, links: Callable[..., Run]) -> None:
+    server.route("/wiki/Stra%C3%9Fe", Answer(200))
+    street = curate(site, "street", server.url + "/wiki/Straße")
+    assert links().code == 0
+    assert health(site)[street] == {"status": "ok"}
+    assert [e.path for e in server.log] == ["/wiki/Stra%C3%9Fe"]
 
 
 def test_an_address_that_is_not_curated_any_more_leaves_the_file(

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 NO_SUCH_HOST = frozenset({socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)})
@@ -57,7 +57,11 @@ def ask(method: str, url: str, agent: str, timeout: float) -> Reply:
     """Send one request (`HEAD` or `GET`) and read its status line and headers only."""
     parts = urlsplit(url)
     host, secure = parts.hostname or "", parts.scheme == "https"
-    port = parts.port or (443 if secure else 80)
+    try:
+        port = parts.port or (443 if secure else 80)
+    except ValueError:
+        raise Unreachable("unsure", "not an address that can be asked (its port is not a number from 1 to 65535)") \
+            from None
     deadline = time.monotonic() + timeout
     addresses = resolve(host, port, timeout)
     left = max(0.001, deadline - time.monotonic())
@@ -72,8 +76,7 @@ def ask(method: str, url: str, agent: str, timeout: float) -> Reply:
     watchdog.daemon = True
     watchdog.start()
     try:
-        conn.putrequest(method, (parts.path or "/") + (f"?{parts.query}" if parts.query else ""),
-                        skip_accept_encoding=True)
+        conn.putrequest(method, request_target(parts.path, parts.query), skip_accept_encoding=True)
         for name, value in (("User-Agent", agent), ("Accept", ACCEPT), ("Accept-Encoding", "identity"),
                             ("Connection", "close")):
             conn.putheader(name, value)
@@ -86,6 +89,13 @@ def ask(method: str, url: str, agent: str, timeout: float) -> Reply:
     finally:
         watchdog.cancel()
         conn.close()  # the body, if any, is never read
+
+
+def request_target(path: str, query: str) -> str:
+    """The path and query as sent: letters beyond ASCII (a `Straße` in a path) percent-encoded
+    in UTF-8, as a browser sends them; what is already percent-encoded stays as it is."""
+    target = (path or "/") + (f"?{query}" if query else "")
+    return quote(target, safe="/?#[]@!$&'()*+,;=:%-._~")
 
 
 def resolve(host: str, port: int, timeout: float) -> list[tuple[int, tuple[str, int]]]:
