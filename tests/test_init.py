@@ -264,7 +264,7 @@ def pushed_health(installed: Installed, remote: Path) -> tuple[int, str]:
     return count, shown.stdout if shown.returncode == 0 else ""
 
 
-def test_the_links_workflow_commits_the_health_file_only_when_it_changed(installed, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_links_workflow_commits_the_health_file_only_when_it_changed(installed: Installed, tmp_path: Path) -> None:
     site = init(installed, tmp_path)
     workflow = yaml.safe_load((site / ".github/workflows/links.yml").read_text())
     assert workflow[True]["schedule"] and workflow["permissions"] == {"contents": "write"}  # `on:` reads as True
@@ -283,7 +283,8 @@ def test_the_links_workflow_commits_the_health_file_only_when_it_changed(install
         assert all(e.headers["user-agent"].startswith("weeknotes/") for e in server.log)
 
 
-def test_the_gitlab_links_job_commits_the_health_file_only_when_it_changed(installed, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_gitlab_links_job_commits_the_health_file_only_when_it_changed(installed: Installed,
+                                                                           tmp_path: Path) -> None:
     site = init(installed, tmp_path, "--ci", "gitlab")
     jobs = yaml.safe_load((site / ".gitlab-ci.yml").read_text())
     assert jobs["links"]["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule" && $WEEKNOTES_SCHEDULE == "links"'}]
