@@ -168,6 +168,17 @@ def test_strict_fails_only_when_an_address_is_not_fine(
     assert links().code == 0
 
 
+def test_a_redirect_with_retry_after_is_followed_after_that_wait(
+        site: SiteDir, server: LinkServer, links: Callable[..., Run]) -> None:
+    server.route("/there", Answer(200))
+    curate(site, "wait-then-go", server.route("/wait-then-go", Answer(302, (("Location", "/there"),
+                                                                              ("Retry-After", "1")))))
+    assert links().code == 0
+    first, second = server.log
+    assert (first.path, second.path) == ("/wait-then-go", "/there")
+    assert second.start - first.end >= 1.0
+
+
 def test_a_404_is_dead_only_when_a_run_a_week_after_the_first_failing_one_still_fails(
         site: SiteDir, server: LinkServer, links: Callable[..., Run], run: Callable[..., Run]) -> None:
     missing = curate(site, "missing", server.route("/missing", Answer(404)))

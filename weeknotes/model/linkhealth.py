@@ -39,11 +39,6 @@ class Found:
     moved_to: str | None = None
     """Where a permanent redirect (301, 308) sent the request, if one did."""
 
-    @property
-    def is_fine(self) -> bool:
-        """Answered where it was curated: nothing for anyone to do."""
-        return self.outcome == ANSWERED and self.moved_to is None
-
 
 def next_health(old: LinkHealth | None, found: Found, today: date) -> LinkHealth | None:
     """The record after this run: the old one, unchanged, whenever the run taught nothing new."""

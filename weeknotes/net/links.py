@@ -78,7 +78,9 @@ class Asker:
                 if exc.timed_out:  # a server too slow to answer may still be at work: give it as long again
                     gate.hold(self.options.timeout)
                 raise
-            if reply.status in ASKED_TO_WAIT and self.waits_for(reply):
+            # Retry-After on a 429 or 503: how long the host wants no request from us; on a
+            # redirect: how long to wait before following it (RFC 9110, section 10.2.3).
+            if self.waits_for(reply) and (reply.status in ASKED_TO_WAIT or 300 <= reply.status < 400):
                 assert reply.retry_after is not None
                 gate.hold(reply.retry_after)
         return reply
@@ -181,8 +183,8 @@ class AddressReport:
         if self.label == "dead" and health is not None:
             return f"{said}, dead since {health.since}; the site offers its archived copy"
         if self.label == "transient":
-            kept = f" (recorded {health.status} since {health.since})" if health and health.status in (
-                "failing", "dead") else ""
+            kept = f" (recorded {health.status} since {health.since})" if health and (
+                health.is_failing or health.is_dead) else ""
             return f"{said}: not counted as dead{kept}"
         return said
 
