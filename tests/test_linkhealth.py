@@ -7,8 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from weeknotes.model.linkhealth import ANSWERED, DEFERRED, GONE, MISSING, UNSURE, Found, next_health
-from weeknotes.model.values import LinkHealth
+from weeknotes.model.linkhealth import ANSWERED, DEFERRED, GONE, MISSING, UNSURE, Found, LinkHealth, next_health
 from weeknotes.net.probe import retry_after
 
 DAY0 = date(2026, 11, 18)

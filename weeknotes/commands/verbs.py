@@ -27,7 +27,7 @@ from weeknotes.output.build import BuildOptions, build, load, now_from_environme
 from weeknotes.render import digest, email_message
 from weeknotes.render.theme import make_environment
 from weeknotes.serve.server import serve
-from weeknotes.source.config import load_authors, load_config
+from weeknotes.source.config import load_authors, load_config, warn_placeholder
 from weeknotes.source.sources import display_path
 
 
@@ -67,6 +67,7 @@ def run_check(args: argparse.Namespace) -> int:
     content = None
     try:
         content, theme = load(BuildOptions(content=args.content, use_cache=False), problems)  # check writes nothing
+        warn_placeholder(args.content, content.config, problems)
         for audience in (Audience("public", False, False, now), Audience("internal", True, True, now)):
             plan_site(collect_site(content, audience), theme, problems)  # two pages at one address
         problems.raise_if_any()

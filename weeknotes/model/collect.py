@@ -7,13 +7,13 @@ so every derived value (a count, a tag, a curator list, a backlink) is safe by c
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from weeknotes.model import urls
 from weeknotes.model.audience import admits, author_admitted
 from weeknotes.model.curation import normalize_url, quick_key
-from weeknotes.model.linkhealth import with_archived_copy
 from weeknotes.model.tags import canonical_tags
 from weeknotes.model.values import (
     Audience,
@@ -23,6 +23,7 @@ from weeknotes.model.values import (
     Item,
     MergedLink,
     NoteGroup,
+    Outbound,
     Site,
     StaticFile,
     Tag,
@@ -43,7 +44,7 @@ def collect_site(content: Content, audience: Audience) -> Site:
     shown = sorted((i for i in admitted if i.key not in held_keys), key=newest_first)
     shown = [without_hidden_via(i, audience, content) for i in with_canonical_tags(shown)]
     # Decided here, once, for every rendering: a dead address's curation offers its archived copy.
-    shown = [with_archived_copy(i, content.link_health, content.config.timezone) for i in shown]
+    shown = [with_archived_copy(i, content) for i in shown]
     shown = without_curated_blog_posts(shown)
     listed = tuple(i for i in shown if i.is_listed)
     with_pages = [i for i in shown if not i.is_blog]  # a blog post's page is the original
@@ -68,7 +69,7 @@ def collect_site(content: Content, audience: Audience) -> Site:
         pages=tuple(sorted((p for p in content.pages if admits(audience, p.visibility, ())), key=lambda p: p.slug)),
         static=visible_static(content, audience),
         author_items=author_items,
-        backlinks=collect_backlinks(with_pages, listed),
+        backlinks=collect_backlinks(with_pages, listed, content.config.base_url),
         also_curated=collect_also_curated(listed),
         held_back=held_back,
         language=content.language,
@@ -89,6 +90,14 @@ def with_canonical_tags(items: list[Item]) -> list[Item]:
         # Replaced only when it differs: an unchanged item keeps its digest (model.Item.digest).
         result.append(item if tags == item.tags else replace(item, tags=tags))
     return result
+
+
+def with_archived_copy(item: Item, content: Content) -> Item:
+    """A link curation whose address `weeknotes links` found dead (links-health.yaml) offers its
+    archived copy; any other item is the very same item, its digest unchanged."""
+    health = content.link_health.get(item.url) if item.is_link and item.url else None
+    copy = urls.archived_copy(item, content.config.timezone) if health is not None and health.is_dead else None
+    return item if copy == item.archived_copy else replace(item, archived_copy=copy)
 
 
 def without_curated_blog_posts(shown: list[Item]) -> list[Item]:
@@ -201,7 +210,7 @@ def merged_archived_copy(group: list[Item]) -> str | None:
     own `archive:` first, else the first curation's copy."""
     if group[0].archived_copy is None:
         return None
-    return next((c.archive for c in group if c.archive and c.is_dead), group[0].archived_copy)
+    return next((c.archive for c in group if c.archive and c.archived_copy), group[0].archived_copy)
 
 
 def contributors(items: Iterable[Item], intro: Intro | None) -> tuple[Author, ...]:
@@ -220,8 +229,12 @@ def collect_also_curated(listed: tuple[Item, ...]) -> dict[tuple[str, str], tupl
             for group in groups.values() if len(group) > 1 for item in group}
 
 
-def collect_backlinks(shown: list[Item], listed: tuple[Item, ...]) -> dict[tuple[str, str], tuple[Item, ...]]:
-    """Target item -> listed notes whose body links to it (its page, or the URL it curates)."""
+def collect_backlinks(shown: list[Item], listed: tuple[Item, ...],
+                      base_url: str) -> dict[tuple[str, str], tuple[Item, ...]]:
+    """Target item -> listed notes whose body links to it (its page, or the URL it curates).
+
+    Resolved here, not when the note is read: where a link points depends on where the note
+    is published (its path, the site's base_url), which parsing does not know."""
     by_key = {item.key: item for item in shown}
     by_url: dict[str, list[Item]] = defaultdict(list)
     for item in shown:
@@ -233,7 +246,7 @@ def collect_backlinks(shown: list[Item], listed: tuple[Item, ...]) -> dict[tuple
     for source in listed:
         if source.is_link:
             continue
-        for link in source.outbound:
+        for link in resolved_links(source, base_url):
             if link.item is not None:
                 targets = [by_key[link.item]] if link.item in by_key else []
             elif link.quick in quick_keys:
@@ -244,3 +257,14 @@ def collect_backlinks(shown: list[Item], listed: tuple[Item, ...]) -> dict[tuple
                 if target.key != source.key:
                     found[target.key][source.key] = source
     return {key: tuple(sorted(sources.values(), key=newest_first)) for key, sources in found.items()}
+
+
+def resolved_links(item: Item, base_url: str) -> Iterator[Outbound]:
+    """The links in an item's body that may point to an item of this site or a curated URL."""
+    if item.is_blog or not item.links:  # a member's blog post is shown by its summary alone
+        return
+    written_at = urls.path_of(item)
+    for href in item.links:
+        link = urls.resolve_outbound(href, written_at, base_url)
+        if link is not None:
+            yield link

@@ -1,5 +1,5 @@
-"""What counts as a dead link: one run's answer and the last record make the next record;
-a dead address's link curation offers an archived copy.
+"""What counts as a dead link: what `weeknotes links` records about an address, and how one
+run's answer and the last record make the next record.
 
 The rules (issue 25): 410 Gone is dead at once; 404 and a missing host are dead only when a
 run at least a week after the first failing one still fails; 5xx, timeouts, TLS errors and
@@ -12,10 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo
-
-from weeknotes.model import urls
-from weeknotes.model.values import Item, LinkHealth
 
 OK, MOVED, FAILING, DEAD, TRANSIENT = "ok", "moved", "failing", "dead", "transient"
 STATES = (OK, MOVED, FAILING, DEAD, TRANSIENT)
@@ -24,6 +20,43 @@ FAILING_FOR = timedelta(days=7)
 
 # What one run may find at an address (`Found.outcome`).
 ANSWERED, GONE, MISSING, UNSURE, DEFERRED = "answered", "gone", "missing", "unsure", "deferred"
+
+
+@dataclass(frozen=True)
+class LinkHealth:
+    """What `weeknotes links` last learnt about one curated address (content/links-health.yaml).
+
+    It holds no "last checked" moment: a record changes only when something about its
+    address changes, so a run that finds nothing new leaves the file as it was.
+    """
+
+    status: str
+    """`ok`; `moved` (a permanent redirect to an address that answers); `failing` (404 or no
+    such host, not yet for a week); `dead` (410 at once, or still failing a week after the
+    first failing run); `transient` (5xx, a timeout, a TLS error, a redirect loop, ...: never
+    dead on its own)."""
+    answer: str = ""
+    """What the address answered, in a few words: `410 Gone`, `timed out`."""
+    since: date | None = None
+    """The run that first found the address as it is now (for `failing` and `dead` after a
+    404: the first failing run)."""
+    moved_to: str | None = None
+    """Where a permanent redirect (301, 308) points, if one was followed."""
+    confirmed: date | None = None
+    """For an address found dead after failing: the run, a week or more later, that found it still failing."""
+
+    @property
+    def is_dead(self) -> bool:
+        return self.status == DEAD
+
+    @property
+    def is_failing(self) -> bool:
+        """Failing but not yet dead: a 404 or a missing host, waiting for a week to be sure."""
+        return self.status == FAILING
+
+    @property
+    def is_transient(self) -> bool:
+        return self.status == TRANSIENT
 
 
 @dataclass(frozen=True)
@@ -68,17 +101,3 @@ def next_health(old: LinkHealth | None, found: Found, today: date) -> LinkHealth
         return old
     since = old.since if old is not None and old.is_transient else today
     return LinkHealth(TRANSIENT, found.answer, since, found.moved_to)
-
-
-def archived_copy(item: Item, health: LinkHealth | None, timezone: ZoneInfo) -> str | None:
-    """Where to read a link curation's page once its address is dead: the curator's own
-    `archive:`, else the Internet Archive's copy from the curation date. None while it lives."""
-    if not item.is_link or item.url is None or health is None or not health.is_dead:
-        return None
-    return item.archive or urls.wayback(item.url, item.date.astimezone(timezone).date())
-
-
-def with_archived_copy(item: Item, health: dict[str, LinkHealth], timezone: ZoneInfo) -> Item:
-    """The item, marked dead with its archived copy when its address is; else the very same item."""
-    copy = archived_copy(item, health.get(item.url or ""), timezone) if item.is_link else None
-    return item if copy == item.archived_copy else replace(item, archived_copy=copy)

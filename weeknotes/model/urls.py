@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
 
 from weeknotes.model.curation import quick_key
 from weeknotes.model.values import Author, Intro, Item, Outbound, Page, Tag, TagRef, Week
@@ -103,6 +104,13 @@ snapshot of ADDRESS nearest to that day, so no lookup is needed when the site is
 def wayback(address: str, day: date) -> str:
     """The Internet Archive's copy of `address` as it was around `day` (the curation date)."""
     return f"{WAYBACK}{day:%Y%m%d}/{address}"
+
+
+def archived_copy(item: Item, timezone: ZoneInfo) -> str:
+    """Where to read a link curation's page once its address is dead: the curator's own
+    `archive:`, else the Internet Archive's copy from the curation date (in the site's timezone)."""
+    assert item.url is not None
+    return item.archive or wayback(item.url, item.date.astimezone(timezone).date())
 
 
 def week_path(key: str) -> str:

@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from weeknotes.base.language import ENGLISH, Language, is_rtl
+from weeknotes.model.linkhealth import LinkHealth
+from weeknotes.model.settings import Config
 
 PUBLISH_LEVELS = ("public", "internal", "none")
 BLOGS = "blogs"
@@ -24,50 +25,6 @@ VISIBILITIES = ("public", "unlisted", "internal", "draft")
 REQUIRED_KEYS = {"notes": ("title", "date", "author"), "links": ("url", "date", "author"),
                  "pages": ("title",), "digests": ()}
 """The front-matter keys each kind of file must have (`authors:` stands for `author:`)."""
-
-
-@dataclass(frozen=True)
-class EmailSettings:
-    """The `email:` group of site.yaml: how `weeknotes send` delivers the weekly digest."""
-
-    sender: str | None = None
-    """`from`: the From address, e.g. `Open Practice Circle <digest@example.org>`."""
-    to: tuple[str, ...] = ()
-    """Who receives it, usually one mailing-list address."""
-    smtp: str | None = None
-    """`HOST` or `HOST:PORT` of the SMTP server."""
-    tls: str = "none"
-    """`starttls`, `ssl` or `none`."""
-    unsubscribe: str | None = None
-    """An https:// or mailto: address for the List-Unsubscribe header."""
-
-
-@dataclass(frozen=True)
-class Config:
-    """Settings from site.yaml, with defaults filled in."""
-
-    title: str
-    base_url: str
-    """Absolute http(s) URL ending in `/`; its path is the site's prefix."""
-    description: str = ""
-    language: str = "en"
-    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
-    theme: str = "default"
-    per_page: int = 10
-    feed_limit: int = 20
-    feed_full_content: bool = True
-    allow_html: bool = False
-    search_enabled: bool = True
-    blogs_in_lists: bool = True
-    """Whether members' blog posts show on the home page and in the site-wide feeds too
-    (`blogs.in_lists`); they are always on their author's page and in their week's digest."""
-    email: EmailSettings = field(default_factory=EmailSettings)
-
-    @property
-    def domain(self) -> str:
-        from urllib.parse import urlsplit
-
-        return urlsplit(self.base_url).hostname or "localhost"
 
 
 @dataclass(frozen=True)
@@ -84,6 +41,21 @@ class Author:
     feed: str | None = None
     aggregate: bool = False
     """Consent for `weeknotes fetch` to take in posts from `feed` (listing a feed is not consent)."""
+
+    @property
+    def is_public(self) -> bool:
+        """Opted in to public builds."""
+        return self.publish == "public"
+
+    @property
+    def is_internal_only(self) -> bool:
+        """Shown to colleagues (internal builds) only."""
+        return self.publish == "internal"
+
+    @property
+    def publishes_nothing(self) -> bool:
+        """`publish: none`: in no build at all, and nothing of theirs is fetched."""
+        return self.publish == "none"
 
 
 @dataclass(frozen=True)
@@ -136,16 +108,14 @@ class Item:
     url: str | None = None
     """The curated URL (links), or the original post (blog posts, which have no page here)."""
     via: Via | None = None
-    outbound: tuple[Outbound, ...] = ()
-    """The links in the body that may point to an item of this site, for backlinks."""
+    links: tuple[str, ...] = ()
+    """The links in the body, as written; collect.py resolves them into backlinks."""
     lang: str | None = None
     """BCP 47 tag of an item written in another language than the site's (front matter `lang:`)."""
     archive: str | None = None
-    """The curator's own archived copy of the page (front matter `archive:`), for when the address dies."""
+    """The curator's own archived copy of the page (front matter `archive:`)."""
     archived_copy: str | None = None
-    """Set by collect.py only when `weeknotes links` found the curated address dead: where
-    readers can still read the page (`archive`, else the Internet Archive's copy from the
-    curation date). None for a live address, which shows nothing new."""
+    """Where to read the page now: set by collect.py only when its address is dead."""
     digest: bytes = field(init=False, repr=False, compare=False)
     """A digest of every field above, made once with the item (and kept with it in the
     parse cache), so a rebuild's fingerprints need not walk ten thousand bodies again."""
@@ -178,11 +148,6 @@ class Item:
         return self.kind == BLOGS
 
     @property
-    def is_dead(self) -> bool:
-        """A link curation whose address is gone: pages, lists and digests offer `archived_copy`."""
-        return self.archived_copy is not None
-
-    @property
     def dir(self) -> str | None:
         """`rtl` for an item in a right-to-left language, for its article's `dir`; else None."""
         return "rtl" if self.lang and is_rtl(self.lang) else None
@@ -191,6 +156,11 @@ class Item:
     def is_listed(self) -> bool:
         """False for an unlisted item: its own page only, in no list, feed, sitemap or search."""
         return self.visibility != "unlisted"
+
+    @property
+    def is_draft(self) -> bool:
+        """Written but not yet meant for readers: only previews (--drafts) show it."""
+        return self.visibility == "draft"
 
 
 @dataclass(frozen=True)
@@ -237,43 +207,6 @@ class StaticFile:
 
 
 @dataclass(frozen=True)
-class LinkHealth:
-    """What `weeknotes links` last learnt about one curated address (content/links-health.yaml).
-
-    It holds no "last checked" moment: a record changes only when something about its
-    address changes, so a run that finds nothing new leaves the file as it was.
-    """
-
-    status: str
-    """`ok`; `moved` (a permanent redirect to an address that answers); `failing` (404 or no
-    such host, not yet for a week); `dead` (410 at once, or still failing a week after the
-    first failing run); `transient` (5xx, a timeout, a TLS error, a redirect loop, ...: never
-    dead on its own)."""
-    answer: str = ""
-    """What the address answered, in a few words: `410 Gone`, `timed out`."""
-    since: date | None = None
-    """The run that first found the address as it is now (for `failing` and `dead` after a
-    404: the first failing run)."""
-    moved_to: str | None = None
-    """Where a permanent redirect (301, 308) points, if one was followed."""
-    confirmed: date | None = None
-    """For an address found dead after failing: the run, a week or more later, that found it still failing."""
-
-    @property
-    def is_dead(self) -> bool:
-        return self.status == "dead"
-
-    @property
-    def is_failing(self) -> bool:
-        """Failing but not yet dead: a 404 or a missing host, waiting for a week to be sure."""
-        return self.status == "failing"
-
-    @property
-    def is_transient(self) -> bool:
-        return self.status == "transient"
-
-
-@dataclass(frozen=True)
 class Content:
     """Everything read and validated from a content directory, before any audience filter."""
 
@@ -305,7 +238,7 @@ class MergedLink:
     title: str
     curations: tuple[Item, ...]
     archived_copy: str | None = None
-    """Where to read the page now that its address is dead (from its first curation); None while it lives."""
+    """Where to read the page now that its address is dead; None while it lives."""
 
     @property
     def curators(self) -> tuple[Author, ...]:
@@ -384,6 +317,17 @@ class Audience:
         """A build for colleagues inside the circle: pages say not to share them."""
         return self.name == "internal"
 
+    def includes(self, item: Item) -> bool:
+        """Whether this build may show the item: its visibility and every author's consent."""
+        from weeknotes.model.audience import admits  # the rule's one home, which imports this module
+
+        return admits(self, item.visibility, item.authors)
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """What sets this build apart from a public one: `internal`, `drafts`, both, or nothing."""
+        return (("internal",) if self.is_internal else ()) + (("drafts",) if self.drafts else ())
+
 
 @dataclass(frozen=True)
 class Site:
@@ -420,6 +364,11 @@ class Site:
     """What /links/ and its feed list: every listed link curation."""
     language: Language = ENGLISH
     """The site's language: the theme's words, dates and numbers, direction."""
+
+    @property
+    def searchable(self) -> bool:
+        """Whether this build has a search page and index (`search.enabled`)."""
+        return self.config.search_enabled
 
     @cached_property
     def author_handles(self) -> frozenset[str]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from weeknotes import __version__
-from weeknotes.model.values import Config
+from weeknotes.model.settings import Config
 
 MAX_REDIRECTS = 5
 PERMANENT = frozenset({301, 308})

@@ -28,9 +28,9 @@ from weeknotes.model.linkhealth import (
     MISSING,
     UNSURE,
     Found,
+    LinkHealth,
     next_health,
 )
-from weeknotes.model.values import LinkHealth
 from weeknotes.net.httpget import MAX_REDIRECTS, PERMANENT, TEMPORARY, user_agent
 from weeknotes.net.politeness import DEFAULT_PAUSE, HostGates, host_of
 from weeknotes.net.probe import Reply, Unreachable, ask

@@ -21,8 +21,7 @@ import yaml
 
 from weeknotes.base.errors import Problems
 from weeknotes.base.files import write_atomically
-from weeknotes.model.linkhealth import STATES
-from weeknotes.model.values import LinkHealth
+from weeknotes.model.linkhealth import STATES, LinkHealth
 from weeknotes.source import fields
 from weeknotes.source.fields import Field
 from weeknotes.source.sources import YamlData, display_path, iter_files, load_yaml, read_source, read_text
