@@ -72,6 +72,7 @@ def the_web(server: LinkServer) -> dict[str, str]:
         "busy-for-long": s.route("/busy-for-long", Answer(429, (("Retry-After", "3600"),))),
         "down": s.route("/down", Answer(503)),
         "slow": s.route("/slow", Answer(200, drip=0.3)),
+        "late": s.route("/late", Answer(200, delay=1.5)),  # nothing at all before the deadline
         "loop": s.route("/loop", redirect(301, "/loop-back")),
         "huge": s.route("/huge", Answer(200, head_status=405, body_size=HUGE)),
     }
@@ -112,20 +113,22 @@ def test_each_answer_is_recorded_as_the_rules_say_and_asked_politely(
                                      "moved_to": server.url + "/moved-here"}
     assert records[web["down"]] == {"status": "transient", "answer": "503 Service Unavailable",
                                     "since": date(2026, 11, 18)}
-    assert records[web["slow"]]["status"] == "transient" and records[web["slow"]]["answer"] == "timed out"
+    for slow in ("slow", "late"):
+        assert records[web[slow]] == {"status": "transient", "answer": "timed out", "since": date(2026, 11, 18)}
     assert records[web["loop"]]["status"] == "transient" and "redirect loop" in str(records[web["loop"]]["answer"])
     assert web["busy-for-long"] not in records  # left for the next run: nothing learnt
     assert sorted(records) == sorted(set(web.values()) - {web["busy-for-long"]})
 
     # One line per address that is not fine, then a summary.
     for name, label in [("gone", "dead"), ("missing", "failing"), ("moved", "moved"), ("down", "transient"),
-                        ("slow", "transient"), ("loop", "transient"), ("busy-for-long", "deferred")]:
+                        ("slow", "transient"), ("late", "transient"), ("loop", "transient"),
+                        ("busy-for-long", "deferred")]:
         [line] = lines_for(result, web[name])
         assert line.startswith(f"{label}: {web[name]}: ") and f"links/2026-11-17-{name}.md" in line
     for name in ("fine", "no-head", "huge", "busy"):
         assert not lines_for(result, web[name])
-    assert result.out.splitlines()[-1].startswith("asked 11 addresses on 1 host: 4 fine, 1 moved, 1 failing, "
-                                                  "1 dead, 3 transient, 1 left for the next run;")
+    assert result.out.splitlines()[-1].startswith("asked 12 addresses on 1 host: 4 fine, 1 moved, 1 failing, "
+                                                  "1 dead, 4 transient, 1 left for the next run;")
     assert "moved permanently to " + server.url + "/moved-here" in lines_for(result, web["moved"])[0]
 
     # The server's log: one request at a time, with a pause between; who is asking.
