@@ -37,6 +37,7 @@ CI_FILES = {
         ".github/workflows/publish.yml": "github/workflows/publish.yml",
         ".github/workflows/fetch.yml": "github/workflows/fetch.yml",
         ".github/workflows/send.yml": "github/workflows/send.yml",
+        ".github/workflows/links.yml": "github/workflows/links.yml",
     },
     "gitlab": {".gitlab-ci.yml": "gitlab/gitlab-ci.yml"},
     "netlify": {

@@ -237,6 +237,24 @@ def run_ping(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_links(args: argparse.Namespace) -> int:
+    from weeknotes.net.links import LinksOptions, check_links
+
+    if not args.content.is_dir():
+        raise UsageError(f"content directory {args.content} does not exist")
+    reporter: Reporter = args.reporter
+    result = check_links(LinksOptions(args.content, args.timeout, args.pause),
+                         lambda done, total: reporter.progress("asking addresses", done, total))
+    for report in result.not_fine:
+        reporter.info(report.line())
+    reporter.info(result.summary())
+    if args.strict and result.not_fine:
+        reporter.notice(f"{counted(len(result.not_fine), 'address', 'addresses')} not fine, "
+                        "and --strict makes that an error.")
+        return 1
+    return 0
+
+
 def run_init(args: argparse.Namespace) -> int:
     target: Path = args.directory
     if target.exists() and (not target.is_dir() or any(target.iterdir())):

@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path
 
 from weeknotes.base.language import ENGLISH, Language, is_rtl
+from weeknotes.model.linkhealth import LinkHealth
 from weeknotes.model.settings import Config
 
 PUBLISH_LEVELS = ("public", "internal", "none")
@@ -111,9 +112,12 @@ class Item:
     """The links in the body, as written; collect.py resolves them into backlinks."""
     lang: str | None = None
     """BCP 47 tag of an item written in another language than the site's (front matter `lang:`)."""
+    archive: str | None = None
+    """The curator's own archived copy of the page (front matter `archive:`)."""
+    archived_copy: str | None = None
+    """Where to read the page now: set by collect.py only when its address is dead."""
     aliases: tuple[str, ...] = ()
-    """Site paths it was published at before (`aliases:`, urls.alias_path): each gets a page
-    that redirects here, in every build that has the item."""
+    """Site paths it had before (`aliases:`, urls.alias_path), each a page redirecting here."""
     digest: bytes = field(init=False, repr=False, compare=False)
     """A digest of every field above, made once with the item (and kept with it in the
     parse cache), so a rebuild's fingerprints need not walk ten thousand bodies again."""
@@ -216,6 +220,8 @@ class Content:
     static: tuple[StaticFile, ...]
     language: Language = ENGLISH
     """The site's language with the theme's catalogs for it (build.load fills it in)."""
+    link_health: dict[str, LinkHealth] = field(default_factory=dict)
+    """Curated address -> what `weeknotes links` last found there (content/links-health.yaml)."""
 
 
 @dataclass(frozen=True)
@@ -233,6 +239,8 @@ class MergedLink:
     url: str
     title: str
     curations: tuple[Item, ...]
+    archived_copy: str | None = None
+    """Where to read the page now that its address is dead; None while it lives."""
 
     @property
     def curators(self) -> tuple[Author, ...]:

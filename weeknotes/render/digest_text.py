@@ -81,8 +81,11 @@ def note_text(item: Item, linker: Linker, words: Language) -> str:
 
 
 def link_text(site: Site, merged: MergedLink, linker: Linker) -> str:
-    lines = [wrap(merged.title, "  ", "- "), f"  {merged.url}"]
     language = site.language
+    lines = [wrap(merged.title, "  ", "- "), f"  {merged.url}"]
+    if merged.archived_copy:  # the address is dead (model/linkhealth.py): say so, offer the copy
+        lines += [wrap(language.gettext("This address is gone."), "  "),
+                  "  " + language.gettext("Archived copy: %(url)s", url=merged.archived_copy)]
     if len(merged.curations) > 1:
         count = len(merged.curations)
         lines.append("  " + language.ngettext("Curated by %(num)s person", "Curated by %(num)s people", count))

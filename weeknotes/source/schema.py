@@ -25,7 +25,7 @@ from weeknotes.source.sources import Source
 NOTE_KEYS = ("title", "date", "author", "authors", "tags", "summary", "slug", "visibility", "updated", "id", "lang",
              "aliases")
 LINK_KEYS = ("url", "title", "date", "author", "via", "tags", "summary", "visibility", "slug", "updated", "id", "lang",
-             "aliases")
+             "archive", "aliases")
 PAGE_KEYS = ("title", "slug", "visibility", "summary")
 INTRO_KEYS = ("title", "editors", "visibility")
 INTRO_VISIBILITIES = ("public", "internal", "draft")
@@ -77,6 +77,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         return Field(source.display, data, key, problems)
 
     url = fields.web_url(field("url"), values.get("url"), required="url" in required) if is_link else None
+    archive = fields.web_url(field("archive"), values.get("archive")) if is_link else None
     title = fields.plain_text(field("title"), values.get("title"), required="title" in required)
     if is_link and title is None and url:
         title = host_and_path(url)
@@ -118,6 +119,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         source=source.display,
         url=url,
         via=via,
+        archive=archive,
         lang=lang if lang != config.language else None,
         links=rendered.links,
         aliases=aliases,
