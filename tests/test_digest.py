@@ -8,6 +8,7 @@ from typing import Any
 import feedparser
 import lxml.html
 import mf2py
+import pytest
 
 from tests.conftest import Run, SiteDir, link, note
 
@@ -112,7 +113,9 @@ def test_email_is_self_contained(site: SiteDir, build: Callable[..., Run]) -> No
     assert doc.cssselect("body")[0].get("style")  # styles were inlined
 
 
-def test_digest_command_prints_each_format(site: SiteDir, build: Callable[..., Run], run: Callable[..., Run]) -> None:
+def test_digest_command_prints_each_format(site: SiteDir, build: Callable[..., Run], run: Callable[..., Run],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795424400")  # Monday 2026-11-23: without a week, digest takes W47
     site.write("notes/a/2026-11-16-one.md", note("One [x]", summary="A short summary."))
     site.write("notes/a/2026-11-02-old.md", note("Old", date="2026-11-02"))
     markdown = run("digest", "--content", site.content)

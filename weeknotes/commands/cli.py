@@ -18,7 +18,7 @@ from weeknotes import __version__
 from weeknotes.base.errors import ContentErrors, UsageError, WeeknotesError
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
-from weeknotes.commands import check_formats, scaffold
+from weeknotes.commands import check_formats, scaffold, starter
 from weeknotes.commands import verbs as commands
 from weeknotes.commands.delivery import run_send
 from weeknotes.commands.report import ConsoleReporter
@@ -114,6 +114,9 @@ def add_check_verb(add_verb: AddVerb) -> None:
                        help="report only on these files (a pull request's changed files), and say where "
                             "each note or link will appear; the whole site is still checked")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    check.add_argument("--against", type=Path, metavar="DIR",
+                       help="a build of the site as published (its feeds are read): every feed id readers have "
+                            "seen there that this change would take from its post, or give to another, is an error")
     check.add_argument("--format", choices=check_formats.FORMATS, default=None,
                        help="text, github (workflow annotations), gitlab (a Code Quality report) or json "
                             "(default: text, or github when GITHUB_ACTIONS=true)")
@@ -148,8 +151,10 @@ def add_new_verb(add_verb: AddVerb) -> None:
 
 
 def add_digest_verb(add_verb: AddVerb) -> None:
-    digest = add_verb("digest", help="print one week's digest (default: the latest)")
-    digest.add_argument("week", nargs="?", metavar="YYYY-Www", help="the ISO week, e.g. 2026-W47 (default: the latest)")
+    digest = add_verb("digest", help="print one week's digest (default: the latest week that has ended)")
+    digest.add_argument("week", nargs="?", metavar="YYYY-Www",
+                        help="the ISO week, e.g. 2026-W47 (default: the latest week that has ended in the site's "
+                             "timezone, the one `send` takes)")
     add_content(digest)
     digest.add_argument("--format", choices=("html", "email", "markdown", "eml"), default="markdown",
                         help="markdown, html (the page's content), email (a whole page with inline CSS and "
@@ -200,7 +205,9 @@ def add_links_verb(add_verb: AddVerb) -> None:
 
 def add_send_verb(add_verb: AddVerb) -> None:
     send = add_verb("send", help="email one week's digest over SMTP, once")
-    send.add_argument("week", nargs="?", metavar="YYYY-Www", help="default: the latest week that has ended")
+    send.add_argument("week", nargs="?", metavar="YYYY-Www",
+                      help="default: the latest week that has ended in the site's timezone; when it has no posts, "
+                           "or was sent already, there is nothing to send (exit 0)")
     add_content(send)
     send.add_argument("--to", action="append", metavar="ADDRESS", help="who receives it (default: email.to)")
     send.add_argument("--from", dest="sender", metavar="ADDRESS", help="the From address (default: email.from)")
@@ -216,6 +223,20 @@ def add_send_verb(add_verb: AddVerb) -> None:
     send.set_defaults(run=run_send)
 
 
+def add_ping_verb(add_verb: AddVerb) -> None:
+    ping = add_verb("ping", help="tell the WebSub hub (feeds.hub) that the feeds changed (goes online)",
+                    description="POST hub.mode=publish for each of the public site's feeds to the WebSub hub "
+                                "named by `feeds.hub` in site.yaml, after a deploy; without a hub, say so and "
+                                "exit 0.")
+    add_content(ping)
+    ping.add_argument("--base-url", metavar="URL",
+                      help="the address the site was published at, as given to `build --base-url` "
+                           "(default: base_url from site.yaml)")
+    ping.add_argument("--timeout", type=positive_seconds, default=10.0, metavar="S",
+                      help="seconds allowed for the hub to answer each feed's ping (default: 10)")
+    ping.set_defaults(run=commands.run_ping)
+
+
 def add_init_verb(add_verb: AddVerb) -> None:
     init = add_verb("init", help="create a new site: content, README, CI that checks and publishes")
     init.add_argument("directory", type=Path, metavar="DIR", help="a new or empty folder to create the site in")
@@ -224,6 +245,9 @@ def add_init_verb(add_verb: AddVerb) -> None:
     init.add_argument("--ci", choices=scaffold.CI_CHOICES, default="github",
                       help="where it is checked and published: github (GitHub Actions and Pages), "
                            "gitlab (GitLab CI and Pages), netlify, or none (default: github)")
+    init.add_argument("--timezone", default=starter.DEFAULT_TIMEZONE, metavar="ZONE",
+                      help="the site's timezone, an IANA name: weeks are counted and the scheduled jobs timed in it "
+                           f"(default: {starter.DEFAULT_TIMEZONE})")
     init.set_defaults(run=commands.run_init)
 
 
@@ -236,6 +260,7 @@ VERBS: tuple[Callable[[AddVerb], None], ...] = (
     add_fetch_verb,
     add_links_verb,
     add_send_verb,
+    add_ping_verb,
     add_init_verb,
 )
 """Every verb, in the order `--help` lists them."""

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from weeknotes.model import urls
 from weeknotes.model.audience import admits, author_admitted
@@ -146,6 +147,19 @@ def week_key(moment: datetime, content: Content) -> str:
     """The ISO week of a moment, counted in the site's timezone (2024-12-30 is 2025-W01)."""
     year, week, _ = moment.astimezone(content.config.timezone).isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def latest_ended_week(now: datetime, zone: ZoneInfo) -> str:
+    """The ISO week that ended last before `now`, counted in the site's timezone: from Monday
+    00:00 there, the week just gone. `digest` and `send` take it when no week is named."""
+    year, week, _ = (now.astimezone(zone).date() - timedelta(days=7)).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_days(key: str) -> tuple[date, date]:
+    """The Monday and the Sunday of an ISO week `YYYY-Www`."""
+    start = date.fromisocalendar(int(key[:4]), int(key[6:]), 1)
+    return start, start + timedelta(days=6)
 
 
 def week_start(key: str, content: Content) -> datetime:

@@ -253,6 +253,14 @@ class HtmlPlanner:
                                      source=week.intro.source if week.intro else "weeknotes", week=week))
         return outputs
 
+    def redirects(self) -> list[Output]:
+        """A page at each address an item of this build had before (`aliases:`) that sends
+        readers and search engines on to it (meta refresh, `rel="canonical"`, noindex). Like
+        404.html, it is in no list, feed, sitemap or search index."""
+        return [self.page(alias, "alias.html", PageMeta(alias, item.title, noindex=True), source=item.source,
+                          item=item, canonical=urls.absolute(self.site.config.base_url, item))
+                for item in self.site.items for alias in item.aliases]
+
     def special(self) -> list[Output]:
         outputs = [self.page(urls.NOT_FOUND, "404.html", self.meta(urls.NOT_FOUND, self.words.gettext("Page not found"), noindex=True),
                              absolute=True)]
@@ -263,6 +271,30 @@ class HtmlPlanner:
 
 def static_outputs(files: Sequence[StaticFile]) -> list[Output]:
     return [Output(f.rel, f.path.read_bytes, f.source) for f in files]
+
+
+def without_taken_places(redirects: Sequence[Output], outputs: Sequence[Output], problems: Problems,
+                         line_of: Callable[[str], int] = lambda source: 0) -> list[Output]:
+    """The redirect pages that take no other file's place (nor a folder's, nor sit inside a
+    file); each that would is an error in the post that asked for it, at `line_of` its file."""
+    if not redirects:
+        return []  # most sites: no need to list every folder of the site
+    taken = {output.path for output in outputs}
+    folders = {path.rsplit("/", n)[0] for path in taken for n in range(1, path.count("/") + 1)}
+    kept = []
+    for redirect in redirects:
+        above = [redirect.path.rsplit("/", n)[0] for n in range(1, redirect.path.count("/") + 1)]
+        clash = next((p for p in [redirect.path, *above] if p in taken), None)
+        if clash is None and redirect.path in folders:
+            clash = redirect.path + "/"
+        if clash is None:
+            kept.append(redirect)
+            continue
+        alias = "/" + redirect.path.removesuffix(urls.INDEX)
+        problems.error(redirect.source, line_of(redirect.source),
+                       f"alias {alias} would take the place of /{clash}, which this build writes itself",
+                       hint="remove it from `aliases:`")
+    return kept
 
 
 def find_collisions(outputs: Sequence[Output], problems: Problems) -> None:

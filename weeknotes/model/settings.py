@@ -38,6 +38,8 @@ class Config:
     per_page: int = 10
     feed_limit: int = 20
     feed_full_content: bool = True
+    feed_hub: str | None = None
+    """`feeds.hub`: the WebSub hub every feed names, and `weeknotes ping` tells of changes."""
     allow_html: bool = False
     search_enabled: bool = True
     blogs_in_lists: bool = True

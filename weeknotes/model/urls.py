@@ -12,7 +12,7 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import date
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from weeknotes.model.curation import quick_key
@@ -76,6 +76,19 @@ def path_of(target: object) -> str:
     if isinstance(target, Intro):
         return week_path(target.week)
     raise TypeError(f"no URL for {type(target).__name__}")
+
+
+HTML_SUFFIXES = (".html", ".htm")
+"""What a redirect page written at an alias may be called, when it is a file and not a folder."""
+
+
+def alias_path(written: str) -> str:
+    """The site path of an address a post had before (`aliases:`), as written from the site's
+    root: `/notes/old-slug/` -> `notes/old-slug/`, `/old.html` as it is, `/notes/old` -> `notes/old/`
+    (a folder, as every page here is). Its redirect page is written at `file_of` it."""
+    path = unquote(written).lstrip("/")
+    last = path.rsplit("/", 1)[-1]
+    return path if path == "" or path.endswith("/") or last.endswith(HTML_SUFFIXES) else path + "/"
 
 
 def item_path(kind: str, slug: str) -> str:

@@ -116,6 +116,8 @@ class Item:
     """The curator's own archived copy of the page (front matter `archive:`)."""
     archived_copy: str | None = None
     """Where to read the page now: set by collect.py only when its address is dead."""
+    aliases: tuple[str, ...] = ()
+    """Site paths it had before (`aliases:`, urls.alias_path), each a page redirecting here."""
     digest: bytes = field(init=False, repr=False, compare=False)
     """A digest of every field above, made once with the item (and kept with it in the
     parse cache), so a rebuild's fingerprints need not walk ten thousand bodies again."""

@@ -62,6 +62,10 @@ class FeedReport:
         return f"{self.handle}: {self.status}: {self.detail}"
 
 
+NOT_FETCHED = frozenset({"skipped", "removed"})
+"""The statuses of authors whose feed was not asked for (no consent, or no longer)."""
+
+
 def user_agent(config: Config) -> str:
     return httpget.user_agent(config, "feed aggregator")
 

@@ -20,7 +20,7 @@ from weeknotes.base.files import WriteStats
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
 from weeknotes.model.collect import collect_site
-from weeknotes.model.plan import HtmlPlanner, Output, find_collisions, static_outputs
+from weeknotes.model.plan import HtmlPlanner, Output, find_collisions, static_outputs, without_taken_places
 from weeknotes.model.values import Audience, Content, Site
 from weeknotes.output import search
 from weeknotes.output.drift import warn_on_feed_drift
@@ -36,7 +36,7 @@ from weeknotes.render.theme import Theme, find_theme, make_environment, theme_la
 from weeknotes.source.config import setting_line
 from weeknotes.source.config import warn_placeholder as warn_placeholder_address
 from weeknotes.source.content import load_content
-from weeknotes.source.sources import display_path
+from weeknotes.source.sources import display_path, key_line
 
 SILENT = Reporter()
 """The reporter of a build no one is watching."""
@@ -124,13 +124,16 @@ def plan_site(site: Site, theme: Theme, problems: Problems,
     env = env or make_environment(theme, site.language)
     # The content's static files override the theme's, file by file.
     static = {f.rel: f for f in theme.static_files(problems)} | {f.rel: f for f in site.static}
+    planner = HtmlPlanner(site, env)
     outputs = [
         *static_outputs(list(static.values())),
-        *HtmlPlanner(site, env).plan(),
+        *planner.plan(),
         *digest.email_outputs(env, site),
         *feed_outputs(site, lambda: digest.weeks_feed(env, site)),
         *index_outputs(site),
     ]
+    outputs += without_taken_places(planner.redirects(), outputs, problems,  # old addresses (`aliases:`)
+                                    lambda source: key_line(source, "aliases"))
     find_collisions(outputs, problems)
     return outputs
 

@@ -16,7 +16,7 @@ from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
 from weeknotes.base.workers import Workers
 from weeknotes.model.urls import path_of
-from weeknotes.model.values import Content, StaticFile
+from weeknotes.model.values import Content, Item, Page, StaticFile
 from weeknotes.source.blogposts import load_blog_items
 from weeknotes.source.cache import CACHE_DIR, RecordCache, RenderCache, context_key
 from weeknotes.source.config import load_authors, load_config
@@ -25,6 +25,7 @@ from weeknotes.source.parse import parse_all
 from weeknotes.source.sources import (
     display_path,
     iter_files,
+    key_line,
     read_source,
 )
 
@@ -119,6 +120,27 @@ def check_unique(items: list, pages: list, intros: list, problems: Problems) -> 
     _report_duplicates([(f"/{path_of(p)}", p.source) for p in pages], "URL", problems,
                        "rename one of the pages or set a different `slug:`")
     _report_duplicates([(i.week, i.source) for i in intros], "week intro", problems, "")
+    check_aliases(items, pages, problems)
+
+
+def check_aliases(items: list[Item], pages: list[Page], problems: Problems) -> None:
+    """An old address (`aliases:`) redirects to one post, and never takes a page's place,
+    whichever build that page is in (`plan.py` checks the pages weeknotes makes itself)."""
+    records: list[Item | Page] = [*items, *pages]
+    addresses = {f"/{path_of(record)}": record.source for record in records}
+    for item in items:
+        for alias in item.aliases:
+            owner = addresses.get(f"/{alias}")
+            if owner == item.source:
+                problems.error(item.source, key_line(item.source, "aliases"), f"alias /{alias} is this post's own "
+                               "address", hint="remove it from `aliases:`: an alias is an address the post had before")
+            elif owner is not None:
+                problems.error(item.source, key_line(item.source, "aliases"), f"alias /{alias} is the address of "
+                               f"{owner}: a redirect there would take that page's place",
+                               hint="remove it from `aliases:`")
+    for alias, source, first in clashes((f"/{a}", i.source) for i in items for a in i.aliases):
+        problems.error(source, key_line(source, "aliases"), f"alias {alias} is already an alias of {first}",
+                       hint="an old address can redirect to one post only: remove it from one of them")
 
 
 def _report_duplicates(claims: list[tuple[str, str]], what: str, problems: Problems, hint: str) -> set[str]:

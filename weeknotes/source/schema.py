@@ -15,16 +15,17 @@ from slugify import slugify
 from weeknotes.base.errors import Problems
 from weeknotes.model.settings import Config
 from weeknotes.model.tags import canonical_tags, tag_slug
-from weeknotes.model.urls import RESERVED
+from weeknotes.model.urls import HTML_SUFFIXES, PAGEFIND, RESERVED, alias_path
 from weeknotes.model.values import REQUIRED_KEYS, VISIBILITIES, Author, Intro, Item, Page, TagRef, Via
 from weeknotes.source import fields
 from weeknotes.source.fields import Field, did_you_mean
 from weeknotes.source.markdown import Rendered, host_and_path, is_safe_link
 from weeknotes.source.sources import Source
 
-NOTE_KEYS = ("title", "date", "author", "authors", "tags", "summary", "slug", "visibility", "updated", "id", "lang")
+NOTE_KEYS = ("title", "date", "author", "authors", "tags", "summary", "slug", "visibility", "updated", "id", "lang",
+             "aliases")
 LINK_KEYS = ("url", "title", "date", "author", "via", "tags", "summary", "visibility", "slug", "updated", "id", "lang",
-             "archive")
+             "archive", "aliases")
 PAGE_KEYS = ("title", "slug", "visibility", "summary")
 INTRO_KEYS = ("title", "editors", "visibility")
 INTRO_VISIBILITIES = ("public", "internal", "draft")
@@ -93,6 +94,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
     via = _via(field("via"), values.get("via"), authors or {}) if is_link else None
     item_id = _item_id(field("id"), values.get("id"))
     lang = fields.language_tag(field("lang"), values.get("lang"))
+    aliases = _aliases(field("aliases"), values.get("aliases"))
     if updated and when and updated < when:
         field("updated").error("`updated` is earlier than `date`",
                                hint="`updated` is when you last changed the post; leave it out if you have not")
@@ -120,12 +122,25 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         archive=archive,
         lang=lang if lang != config.language else None,
         links=rendered.links,
+        aliases=aliases,
     )
 
 
 def default_id(config: Config, day: date, kind: str, slug: str) -> str:
     """`tag:DOMAIN,YYYY-MM-DD:KIND/SLUG` (RFC 4151): no scheme, so http -> https changes nothing."""
     return f"tag:{config.domain},{day.isoformat()}:{kind}/{slug}"
+
+
+def _aliases(f: Field, value: Any) -> tuple[str, ...]:
+    """`aliases:`, the site paths the post had before, each as urls.alias_path has it."""
+    paths = []
+    for written in fields.site_paths(f, value, HTML_SUFFIXES):
+        path = alias_path(written)
+        if path.startswith(PAGEFIND):
+            f.error(f"alias {written} is inside /{PAGEFIND}, where the search index lives")
+        elif path not in paths:
+            paths.append(path)
+    return tuple(paths)
 
 
 def _item_id(f: Field, value: Any) -> str | None:
