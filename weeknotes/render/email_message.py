@@ -17,7 +17,8 @@ from email.utils import format_datetime, formataddr
 
 import jinja2
 
-from weeknotes.model.values import Config, Site, Week
+from weeknotes.model.values import Config, Site
+from weeknotes.model.weeks import Week
 from weeknotes.render.digest import email_html
 from weeknotes.render.digest_text import digest_text
 from weeknotes.source.email_settings import address_of
