@@ -90,6 +90,7 @@ def test_arabic_has_the_six_cldr_plural_forms_and_picks_each() -> None:
     rule = Locale.parse("ar").plural_form
     language = load_language("ar", [THEME], THEME, Problems())
     forms = messages("ar")["%(num)s link"].string
+    assert isinstance(forms, (tuple, list)) and len(forms) == 6
     for count in (0, 1, 2, 3, 10, 11, 99, 100, 101, 102, 103, 111):
         index = ["zero", "one", "two", "few", "many", "other"].index(rule(count))
         expected = str(forms[index]) % {"num": language.number(count)}
