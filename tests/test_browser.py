@@ -349,7 +349,7 @@ def test_search_word_is_in_exactly_one_public_note(example: Site) -> None:
 
 
 # A script's view of the whole index: the first bundle listed in bundles.json, the others
-# merged into it, as the search page does (weeknotes/search.py).
+# merged into it, as the search page does (weeknotes/output/search.py).
 OPEN_INDEX = """(async (root) => {
     const list = await (await fetch(new URL("bundles.json", root))).json();
     const paths = list.bundles.map((b) => new URL(b.key + "/", root).pathname);
@@ -441,7 +441,7 @@ def test_404_page_is_accessible_even_where_its_stylesheet_cannot_load(browser: A
 
 
 # --- the index in bundles (issue 13) ---------------------------------------------------------
-# One bundle per month (weeknotes/search.py), merged by the search page: one query must find
+# One bundle per month (weeknotes/output/search.py), merged by the search page: one query must find
 # an old and a new item, as one index would, and an item withdrawn since must be gone from
 # the results after the next build (which re-indexes only its month).
 

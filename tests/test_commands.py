@@ -183,7 +183,9 @@ def subcommands() -> dict[str, argparse.ArgumentParser]:
 
 @pytest.mark.parametrize("verb", sorted(subcommands()))
 def test_every_option_says_what_it_does_and_its_default(verb: str) -> None:
-    for action in subcommands()[verb]._actions:
+    actions = [a for a in subcommands()[verb]._actions if not isinstance(a, argparse._HelpAction)]
+    assert actions, f"{verb} has no options"
+    for action in actions:
         if isinstance(action, argparse._HelpAction):
             continue
         name = action.option_strings[-1] if action.option_strings else action.dest

@@ -181,7 +181,9 @@ def test_no_page_carries_an_english_word_of_the_theme(built: tuple[str, dict[str
 
 def test_every_page_says_its_language(built: tuple[str, dict[str, Path]]) -> None:
     code, outputs = built
+    assert outputs
     for root in outputs.values():
+        assert list(pages(root)), root
         for path in pages(root):
             html = lxml.html.fromstring(path.read_bytes())
             assert html.get("lang") == code, path

@@ -7,12 +7,10 @@ have not opted in to public publishing only in the maintainer's terminal.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import datetime
 
 from weeknotes.base.errors import Problems
 from weeknotes.base.wording import counted
-from weeknotes.model.audience import admits
 from weeknotes.model.collect import week_key
 from weeknotes.model.curation import normalize_url, tracking_params
 from weeknotes.model.values import Audience, Content, Item
@@ -47,18 +45,16 @@ def audience_report(content: Content, now: datetime) -> list[str]:
     lines = []
     for name, drafts in (("public", False), ("internal", False), ("internal", True)):
         audience = Audience(name, drafts, False, now)
-        count = sum(1 for i in content.items if admits(audience, i.visibility, i.authors) and i.date <= now)
+        count = sum(1 for i in content.items if audience.includes(i) and i.date <= now)
         label = f"{name} build" + (" with --drafts" if drafts else "")
         article = "an" if name[0] in "aeiou" else "a"
         lines.append(f"info: {article} {label} will include {count} of {counted(len(content.items), 'item')}")
-    by_level: dict[str, list[str]] = defaultdict(list)
-    for author in content.authors.values():
-        if author.publish != "public":
-            by_level[author.publish].append(author.handle)
-    if by_level.get("internal"):
-        lines.append(f"info: publishing to colleagues only (internal): {', '.join(sorted(by_level['internal']))}")
-    if by_level.get("none"):
-        lines.append(f"info: not publishing (none): {', '.join(sorted(by_level['none']))}")
+    internal_only = sorted(a.handle for a in content.authors.values() if a.is_internal_only)
+    not_publishing = sorted(a.handle for a in content.authors.values() if a.publishes_nothing)
+    if internal_only:
+        lines.append(f"info: publishing to colleagues only (internal): {', '.join(internal_only)}")
+    if not_publishing:
+        lines.append(f"info: not publishing (none): {', '.join(not_publishing)}")
     return lines
 
 
@@ -67,8 +63,8 @@ def pending_report(content: Content, now: datetime) -> list[str]:
     only, so a contributor sees what is waiting (a draft is listed as a draft even when dated
     in the future: removing its `visibility` line is what publishes it)."""
     zone = content.config.timezone
-    lines = [f"draft: {item.source}" for item in content.items if item.visibility == "draft"]
+    lines = [f"draft: {item.source}" for item in content.items if item.is_draft]
     for item in content.items:
-        if item.visibility != "draft" and item.date > now:
+        if not item.is_draft and item.date > now:
             lines.append(f"scheduled: {item.source} appears {item.date.astimezone(zone):%Y-%m-%d %H:%M} ({zone.key})")
     return sorted(lines)

@@ -16,7 +16,8 @@ from email.utils import parseaddr
 from weeknotes.base.errors import Problems, UsageError
 from weeknotes.base.reporter import Reporter
 from weeknotes.model.collect import collect_site
-from weeknotes.model.values import Audience, Config, Site
+from weeknotes.model.settings import Config
+from weeknotes.model.values import Audience, Site
 from weeknotes.model.weeks import Week
 from weeknotes.net.mail_checks import CheckResult, check_digest
 from weeknotes.net.send import Login, SendError, Server, deliver

@@ -7,11 +7,12 @@ so every derived value (a count, a tag, a curator list, a backlink) is safe by c
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from weeknotes.base.language import Language
+from weeknotes.model import urls
 from weeknotes.model.audience import admits, author_admitted
 from weeknotes.model.curation import normalize_url, quick_key
 from weeknotes.model.tags import canonical_tags
@@ -21,6 +22,7 @@ from weeknotes.model.values import (
     Content,
     Intro,
     Item,
+    Outbound,
     Site,
     StaticFile,
     Tag,
@@ -65,7 +67,7 @@ def collect_site(content: Content, audience: Audience) -> Site:
         pages=tuple(sorted((p for p in content.pages if admits(audience, p.visibility, ())), key=lambda p: p.slug)),
         static=visible_static(content, audience),
         author_items=author_items,
-        backlinks=collect_backlinks(with_pages, listed),
+        backlinks=collect_backlinks(with_pages, listed, content.config.base_url),
         also_curated=collect_also_curated(listed),
         held_back=held_back,
         language=content.language,
@@ -238,8 +240,12 @@ def collect_also_curated(listed: tuple[Item, ...]) -> dict[tuple[str, str], tupl
             for group in groups.values() if len(group) > 1 for item in group}
 
 
-def collect_backlinks(shown: list[Item], listed: tuple[Item, ...]) -> dict[tuple[str, str], tuple[Item, ...]]:
-    """Target item -> listed notes whose body links to it (its page, or the URL it curates)."""
+def collect_backlinks(shown: list[Item], listed: tuple[Item, ...],
+                      base_url: str) -> dict[tuple[str, str], tuple[Item, ...]]:
+    """Target item -> listed notes whose body links to it (its page, or the URL it curates).
+
+    Resolved here, not when the note is read: where a link points depends on where the note
+    is published (its path, the site's base_url), which parsing does not know."""
     by_key = {item.key: item for item in shown}
     by_url: dict[str, list[Item]] = defaultdict(list)
     for item in shown:
@@ -251,7 +257,7 @@ def collect_backlinks(shown: list[Item], listed: tuple[Item, ...]) -> dict[tuple
     for source in listed:
         if source.is_link:
             continue
-        for link in source.outbound:
+        for link in resolved_links(source, base_url):
             if link.item is not None:
                 targets = [by_key[link.item]] if link.item in by_key else []
             elif link.quick in quick_keys:
@@ -262,3 +268,14 @@ def collect_backlinks(shown: list[Item], listed: tuple[Item, ...]) -> dict[tuple
                 if target.key != source.key:
                     found[target.key][source.key] = source
     return {key: tuple(sorted(sources.values(), key=newest_first)) for key, sources in found.items()}
+
+
+def resolved_links(item: Item, base_url: str) -> Iterator[Outbound]:
+    """The links in an item's body that may point to an item of this site or a curated URL."""
+    if item.is_blog or not item.links:  # a member's blog post is shown by its summary alone
+        return
+    written_at = urls.path_of(item)
+    for href in item.links:
+        link = urls.resolve_outbound(href, written_at, base_url)
+        if link is not None:
+            yield link

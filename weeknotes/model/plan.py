@@ -282,7 +282,7 @@ class HtmlPlanner:
     def special(self) -> list[Output]:
         outputs = [self.page(urls.NOT_FOUND, "404.html", self.meta(urls.NOT_FOUND, self.words.gettext("Page not found"), noindex=True),
                              absolute=True)]
-        if self.site.config.search_enabled:
+        if self.site.searchable:
             outputs.append(self.page(urls.SEARCH, "search.html", self.meta(urls.SEARCH, self.words.gettext("Search"), "search")))
         return outputs
 

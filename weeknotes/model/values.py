@@ -14,10 +14,10 @@ from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
 
 from weeknotes.base.language import ENGLISH, Language, is_rtl
 from weeknotes.model.curation import Address, address_of
+from weeknotes.model.settings import Config
 
 if TYPE_CHECKING:  # weeks.py builds on the values here; a Site holds its weeks
     from weeknotes.model.weeks import Neighbours, Week
@@ -29,50 +29,6 @@ VISIBILITIES = ("public", "unlisted", "internal", "draft")
 REQUIRED_KEYS = {"notes": ("title", "date", "author"), "links": ("url", "date", "author"),
                  "pages": ("title",), "digests": ()}
 """The front-matter keys each kind of file must have (`authors:` stands for `author:`)."""
-
-
-@dataclass(frozen=True)
-class EmailSettings:
-    """The `email:` group of site.yaml: how `weeknotes send` delivers the weekly digest."""
-
-    sender: str | None = None
-    """`from`: the From address, e.g. `Open Practice Circle <digest@example.org>`."""
-    to: tuple[str, ...] = ()
-    """Who receives it, usually one mailing-list address."""
-    smtp: str | None = None
-    """`HOST` or `HOST:PORT` of the SMTP server."""
-    tls: str = "none"
-    """`starttls`, `ssl` or `none`."""
-    unsubscribe: str | None = None
-    """An https:// or mailto: address for the List-Unsubscribe header."""
-
-
-@dataclass(frozen=True)
-class Config:
-    """Settings from site.yaml, with defaults filled in."""
-
-    title: str
-    base_url: str
-    """Absolute http(s) URL ending in `/`; its path is the site's prefix."""
-    description: str = ""
-    language: str = "en"
-    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
-    theme: str = "default"
-    per_page: int = 10
-    feed_limit: int = 20
-    feed_full_content: bool = True
-    allow_html: bool = False
-    search_enabled: bool = True
-    blogs_in_lists: bool = True
-    """Whether members' blog posts show on the home page and in the site-wide feeds too
-    (`blogs.in_lists`); they are always on their author's page and in their week's digest."""
-    email: EmailSettings = field(default_factory=EmailSettings)
-
-    @property
-    def domain(self) -> str:
-        from urllib.parse import urlsplit
-
-        return urlsplit(self.base_url).hostname or "localhost"
 
 
 @dataclass(frozen=True)
@@ -89,6 +45,21 @@ class Author:
     feed: str | None = None
     aggregate: bool = False
     """Consent for `weeknotes fetch` to take in posts from `feed` (listing a feed is not consent)."""
+
+    @property
+    def is_public(self) -> bool:
+        """Opted in to public builds."""
+        return self.publish == "public"
+
+    @property
+    def is_internal_only(self) -> bool:
+        """Shown to colleagues (internal builds) only."""
+        return self.publish == "internal"
+
+    @property
+    def publishes_nothing(self) -> bool:
+        """`publish: none`: in no build at all, and nothing of theirs is fetched."""
+        return self.publish == "none"
 
 
 @dataclass(frozen=True)
@@ -141,8 +112,8 @@ class Item:
     url: str | None = None
     """The curated URL (links), or the original post (blog posts, which have no page here)."""
     via: Via | None = None
-    outbound: tuple[Outbound, ...] = ()
-    """The links in the body that may point to an item of this site, for backlinks."""
+    links: tuple[str, ...] = ()
+    """The links in the body, as written; collect.py resolves them into backlinks."""
     lang: str | None = None
     """BCP 47 tag of an item written in another language than the site's (front matter `lang:`)."""
     digest: bytes = field(init=False, repr=False, compare=False)
@@ -185,6 +156,11 @@ class Item:
     def is_listed(self) -> bool:
         """False for an unlisted item: its own page only, in no list, feed, sitemap or search."""
         return self.visibility != "unlisted"
+
+    @property
+    def is_draft(self) -> bool:
+        """Written but not yet meant for readers: only previews (--drafts) show it."""
+        return self.visibility == "draft"
 
 
 @dataclass(frozen=True)
@@ -276,6 +252,17 @@ class Audience:
         """A build for colleagues inside the circle: pages say not to share them."""
         return self.name == "internal"
 
+    def includes(self, item: Item) -> bool:
+        """Whether this build may show the item: its visibility and every author's consent."""
+        from weeknotes.model.audience import admits  # the rule's one home, which imports this module
+
+        return admits(self, item.visibility, item.authors)
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """What sets this build apart from a public one: `internal`, `drafts`, both, or nothing."""
+        return (("internal",) if self.is_internal else ()) + (("drafts",) if self.drafts else ())
+
 
 @dataclass(frozen=True)
 class Site:
@@ -320,6 +307,11 @@ class Site:
         if item.lang is None or is_rtl(item.lang) == self.language.rtl:
             return None
         return "rtl" if is_rtl(item.lang) else "ltr"
+
+    @property
+    def searchable(self) -> bool:
+        """Whether this build has a search page and index (`search.enabled`)."""
+        return self.config.search_enabled
 
     @cached_property
     def author_handles(self) -> frozenset[str]:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from weeknotes import __version__
 from weeknotes.base.errors import Problems
-from weeknotes.model.values import Author, Config
+from weeknotes.model.settings import Config
+from weeknotes.model.values import Author
 from weeknotes.net.feedread import FeedInvalid, parse_feed
 from weeknotes.net.httpget import FetchFailed, Request, get
 from weeknotes.source.config import load_authors, load_config
@@ -94,7 +95,7 @@ def without_consent(author: Author, path: Path) -> list[FeedReport]:
 
 
 def why_not(author: Author) -> str:
-    if author.publish == "none":
+    if author.publishes_nothing:
         return "`publish: none`"
     if not author.feed:
         return "no `feed:`"

@@ -27,7 +27,8 @@ import jinja2
 from jinja2 import nodes
 
 from weeknotes.model.plan import FeedLink
-from weeknotes.model.values import Audience, Author, Config, Intro, Item, Page, Site
+from weeknotes.model.settings import Config
+from weeknotes.model.values import Audience, Author, Intro, Item, Page, Site
 from weeknotes.render.theme import Theme
 from weeknotes.source.cache import CODE_VERSION
 

@@ -48,7 +48,7 @@ def banners(site: Site) -> list[str]:
     words = site.language
     internal = f"{words.gettext('Internal:')} {words.gettext('do not share outside the organisation.')}"
     preview = f"{words.gettext('Preview:')} {words.gettext('this digest includes drafts. Do not send it.')}"
-    return ([internal] if site.audience.name == "internal" else []) + ([preview] if site.audience.drafts else [])
+    return ([internal] if site.audience.is_internal else []) + ([preview] if site.audience.drafts else [])
 
 
 def heading(site: Site, week: Week) -> str:

@@ -8,7 +8,8 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from weeknotes.base.errors import Problems
-from weeknotes.model.values import PUBLISH_LEVELS, Author, Config
+from weeknotes.model.settings import Config
+from weeknotes.model.values import PUBLISH_LEVELS, Author
 from weeknotes.source.email_settings import EMAIL_KEYS, email_settings
 from weeknotes.source.fields import (
     Field,

@@ -13,9 +13,10 @@ from typing import Any
 from slugify import slugify
 
 from weeknotes.base.errors import Problems
+from weeknotes.model.settings import Config
 from weeknotes.model.tags import canonical_tags, tag_slug
-from weeknotes.model.urls import RESERVED, item_path, resolve_outbound
-from weeknotes.model.values import REQUIRED_KEYS, VISIBILITIES, Author, Config, Intro, Item, Page, TagRef, Via
+from weeknotes.model.urls import RESERVED
+from weeknotes.model.values import REQUIRED_KEYS, VISIBILITIES, Author, Intro, Item, Page, TagRef, Via
 from weeknotes.source import fields
 from weeknotes.source.fields import Field, did_you_mean
 from weeknotes.source.markdown import Rendered, host_and_path, is_safe_link
@@ -115,8 +116,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         url=url,
         via=via,
         lang=lang if lang != config.language else None,
-        outbound=tuple(link for href in rendered.links
-                       if (link := resolve_outbound(href, item_path(source.kind, slug), config.base_url))),
+        links=rendered.links,
     )
 
 
