@@ -40,6 +40,11 @@ def test_an_arabic_site_speaks_arabic_right_to_left(arabic: SiteDir, build: Call
     assert "نوفمبر" in week.cssselect(".digest header .meta")[0].text_content()
     assert [h.text_content() for h in week.cssselect(".digest h2")] == [
         "المذكرات الأسبوعية", "الروابط", "المساهمون هذا الأسبوع"]
+    # Mail clients know physical sides better than logical ones: the email puts a curation's
+    # bar on the side Arabic starts from.
+    email = lxml.html.fromstring((arabic.output / "weeks/2026-W47/email.html").read_bytes())
+    style = email.cssselect(".curation")[0].get("style")
+    assert "border-right" in style and "border-left" not in style, style
     # The six plural forms: two weeknotes ("two"), one link ("one"), and none in another week.
     site = arabic
     site.write("notes/ana/2026-11-02-older.md", note("أقدم", date="2026-11-02"))
