@@ -187,15 +187,15 @@ def collect_neighbours(with_pages: Iterable[Item], week_keys: set[str],
     """Where each note's page leads on: the listed notes either side of it, oldest to newest,
     and its week's digest. An unlisted note stands outside that sequence: it gets its week only."""
     notes = [i for i in with_pages if not i.is_link]  # a blog post has no page here
-    sequence = sorted((i for i in notes if i.is_listed), key=lambda i: (i.date.timestamp(), i.slug))
-    around: dict[tuple[str, str], tuple[Item | None, Item | None]] = {
-        item.key: (sequence[n - 1] if n else None, sequence[n + 1] if n + 1 < len(sequence) else None)
-        for n, item in enumerate(sequence)}
+    sequence = [urls.path_of(i) for i in sorted((i for i in notes if i.is_listed),
+                                                key=lambda i: (i.date.timestamp(), i.slug))]
+    around = {path: (sequence[n - 1] if n else None, sequence[n + 1] if n + 1 < len(sequence) else None)
+              for n, path in enumerate(sequence)}
     result = {}
     for item in notes:
         key = week_key(item.date, content)
         week = key if key in week_keys else None
-        previous, following = around.get(item.key, (None, None))
+        previous, following = around.get(urls.path_of(item), (None, None))
         result[item.key] = Neighbours(previous, following, week, week_label(week, content.language))
     return result
 

@@ -119,12 +119,16 @@ def digest_sections(week: Week, words: Language) -> tuple[DigestSection, ...]:
 
 @dataclass(frozen=True)
 class Neighbours:
-    """Where a note's page leads a reader on: the notes either side of it, and its week's digest."""
+    """Where a note's page leads a reader on: the notes either side of it, and its week's digest.
 
-    previous: Item | None = None
-    """The listed note published just before it (`rel="prev"`)."""
-    next: Item | None = None
-    """The listed note published just after it (`rel="next"`)."""
+    The notes are named by their pages' site paths alone, so that editing one note re-renders
+    only the pages that show it: its neighbours' pages change only when it comes or goes.
+    """
+
+    previous: str | None = None
+    """The page of the listed note published just before it (`rel="prev"`)."""
+    next: str | None = None
+    """The page of the listed note published just after it (`rel="next"`)."""
     week: str | None = None
     """The key of its week's digest, when this build has one."""
     week_label: str = ""
