@@ -21,13 +21,14 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.link_server import Answer, LinkServer, link_server
 from weeknotes import __version__
 
 REPO = Path(__file__).resolve().parent.parent
 TOOLS = Path(sys.executable).parent  # actionlint and check-jsonschema come with the test extra
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 FILES = {
-    "github": {".github/workflows/check.yml", ".github/workflows/publish.yml"},
+    "github": {".github/workflows/check.yml", ".github/workflows/publish.yml", ".github/workflows/links.yml"},
     "gitlab": {".gitlab-ci.yml"},
     "netlify": {"netlify.toml"},
     "none": set(),
@@ -236,6 +237,73 @@ def test_the_gitlab_jobs_scripts_succeed_and_report_code_quality(installed: Inst
     assert published.returncode == 0, published.stderr
     assert jobs["pages"]["artifacts"]["paths"] == ["public"]
     assert "https://circle.gitlab.io/site/notes/first-weeknote/" in (site / "public/feed.xml").read_text()
+
+
+STARTER_LINK = "content/links/2026-01-06-working-out-loud.md"
+
+
+def repository_with_a_remote(installed: Installed, site: Path, server: LinkServer, answer: Answer) -> Path:
+    """The new site as a git repository pushed to a bare remote, its one link curated at `server`."""
+    link = site / STARTER_LINK
+    link.write_text(link.read_text().replace("https://example.org/working-out-loud/",
+                                             server.route("/working-out-loud", answer)))
+    remote = site.parent / "remote.git"
+    git(installed, site.parent, "init", "-q", "--bare", "-b", "main", str(remote))
+    git(installed, site, "init", "-q", "-b", "main")
+    git(installed, site, "add", ".")
+    git(installed, site, "commit", "-q", "-m", "A new weeknotes site")
+    git(installed, site, "remote", "add", "origin", str(remote))
+    git(installed, site, "push", "-q", "-u", "origin", "main")
+    return remote
+
+
+def pushed_health(installed: Installed, remote: Path) -> tuple[int, str]:
+    """How many commits the remote's main has, and the health file in its newest one."""
+    count = int(git(installed, remote, "rev-list", "--count", "main"))
+    shown = installed.run("git", "show", "main:content/links-health.yaml", cwd=remote)
+    return count, shown.stdout if shown.returncode == 0 else ""
+
+
+def test_the_links_workflow_commits_the_health_file_only_when_it_changed(installed: Installed, tmp_path: Path) -> None:
+    site = init(installed, tmp_path)
+    workflow = yaml.safe_load((site / ".github/workflows/links.yml").read_text())
+    assert workflow[True]["schedule"] and workflow["permissions"] == {"contents": "write"}  # `on:` reads as True
+    with link_server() as server:
+        remote = repository_with_a_remote(installed, site, server, Answer(410))
+        said = "".join(run_steps(installed, site, site / ".github/workflows/links.yml",
+                                 {"github.ref_name": "main"}).values())
+        assert "dead: " + server.url + "/working-out-loud" in said
+        count, health = pushed_health(installed, remote)
+        assert count == 2 and "status: dead" in health
+        again = "".join(run_steps(installed, site, site / ".github/workflows/links.yml",
+                                  {"github.ref_name": "main"}).values())
+        assert "nothing to commit" in again
+        assert pushed_health(installed, remote) == (2, health)
+        assert [e.method for e in server.log] == ["HEAD", "HEAD"]
+        assert all(e.headers["user-agent"].startswith("weeknotes/") for e in server.log)
+
+
+def test_the_gitlab_links_job_commits_the_health_file_only_when_it_changed(installed: Installed,
+                                                                           tmp_path: Path) -> None:
+    site = init(installed, tmp_path, "--ci", "gitlab")
+    jobs = yaml.safe_load((site / ".gitlab-ci.yml").read_text())
+    assert jobs["links"]["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "schedule" && $WEEKNOTES_SCHEDULE == "links"'}]
+    assert "links" not in jobs["pages"]["rules"][0]["if"]
+
+    def script() -> str:
+        done = installed.run("bash", "-e", "-c", "\n".join(jobs["links"]["script"]), cwd=site,
+                             CI_COMMIT_BRANCH="main", CI_PIPELINE_SOURCE="schedule", WEEKNOTES_SCHEDULE="links")
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout + done.stderr
+
+    with link_server() as server:
+        remote = repository_with_a_remote(installed, site, server, Answer(301, (("Location", "/moved-here"),)))
+        server.route("/moved-here", Answer(200))
+        assert "moved: " in script()
+        count, health = pushed_health(installed, remote)
+        assert count == 2 and f"moved_to: {server.url}/moved-here" in health
+        assert "nothing to commit" in script()
+        assert pushed_health(installed, remote) == (2, health)
 
 
 def test_the_netlify_build_command_succeeds(installed, tmp_path) -> None:  # type: ignore[no-untyped-def]

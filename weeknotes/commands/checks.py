@@ -11,14 +11,17 @@ from datetime import datetime
 
 from weeknotes.base.errors import Problems
 from weeknotes.base.wording import counted
+from weeknotes.model import urls
 from weeknotes.model.collect import week_key
 from weeknotes.model.curation import normalize_url, tracking_params
+from weeknotes.model.linkhealth import LinkHealth
 from weeknotes.model.values import Audience, Content, Item
 from weeknotes.source.sources import key_line
 
 
 def curator_warnings(content: Content, problems: Problems) -> None:
-    """Tracking parameters, plain http, and URLs already curated in an earlier week."""
+    """Tracking parameters, plain http, URLs already curated in an earlier week, and addresses
+    `weeknotes links` found dead or moved."""
     first_seen: dict[str, Item] = {}
     links = sorted((i for i in content.items if i.is_link and i.url), key=lambda i: (i.date.timestamp(), i.source))
     for item in links:
@@ -39,6 +42,25 @@ def curator_warnings(content: Content, problems: Problems) -> None:
                           f"{who} already curated this link in {week_key(earlier.date, content)} ({earlier.source})",
                           hint="add to their conversation: say what you see that they did not")
         first_seen.setdefault(key, item)
+        health = content.link_health.get(item.url)
+        if health is not None:
+            health_warning(item, health, content, line, problems)
+
+
+def health_warning(item: Item, health: LinkHealth, content: Content, line: int, problems: Problems) -> None:
+    """What `weeknotes links` last found, when it asks something of the curator: a dead
+    address, or one that moved permanently (content/links-health.yaml)."""
+    if health.is_dead:
+        copy = urls.archived_copy(item, content.config.timezone)
+        moved = f" after a permanent redirect to {health.moved_to}" if health.moved_to else ""
+        problems.warn(item.source, line, f"the address is dead: it answered {health.answer}{moved} "
+                                         f"(`weeknotes links`, since {health.since})",
+                      hint=f"readers are offered the archived copy {copy}; if the page lives on elsewhere, "
+                           "put its new address in `url:`, or a better copy in `archive:`")
+    elif health.moved_to:
+        problems.warn(item.source, line, f"the address moved permanently to {health.moved_to} "
+                                         f"(`weeknotes links`, since {health.since})",
+                      hint=f"replace `url:` with {health.moved_to}")
 
 
 def audience_report(content: Content, now: datetime) -> list[str]:

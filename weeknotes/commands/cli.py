@@ -169,6 +169,35 @@ def add_fetch_verb(add_verb: AddVerb) -> None:
     fetch.set_defaults(run=commands.run_fetch)
 
 
+def pause_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 60:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 60 seconds, not {text}")
+    return value
+
+
+def add_links_verb(add_verb: AddVerb) -> None:
+    links = add_verb(
+        "links", help="ask every curated link's address, politely; record dead and moved ones (goes online)",
+        description="Ask every address in links/ (HEAD, or GET where HEAD is refused; no body is read), "
+                    "one request at a time per host, and record what changed in CONTENT/links-health.yaml: "
+                    "410 is dead at once, 404 when it still fails a week after the first failing run; "
+                    "5xx, timeouts and TLS errors are reported but never dead on their own. Commit the file: "
+                    "builds offer a dead link's archived copy, and `check` warns about dead and moved addresses.")
+    add_content(links)
+    links.add_argument("--timeout", type=positive_seconds, default=20.0, metavar="S",
+                       help="seconds allowed for each request, from the name lookup to the last header "
+                            "(default: 20)")
+    links.add_argument("--pause", type=pause_seconds, default=1.0, metavar="S",
+                       help="seconds between two requests to the same host (default: 1)")
+    links.add_argument("--strict", action="store_true",
+                       help="exit 1 when an address is not fine: moved, failing, dead, transient or left for later")
+    links.set_defaults(run=commands.run_links)
+
+
 def add_send_verb(add_verb: AddVerb) -> None:
     send = add_verb("send", help="email one week's digest over SMTP, once")
     send.add_argument("week", nargs="?", metavar="YYYY-Www", help="default: the latest week that has ended")
@@ -205,6 +234,7 @@ VERBS: tuple[Callable[[AddVerb], None], ...] = (
     add_new_verb,
     add_digest_verb,
     add_fetch_verb,
+    add_links_verb,
     add_send_verb,
     add_init_verb,
 )

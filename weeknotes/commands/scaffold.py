@@ -30,6 +30,7 @@ CI_FILES = {
     "github": {
         ".github/workflows/check.yml": "github/workflows/check.yml",
         ".github/workflows/publish.yml": "github/workflows/publish.yml",
+        ".github/workflows/links.yml": "github/workflows/links.yml",
     },
     "gitlab": {".gitlab-ci.yml": "gitlab/gitlab-ci.yml"},
     "netlify": {"netlify.toml": "netlify/netlify.toml"},

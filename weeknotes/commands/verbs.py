@@ -27,7 +27,7 @@ from weeknotes.output.build import BuildOptions, build, load, now_from_environme
 from weeknotes.render import digest, email_message
 from weeknotes.render.theme import make_environment
 from weeknotes.serve.server import serve
-from weeknotes.source.config import load_authors, load_config
+from weeknotes.source.config import load_authors, load_config, warn_placeholder
 from weeknotes.source.sources import display_path
 
 
@@ -67,6 +67,7 @@ def run_check(args: argparse.Namespace) -> int:
     content = None
     try:
         content, theme = load(BuildOptions(content=args.content, use_cache=False), problems)  # check writes nothing
+        warn_placeholder(args.content, content.config, problems)
         for audience in (Audience("public", False, False, now), Audience("internal", True, True, now)):
             plan_site(collect_site(content, audience), theme, problems)  # two pages at one address
         problems.raise_if_any()
@@ -190,6 +191,24 @@ def run_fetch(args: argparse.Namespace) -> int:
     problems = sum(1 for report in reports if report.problem)
     if args.strict and problems:
         reporter.notice(f"{counted(problems, 'feed')} need attention, and --strict makes that an error.")
+        return 1
+    return 0
+
+
+def run_links(args: argparse.Namespace) -> int:
+    from weeknotes.net.links import LinksOptions, check_links
+
+    if not args.content.is_dir():
+        raise UsageError(f"content directory {args.content} does not exist")
+    reporter: Reporter = args.reporter
+    result = check_links(LinksOptions(args.content, args.timeout, args.pause),
+                         lambda done, total: reporter.progress("asking addresses", done, total))
+    for report in result.not_fine:
+        reporter.info(report.line())
+    reporter.info(result.summary())
+    if args.strict and result.not_fine:
+        reporter.notice(f"{counted(len(result.not_fine), 'address', 'addresses')} not fine, "
+                        "and --strict makes that an error.")
         return 1
     return 0
 

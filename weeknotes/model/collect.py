@@ -42,6 +42,8 @@ def collect_site(content: Content, audience: Audience) -> Site:
     held_keys = {i.key for i in held_back}
     shown = sorted((i for i in admitted if i.key not in held_keys), key=newest_first)
     shown = [without_hidden_via(i, audience, content) for i in with_canonical_tags(shown)]
+    # Decided here, once, for every rendering: a dead address's curation offers its archived copy.
+    shown = [with_archived_copy(i, content) for i in shown]
     shown = without_curated_blog_posts(shown)
     listed = tuple(i for i in shown if i.is_listed)
     with_pages = [i for i in shown if not i.is_blog]  # a blog post's page is the original
@@ -89,6 +91,14 @@ def with_canonical_tags(items: list[Item]) -> list[Item]:
         # Replaced only when it differs: an unchanged item keeps its digest (model.Item.digest).
         result.append(item if tags == item.tags else replace(item, tags=tags))
     return result
+
+
+def with_archived_copy(item: Item, content: Content) -> Item:
+    """A link curation whose address `weeknotes links` found dead (links-health.yaml) offers its
+    archived copy; any other item is the very same item, its digest unchanged."""
+    health = content.link_health.get(item.url) if item.is_link and item.url else None
+    copy = urls.archived_copy(item, content.config.timezone) if health is not None and health.is_dead else None
+    return item if copy == item.archived_copy else replace(item, archived_copy=copy)
 
 
 def without_curated_blog_posts(shown: list[Item]) -> list[Item]:
@@ -221,7 +231,16 @@ def merge_links(links: Iterable[Item]) -> tuple[MergedLink, ...]:
     for link in links:
         assert link.url is not None
         groups.setdefault(normalize_url(link.url), []).append(link)
-    return tuple(MergedLink(key, group[0].url or "", group[0].title, tuple(group)) for key, group in groups.items())
+    return tuple(MergedLink(key, group[0].url or "", group[0].title, tuple(group), merged_archived_copy(group))
+                 for key, group in groups.items())
+
+
+def merged_archived_copy(group: list[Item]) -> str | None:
+    """The archived copy a merged entry offers when the address it shows is dead: a curator's
+    own `archive:` first, else the first curation's copy."""
+    if group[0].archived_copy is None:
+        return None
+    return next((c.archive for c in group if c.archive and c.archived_copy), group[0].archived_copy)
 
 
 def contributors(items: Iterable[Item], intro: Intro | None) -> tuple[Author, ...]:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
 
 from weeknotes.model.curation import quick_key
 from weeknotes.model.values import Author, Intro, Item, Outbound, Page, Tag, TagRef
@@ -93,6 +95,23 @@ def original(item: Item) -> str:
     """Where a post from a member's blog lives: every link to it goes there (it stays canonical)."""
     assert item.url is not None
     return item.url
+
+
+WAYBACK = "https://web.archive.org/web/"
+"""The Internet Archive's Wayback Machine: `WAYBACK + YYYYMMDD/ADDRESS` answers with the
+snapshot of ADDRESS nearest to that day, so no lookup is needed when the site is built."""
+
+
+def wayback(address: str, day: date) -> str:
+    """The Internet Archive's copy of `address` as it was around `day` (the curation date)."""
+    return f"{WAYBACK}{day:%Y%m%d}/{address}"
+
+
+def archived_copy(item: Item, timezone: ZoneInfo) -> str:
+    """Where to read a link curation's page once its address is dead: the curator's own
+    `archive:`, else the Internet Archive's copy from the curation date (in the site's timezone)."""
+    assert item.url is not None
+    return item.archive or wayback(item.url, item.date.astimezone(timezone).date())
 
 
 def week_path(key: str) -> str:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from weeknotes.base.language import ENGLISH, Language, is_rtl
 from weeknotes.model.curation import Address, address_of
+from weeknotes.model.linkhealth import LinkHealth
 from weeknotes.model.settings import Config
 
 if TYPE_CHECKING:  # weeks.py builds on the values here; a Site holds its weeks
@@ -116,6 +117,10 @@ class Item:
     """The links in the body, as written; collect.py resolves them into backlinks."""
     lang: str | None = None
     """BCP 47 tag of an item written in another language than the site's (front matter `lang:`)."""
+    archive: str | None = None
+    """The curator's own archived copy of the page (front matter `archive:`)."""
+    archived_copy: str | None = None
+    """Where to read the page now: set by collect.py only when its address is dead."""
     digest: bytes = field(init=False, repr=False, compare=False)
     """A digest of every field above, made once with the item (and kept with it in the
     parse cache), so a rebuild's fingerprints need not walk ten thousand bodies again."""
@@ -218,6 +223,8 @@ class Content:
     static: tuple[StaticFile, ...]
     language: Language = ENGLISH
     """The site's language with the theme's catalogs for it (build.load fills it in)."""
+    link_health: dict[str, LinkHealth] = field(default_factory=dict)
+    """Curated address -> what `weeknotes links` last found there (content/links-health.yaml)."""
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ class MergedLink:
     url: str
     title: str
     curations: tuple[Item, ...]
+    archived_copy: str | None = None
+    """Where to read the page now that its address is dead; None while it lives."""
 
     @property
     def address(self) -> Address:

@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from weeknotes import __version__
 from weeknotes.base.errors import Problems
 from weeknotes.model.settings import Config
 from weeknotes.model.values import Author
+from weeknotes.net import httpget
 from weeknotes.net.feedread import FeedInvalid, parse_feed
 from weeknotes.net.httpget import FetchFailed, Request, get
 from weeknotes.source.config import load_authors, load_config
@@ -63,7 +63,7 @@ class FeedReport:
 
 
 def user_agent(config: Config) -> str:
-    return f"weeknotes/{__version__} (+{config.base_url}; feed aggregator for {config.title})"
+    return httpget.user_agent(config, "feed aggregator")
 
 
 def fetch_all(options: FetchOptions) -> list[FeedReport]:

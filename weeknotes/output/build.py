@@ -33,9 +33,13 @@ from weeknotes.render import digest
 from weeknotes.render.feeds import feed_outputs
 from weeknotes.render.indexes import index_outputs
 from weeknotes.render.theme import Theme, find_theme, make_environment, theme_language
-from weeknotes.source.config import setting_line, warn_placeholder
+from weeknotes.source.config import setting_line
+from weeknotes.source.config import warn_placeholder as warn_placeholder_address
 from weeknotes.source.content import load_content
 from weeknotes.source.sources import display_path
+
+SILENT = Reporter()
+"""The reporter of a build no one is watching."""
 
 __all__ = ["BuildOptions", "BuildResult", "BuildSession", "build", "load", "now_from_environment", "plan_site"]
 
@@ -61,17 +65,18 @@ class BuildResult:
                 f"{files} in {self.seconds:.2f}s")
 
 
-def build(options: BuildOptions, session: BuildSession | None = None, reporter: Reporter | None = None) -> BuildResult:
+def build(options: BuildOptions, session: BuildSession | None = None, reporter: Reporter = SILENT) -> BuildResult:
     """Build the site one audience sees into options.output, changing only what changed.
 
     `session` is what differs between one build and serve's rebuilds (output/session.py).
     """
     started = time.perf_counter()
-    session, reporter, problems = session or BuildSession(options), reporter or Reporter(), Problems()
+    session, problems = session or BuildSession(options), Problems()
     audience = Audience(options.audience, options.drafts, options.future, now_from_environment())
     check_output_dir(options.output, options.content, options.force, audience.label)  # before anything is written
     with session.holding():
         content, theme = load(options, problems, session, reporter)  # files -> validated records
+        warn_placeholder(options, content, problems)
         site = collect_site(content, audience)  # records -> the site this audience may see
         session.loaded()
         env = session.environment(theme, site.language)
@@ -82,10 +87,7 @@ def build(options: BuildOptions, session: BuildSession | None = None, reporter: 
         with session.staged_site(audience.label) as staged:  # a failure anywhere leaves the old site
             keys = session.fingerprints(outputs, site, env, theme)
             session.loaded()
-            # The old feeds are read before they are replaced; one made from unchanged
-            # inputs would be written again byte for byte, so it cannot drift and is not read.
-            warn_on_feed_drift(options.output, staged.existing_files() if staged.incremental else (), site,
-                               problems, lambda rel: staged.is_current(rel, keys.get(rel)))
+            guard_feed_ids(staged, site, keys, problems)  # before the old feeds are replaced
             render(outputs, keys, staged, theme, session, reporter)  # only what its inputs changed
             index = commit(staged, site, options, session)  # the new site in place, whole
     index.after_commit()
@@ -107,9 +109,13 @@ def load(options: BuildOptions, problems: Problems, session: BuildSession | None
         content = replace(content, language=theme_language(theme, content.config.language, problems, *where))
     problems.raise_if_any()
     assert content is not None and theme is not None
-    if options.base_url is None:  # a --base-url given for this build is what it means
-        warn_placeholder(options.content, content.config, problems)
     return content, theme
+
+
+def warn_placeholder(options: BuildOptions, content: Content, problems: Problems) -> None:
+    """Warn about an example address in site.yaml, unless this build was given its own."""
+    if options.base_url is None:
+        warn_placeholder_address(options.content, content.config, problems)
 
 
 def plan_site(site: Site, theme: Theme, problems: Problems,
@@ -127,6 +133,15 @@ def plan_site(site: Site, theme: Theme, problems: Problems,
     ]
     find_collisions(outputs, problems)
     return outputs
+
+
+def guard_feed_ids(staged: StagedSite, site: Site, keys: dict[str, str], problems: Problems) -> None:
+    """Warn when an entry readers have seen in the old feeds would change its id.
+
+    The old feeds are read before they are replaced; one made from unchanged inputs would
+    be written again byte for byte, so it cannot drift and is not read."""
+    old_files = staged.existing_files() if staged.incremental else ()
+    warn_on_feed_drift(staged.output, old_files, site, problems, lambda rel: staged.is_current(rel, keys.get(rel)))
 
 
 def render(outputs: list[Output], keys: dict[str, str], staged: StagedSite, theme: Theme, session: BuildSession,

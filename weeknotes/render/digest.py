@@ -122,6 +122,9 @@ def section_markdown(site: Site, week: Week, part: DigestSection) -> list[str]:
     elif part.kind == LINKS:
         for merged in week.links:
             lines.append(f"- [{merged.title}]({merged.url}) ({merged.address.domain})")
+            if merged.archived_copy:  # the address is dead: say so, offer the archived copy
+                lines.append(f"  - {words.gettext('This address is gone.')} "
+                             f"[{words.gettext('Read the archived copy')}]({merged.archived_copy})")
             for curation in merged.curations:
                 who = ", ".join(a.name for a in curation.authors)
                 lines.append(f"  - {who}: {curation.summary}" if curation.summary else f"  - {who}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from weeknotes.base.language import Language
 from weeknotes.model import urls
+from weeknotes.model.curation import address_of
 from weeknotes.model.urls import Linker
 from weeknotes.model.values import Author, Item, Site
 from weeknotes.model.weeks import BLOGS, CONTRIBUTORS, INTRO, LINKS, NOTES, DigestSection, MergedLink, Week
@@ -87,8 +88,11 @@ def note_text(item: Item, linker: Linker, words: Language) -> str:
 
 
 def link_text(site: Site, merged: MergedLink, linker: Linker) -> str:
-    lines = [wrap(merged.title, "  ", "- "), f"  {merged.address.shown}"]  # no tracking parameters shown
     language = site.language
+    lines = [wrap(merged.title, "  ", "- "), f"  {merged.address.shown}"]  # no tracking parameters shown
+    if merged.archived_copy:  # the address is dead (model/linkhealth.py): say so, offer the copy
+        lines += [wrap(language.gettext("This address is gone."), "  "),
+                  "  " + language.gettext("Archived copy: %(url)s", url=address_of(merged.archived_copy).shown)]
     if len(merged.curations) > 1:
         count = len(merged.curations)
         lines.append("  " + language.ngettext("Curated by %(num)s person", "Curated by %(num)s people", count))

@@ -20,6 +20,7 @@ from weeknotes.model.values import Content, StaticFile
 from weeknotes.source.blogposts import load_blog_items
 from weeknotes.source.cache import CACHE_DIR, RecordCache, RenderCache, context_key
 from weeknotes.source.config import load_authors, load_config
+from weeknotes.source.links_health import load_health
 from weeknotes.source.parse import parse_all
 from weeknotes.source.sources import (
     display_path,
@@ -76,7 +77,8 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
     check_unique(items, pages, intros, problems)
     items += load_blog_items(content_dir, authors or {}, config.timezone, problems)  # no page here, so no URL to clash
     return Content(config, authors or {}, tuple(items), tuple(pages), tuple(intros),  # type: ignore[arg-type]
-                   tuple(static_files(content_dir / "static", content_dir, problems)))
+                   tuple(static_files(content_dir / "static", content_dir, problems)),
+                   link_health=load_health(content_dir, problems))
 
 
 def note_skipped(path: Path, what: str, count: int, problems: Problems) -> None:

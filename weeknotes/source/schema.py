@@ -23,7 +23,8 @@ from weeknotes.source.markdown import Rendered, host_and_path, is_safe_link
 from weeknotes.source.sources import Source
 
 NOTE_KEYS = ("title", "date", "author", "authors", "tags", "summary", "slug", "visibility", "updated", "id", "lang")
-LINK_KEYS = ("url", "title", "date", "author", "via", "tags", "summary", "visibility", "slug", "updated", "id", "lang")
+LINK_KEYS = ("url", "title", "date", "author", "via", "tags", "summary", "visibility", "slug", "updated", "id", "lang",
+             "archive")
 PAGE_KEYS = ("title", "slug", "visibility", "summary")
 INTRO_KEYS = ("title", "editors", "visibility")
 INTRO_VISIBILITIES = ("public", "internal", "draft")
@@ -75,6 +76,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         return Field(source.display, data, key, problems)
 
     url = fields.web_url(field("url"), values.get("url"), required="url" in required) if is_link else None
+    archive = fields.web_url(field("archive"), values.get("archive")) if is_link else None
     title = fields.plain_text(field("title"), values.get("title"), required="title" in required)
     if is_link and title is None and url:
         title = host_and_path(url)
@@ -115,6 +117,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         source=source.display,
         url=url,
         via=via,
+        archive=archive,
         lang=lang if lang != config.language else None,
         links=rendered.links,
     )
