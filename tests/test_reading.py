@@ -75,7 +75,13 @@ def test_a_link_title_goes_to_the_curated_address_with_its_domain_beside_it(
 def test_no_page_or_email_shows_tracking_parameters_as_text(
         site: SiteDir, build: Callable[..., Run], run: Callable[..., Run]) -> None:
     curated_site(site)
+    # A second link, found dead by `weeknotes links`: its archived copy's address carries the
+    # curator's address, tracking parameters and all.
+    site.write("links/2026-11-18-gone.md", link("https://example.org/gone?utm_campaign=x", date="2026-11-18"))
+    site.write("links-health.yaml", "https://example.org/gone?utm_campaign=x:\n  status: dead\n"
+                                     "  answer: 410 Gone\n  since: 2026-11-18\n")
     build()
+    assert site.html("links/gone/").cssselect(".link-gone a.archived-copy")
     pages = [p for p in site.output.rglob("*.html")]
     assert len(pages) > 10
     kept = 0
@@ -92,6 +98,7 @@ def test_no_page_or_email_shows_tracking_parameters_as_text(
     text = message.get_body(("plain",))
     assert text is not None
     assert SHOWN in text.get_content() and "utm_" not in text.get_content()
+    assert "Archived copy: https://web.archive.org/web/20261118/https://example.org/gone\r\n" in text.get_content()
 
 
 def neighbour_links(page: lxml.html.HtmlElement) -> dict[str, str]:
