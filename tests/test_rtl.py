@@ -58,11 +58,16 @@ def test_a_post_in_another_language_gets_its_own_lang_and_dir(arabic: SiteDir, b
     build()
     [article] = arabic.html("notes/english/").cssselect("article.h-entry")
     assert (article.get("lang"), article.get("dir")) == ("en", "ltr")
+    # The theme's own words inside it stay Arabic, right to left: its kind, its meta line.
+    for part in article.cssselect(".kind, .meta, footer"):
+        assert (part.get("lang"), part.get("dir")) == ("ar", "rtl"), lxml.html.tostring(part, encoding="unicode")
     [article] = arabic.html("notes/arabic/").cssselect("article.h-entry")
     assert (article.get("lang"), article.get("dir")) == (None, None)  # the page's own language and direction
     entries = {a.cssselect(".p-name")[0].text_content(): (a.get("lang"), a.get("dir"))
                for a in arabic.html("").cssselect("article.entry")}
     assert entries["An English week"] == ("en", "ltr")
+    [english] = [a for a in arabic.html("").cssselect("article.entry") if a.get("lang") == "en"]
+    assert (english.cssselect(".meta")[0].get("lang"), english.cssselect(".meta")[0].get("dir")) == ("ar", "rtl")
     assert entries["ملاحظات الأسبوع"] == (None, None)
     digest = {a.cssselect(".p-name")[0].text_content(): (a.get("lang"), a.get("dir"))
               for a in arabic.html("weeks/2026-W47/").cssselect(".digest-notes article")}
