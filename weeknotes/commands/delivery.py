@@ -18,7 +18,8 @@ from weeknotes.base.reporter import Reporter
 from weeknotes.commands.report import job_notice
 from weeknotes.model.collect import collect_site, latest_ended_week, week_days
 from weeknotes.model.settings import Config
-from weeknotes.model.values import Audience, Site, Week
+from weeknotes.model.values import Audience, Site
+from weeknotes.model.weeks import Week
 from weeknotes.net.mail_checks import CheckResult, check_digest
 from weeknotes.net.send import Login, SendError, Server, deliver
 from weeknotes.output.build import BuildOptions, load, now_from_environment

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from weeknotes.base.language import Language
 from weeknotes.model import urls
 from weeknotes.model.audience import admits, author_admitted
 from weeknotes.model.curation import normalize_url, quick_key
@@ -22,14 +23,12 @@ from weeknotes.model.values import (
     Content,
     Intro,
     Item,
-    MergedLink,
-    NoteGroup,
     Outbound,
     Site,
     StaticFile,
     Tag,
-    Week,
 )
+from weeknotes.model.weeks import MergedLink, Neighbours, NoteGroup, Week, digest_sections
 
 
 def newest_first(item: Item) -> tuple[float, str, str]:
@@ -56,6 +55,7 @@ def collect_site(content: Content, audience: Audience) -> Site:
               if admits(audience, intro.visibility, intro.editors)
               and (audience.future or week_start(intro.week, content) <= now)]
     front = listed if content.config.blogs_in_lists else tuple(i for i in listed if not i.is_blog)
+    weeks = collect_weeks(listed, intros, content)
     return Site(
         config=content.config,
         audience=audience,
@@ -66,7 +66,7 @@ def collect_site(content: Content, audience: Audience) -> Site:
         links=tuple(i for i in listed if i.is_link),
         authors=authors,
         tags=collect_tags(listed),
-        weeks=collect_weeks(listed, intros, content),
+        weeks=weeks,
         pages=tuple(sorted((p for p in content.pages if admits(audience, p.visibility, ())), key=lambda p: p.slug)),
         static=visible_static(content, audience),
         author_items=author_items,
@@ -74,6 +74,7 @@ def collect_site(content: Content, audience: Audience) -> Site:
         also_curated=collect_also_curated(listed),
         held_back=held_back,
         language=content.language,
+        neighbours=collect_neighbours(with_pages, {w.key for w in weeks}, content),
     )
 
 
@@ -173,6 +174,7 @@ def collect_weeks(listed: tuple[Item, ...], intros: list[Intro], content: Conten
         buckets[week_key(item.date, content)].append(item)
     intro_by_week = {intro.week: intro for intro in intros}
     keys = sorted(set(buckets) | set(intro_by_week))
+    words = content.language
     weeks = []
     for number, key in enumerate(keys, start=1):
         items = sorted(buckets.get(key, ()), key=lambda i: (i.date.timestamp(), i.kind, i.slug))
@@ -181,17 +183,45 @@ def collect_weeks(listed: tuple[Item, ...], intros: list[Intro], content: Conten
         links = merge_links(i for i in items if i.is_link)
         intro = intro_by_week.get(key)
         start = week_start(key, content).date()
-        weeks.append(Week(
+        previous = keys[number - 2] if number > 1 else None
+        following = keys[number] if number < len(keys) else None
+        week = Week(
             key=key, year=int(key[:4]), week=int(key[6:]), number=number,
             start=start, end=start + timedelta(days=6), intro=intro, notes=notes, note_groups=group_notes(notes),
             links=links,
             blog_posts=blog_posts,
             contributors=contributors(items, intro),
-            previous=keys[number - 2] if number > 1 else None,
-            next=keys[number] if number < len(keys) else None,
-            label=content.language.week_label(int(key[6:]), int(key[:4])),
-        ))
+            previous=previous,
+            next=following,
+            label=week_label(key, words),
+            previous_label=week_label(previous, words),
+            next_label=week_label(following, words),
+        )
+        weeks.append(replace(week, sections=digest_sections(week, words)))
     return tuple(weeks)
+
+
+def week_label(key: str | None, words: Language) -> str:
+    """`Week 47, 2026` in the site's language, for a week's key (`2026-W47`)."""
+    return words.week_label(int(key[6:]), int(key[:4])) if key else ""
+
+
+def collect_neighbours(with_pages: Iterable[Item], week_keys: set[str],
+                       content: Content) -> dict[tuple[str, str], Neighbours]:
+    """Where each note's page leads on: the listed notes either side of it, oldest to newest,
+    and its week's digest. An unlisted note stands outside that sequence: it gets its week only."""
+    notes = [i for i in with_pages if not i.is_link]  # a blog post has no page here
+    sequence = [urls.path_of(i) for i in sorted((i for i in notes if i.is_listed),
+                                                key=lambda i: (i.date.timestamp(), i.slug))]
+    around = {path: (sequence[n - 1] if n else None, sequence[n + 1] if n + 1 < len(sequence) else None)
+              for n, path in enumerate(sequence)}
+    result = {}
+    for item in notes:
+        key = week_key(item.date, content)
+        week = key if key in week_keys else None
+        previous, following = around.get(urls.path_of(item), (None, None))
+        result[item.key] = Neighbours(previous, following, week, week_label(week, content.language))
+    return result
 
 
 def group_notes(notes: Iterable[Item]) -> tuple[NoteGroup, ...]:

@@ -16,7 +16,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 from weeknotes.model.curation import quick_key
-from weeknotes.model.values import Author, Intro, Item, Outbound, Page, Tag, TagRef, Week
+from weeknotes.model.values import Author, Intro, Item, Outbound, Page, Tag, TagRef
+from weeknotes.model.weeks import Week
 
 HOME = ""
 # The site's fixed sections: every list of them and every link to them comes from here.

@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from weeknotes.base.language import ENGLISH, Language, is_rtl
+from weeknotes.model.curation import Address, address_of
 from weeknotes.model.linkhealth import LinkHealth
 from weeknotes.model.settings import Config
+
+if TYPE_CHECKING:  # weeks.py builds on the values here; a Site holds its weeks
+    from weeknotes.model.weeks import Neighbours, Week
 
 PUBLISH_LEVELS = ("public", "internal", "none")
 BLOGS = "blogs"
@@ -150,9 +155,9 @@ class Item:
         return self.kind == BLOGS
 
     @property
-    def dir(self) -> str | None:
-        """`rtl` for an item in a right-to-left language, for its article's `dir`; else None."""
-        return "rtl" if self.lang and is_rtl(self.lang) else None
+    def address(self) -> Address | None:
+        """Where a link (or a member's blog post) goes, as pages show it: domain, no tracking."""
+        return address_of(self.url) if self.url else None
 
     @property
     def is_listed(self) -> bool:
@@ -232,69 +237,6 @@ class Tag:
 
 
 @dataclass(frozen=True)
-class MergedLink:
-    """One URL as curated by one or more people: a single entry in a digest."""
-
-    normalized: str
-    url: str
-    title: str
-    curations: tuple[Item, ...]
-    archived_copy: str | None = None
-    """Where to read the page now that its address is dead; None while it lives."""
-
-    @property
-    def curators(self) -> tuple[Author, ...]:
-        seen: dict[str, Author] = {}
-        for item in self.curations:
-            for author in item.authors:
-                seen.setdefault(author.handle, author)
-        return tuple(seen.values())
-
-
-@dataclass(frozen=True)
-class NoteGroup:
-    """One person's weeknotes in a digest: grouped by handle, so two people of one name stay two."""
-
-    author: Author
-    notes: tuple[Item, ...]
-
-
-@dataclass(frozen=True)
-class Week:
-    """One ISO week's digest: every rendering (page, feed entry, email, Markdown) reads this."""
-
-    key: str
-    """`YYYY-Www`, e.g. `2026-W47`."""
-    year: int
-    week: int
-    number: int
-    """1 for the first week with content in this build."""
-    start: date
-    end: date
-    intro: Intro | None
-    notes: tuple[Item, ...]
-    note_groups: tuple[NoteGroup, ...]
-    """The same notes grouped by author (by handle), as the page, email and Markdown show them."""
-    links: tuple[MergedLink, ...]
-    contributors: tuple[Author, ...]
-    previous: str | None = None
-    next: str | None = None
-    blog_posts: tuple[Item, ...] = ()
-    """Posts from members' own blogs dated in this week, under their own heading."""
-    label: str = ""
-    """`Week 47, 2026` in the site's language."""
-
-    @property
-    def title(self) -> str:
-        """The intro's own title, else the week's label."""
-        return self.intro.title if self.intro and self.intro.title else self.label or f"Week {self.week}, {self.year}"
-
-    @property
-    def item_count(self) -> int:
-        return len(self.notes) + len(self.blog_posts) + sum(len(link.curations) for link in self.links)
-
-
-@dataclass(frozen=True)
 class Audience:
     """Who a build is for, and the moment it is built for."""
 
@@ -366,6 +308,14 @@ class Site:
     """What /links/ and its feed list: every listed link curation."""
     language: Language = ENGLISH
     """The site's language: the theme's words, dates and numbers, direction."""
+    neighbours: dict[tuple[str, str], Neighbours] = field(default_factory=dict)
+    """Note key -> where its page leads on: the notes before and after it, and its week."""
+
+    def dir_for(self, item: Item) -> str | None:
+        """`dir` for an item in another language (`lang:`) whose direction is not the page's."""
+        if item.lang is None or is_rtl(item.lang) == self.language.rtl:
+            return None
+        return "rtl" if is_rtl(item.lang) else "ltr"
 
     @property
     def searchable(self) -> bool:

@@ -18,7 +18,7 @@ and merges the others (Pagefind's `mergeIndex`), so one query searches them all.
   month, not the size of the whole site.
 
 Which bundle a page is in, and what a bundle holds, depends only on the pages this build
-writes (a digest of their paths and bytes, kept in `bundles.json`), so a site reached by
+writes (a digest of their paths and of what Pagefind reads of them, kept in `bundles.json`), so a site reached by
 many rebuilds has the very index a cold build would make. Before pages change, every
 bundle that would no longer describe them is removed; a build that stops half-way leaves a
 site with fewer bundles (found and made by the next build), never a stale one.
@@ -65,7 +65,7 @@ class Bundle:
     pages: tuple[str, ...]
     """The output files it indexes (`notes/slug/index.html`), sorted."""
     digest: str
-    """Of the pages' paths and bytes, and Pagefind's version: equal digests, equal bundles."""
+    """Of the pages' paths, what Pagefind reads of them, and its version: equal digests, equal bundles."""
 
 
 Cancelled = Callable[[], bool]
@@ -96,8 +96,8 @@ def plan_bundles(site: Site, digests: Mapping[str, str]) -> list[Bundle]:
     for key, pages in sorted(members.items()):
         pages.sort()
         digest = hashlib.blake2b(f"pagefind {version}\n".encode(), digest_size=16)
-        for rel in pages:
-            digest.update(f"{rel}\0{digests[rel]}\n".encode())
+        for rel in pages:  # what Pagefind reads of each page (staging.digest_of, after its `+`)
+            digest.update(f"{rel}\0{digests[rel].rpartition('+')[2]}\n".encode())
         bundles.append(Bundle(key, tuple(pages), digest.hexdigest()))
     return bundles
 

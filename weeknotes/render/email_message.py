@@ -18,7 +18,8 @@ from email.utils import format_datetime, formataddr
 import jinja2
 
 from weeknotes.model.settings import Config
-from weeknotes.model.values import Site, Week
+from weeknotes.model.values import Site
+from weeknotes.model.weeks import Week
 from weeknotes.render.digest import email_html
 from weeknotes.render.digest_text import digest_text
 from weeknotes.source.email_settings import address_of

@@ -28,7 +28,8 @@ from weeknotes import __version__
 from weeknotes.model import urls
 from weeknotes.model.plan import Output, feed_title, sections
 from weeknotes.model.urls import Linker, path_of, rebase_html
-from weeknotes.model.values import Author, Item, Site, Week
+from weeknotes.model.values import Author, Item, Site
+from weeknotes.model.weeks import Week
 from weeknotes.source.fields import CONTROL_RE
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
