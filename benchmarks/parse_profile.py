@@ -4,7 +4,7 @@
 
 Times, in this one process and on the same notes: markdown-it-py alone (`MarkdownIt("commonmark")`
 with tables, rendering each body), weeknotes' Markdown renderer (plugins, Pygments, anchors,
-footnotes, link checks), and the whole per-note parse (`content.parse_one`: reading the file,
+footnotes, link checks), and the whole per-note parse (`parse.parse_one`: reading the file,
 front matter, rendering, validation), each the best of three rounds. With `--profile` it prints
 cProfile's top functions of the whole parse, by their own time.
 """
@@ -24,8 +24,8 @@ from markdown_it import MarkdownIt
 from weeknotes.base.errors import Problems
 from weeknotes.source.cache import RenderCache
 from weeknotes.source.config import load_authors, load_config
-from weeknotes.source.content import Job, parse_one
 from weeknotes.source.markdown import render_markdown
+from weeknotes.source.parse import Job, parse_one
 from weeknotes.source.sources import content_digest, read_source
 
 

@@ -128,6 +128,16 @@ def welsh(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 
 @pytest.fixture(scope="session")
+def arabic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The example site with `language: ar`: the theme in Arabic, right to left."""
+    content = tmp_path_factory.mktemp("arabic") / "content"
+    shutil.copytree(EXAMPLE_CONTENT, content, ignore=shutil.ignore_patterns(".weeknotes-cache"))
+    settings = content / "site.yaml"
+    settings.write_text(re.sub(r"(?m)^language: .*$", "language: ar", settings.read_text()))
+    yield from served_site(tmp_path_factory, content, "arabic")
+
+
+@pytest.fixture(scope="session")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     content = write_site(tmp_path_factory.mktemp("hostile-content"), HOSTILE_FILES)
     yield from served_site(tmp_path_factory, content, "hostile")
@@ -273,6 +283,98 @@ def test_hostile_content_is_accessible(open_page: Any, hostile: Site, name: str,
     check_page(page, name, width, scheme)
 
 
+ARABIC_PAGES = {name: PAGES[name] for name in ("home", "note", "link", "digest", "search", "404")}
+
+
+@pytest.mark.parametrize(("width", "scheme"), [(PHONE, "dark"), (DESKTOP, "light")])
+@pytest.mark.parametrize("name", list(ARABIC_PAGES))
+def test_arabic_pages_are_accessible_and_look_right(open_page: Any, arabic: Site, name: str, width: int,
+                                                    scheme: str) -> None:
+    """Right to left, with the theme's words in Arabic: axe finds nothing, nothing scrolls sideways."""
+    page = open_page(arabic, ARABIC_PAGES[name], width, scheme)
+    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == ["ar", "rtl"]
+    check_page(page, f"ar-{name}", width, scheme)
+
+
+# Where the page's own content starts on a phone, under the site's header (issue 26: the
+# navigation used to wrap to four or five rows first).
+HEADER_LIMIT = 140
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_on_a_phone_the_content_starts_high_and_every_page_is_reachable_without_script(
+        browser: Any, example: Site, arabic: Site, language: str) -> None:
+    site = example if language == "en" else arabic
+    context = browser.new_context(viewport={"width": PHONE, "height": HEIGHTS[PHONE]}, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        for name in ("home", "note", "link", "digest", "tag"):
+            page.goto(site.url(PAGES[name]), wait_until="load")
+            header = page.locator(".site-header").bounding_box()
+            heading = page.locator("main h1").first.bounding_box()
+            assert header is not None and heading is not None
+            assert header["y"] + header["height"] <= HEADER_LIMIT, (
+                f"{language} {name}: the header ends at {header['y'] + header['height']:.0f}px on a phone")
+            assert heading["y"] <= HEADER_LIMIT + 60, f"{language} {name}: the content starts at {heading['y']:.0f}px"
+        screenshot(page, f"{language}-phone-header", PHONE, "light", full_page=False)
+        # Every entry of the navigation can be brought into view and followed, with no script.
+        links = page.locator(".site-nav a")
+        hrefs = [str(links.nth(n).get_attribute("href")) for n in range(links.count())]
+        assert len(hrefs) >= 7, hrefs
+        for n in range(len(hrefs)):
+            links.nth(n).scroll_into_view_if_needed()
+            box = links.nth(n).bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE, (n, box)
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        before = page.url
+        links.nth(len(hrefs) - 1).click()
+        page.wait_for_load_state("load")
+        assert page.url != before and page.url.split("#")[0].endswith(hrefs[-1].lstrip("./"))
+    finally:
+        context.close()
+
+
+def test_search_results_show_the_text_not_the_title_date_or_byline(open_page: Any, example: Site) -> None:
+    page = open_page(example, "search/", DESKTOP, "light")
+    search_for(page, SEARCH_WORD)
+    assert page.locator(".pagefind-ui__result-link").all_inner_texts() == [SEARCH_TITLE]
+    excerpt = page.locator(".pagefind-ui__result-excerpt").first.inner_text()
+    note = lxml.html.fromstring((example.root / "notes/weeknotes-from-the-other-side-of-the-world/index.html")
+                                .read_bytes())
+    shown_around = [note.cssselect("article .kind")[0].text_content(), SEARCH_TITLE,
+                    note.cssselect("article .meta time")[0].text_content(),
+                    note.cssselect("article .meta .p-author")[0].text_content()]
+    assert SEARCH_WORD in excerpt.lower()
+    for text in shown_around:
+        assert text.strip().lower() not in excerpt.lower(), (text, excerpt)
+    # A word of the title alone still finds the note: the title is searched, just not repeated.
+    search_for(page, "other side of the world")
+    assert SEARCH_TITLE in page.locator(".pagefind-ui__result-link").all_inner_texts()
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_the_search_box_follows_the_direction_of_the_page(open_page: Any, example: Site, arabic: Site,
+                                                          language: str) -> None:
+    site = example if language == "en" else arabic
+    page = open_page(site, "search/", DESKTOP, "light")
+    page.locator("#search input").fill(SEARCH_WORD)
+    page.locator(".pagefind-ui__search-clear").wait_for(state="visible", timeout=10000)
+    field = page.locator("#search input").bounding_box()
+    clear = page.locator(".pagefind-ui__search-clear").bounding_box()
+    assert field is not None and clear is not None
+    middle = field["x"] + field["width"] / 2
+    # The clear button sits at the end of the line the text runs along: right in English, left in Arabic.
+    assert (clear["x"] > middle) == (language == "en"), (language, clear, field)
+    icon = page.evaluate("""() => {
+        const form = document.querySelector("#search form");
+        const before = getComputedStyle(form, "::before");
+        return {left: parseFloat(before.left), right: parseFloat(before.right), width: form.clientWidth};
+    }""")
+    start_offset = icon["left"] if language == "en" else icon["right"]
+    assert start_offset < icon["width"] / 4, icon  # the magnifier at the start of the box
+    screenshot(page, f"{language}-search-box", DESKTOP, "light", full_page=False)
+
+
 FOCUS_STATE = """(el) => {
     const s = getComputedStyle(el);
     const r = el.getBoundingClientRect();
@@ -349,7 +451,7 @@ def test_search_word_is_in_exactly_one_public_note(example: Site) -> None:
 
 
 # A script's view of the whole index: the first bundle listed in bundles.json, the others
-# merged into it, as the search page does (weeknotes/search.py).
+# merged into it, as the search page does (weeknotes/output/search.py).
 OPEN_INDEX = """(async (root) => {
     const list = await (await fetch(new URL("bundles.json", root))).json();
     const paths = list.bundles.map((b) => new URL(b.key + "/", root).pathname);
@@ -441,7 +543,7 @@ def test_404_page_is_accessible_even_where_its_stylesheet_cannot_load(browser: A
 
 
 # --- the index in bundles (issue 13) ---------------------------------------------------------
-# One bundle per month (weeknotes/search.py), merged by the search page: one query must find
+# One bundle per month (weeknotes/output/search.py), merged by the search page: one query must find
 # an old and a new item, as one index would, and an item withdrawn since must be gone from
 # the results after the next build (which re-indexes only its month).
 

@@ -20,7 +20,7 @@ from jinja2.ext import babel_extract
 REPO = Path(__file__).resolve().parent.parent
 THEME = REPO / "themes" / "default"
 LOCALES = THEME / "locales"
-SHIPPED = ("en", "cy", "de", "es", "fr")
+SHIPPED = ("en", "cy", "de", "es", "fr", "ar")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 # Attributes whose values people read or hear (screen readers read aria-label and alt).
@@ -75,6 +75,26 @@ def test_every_shipped_catalog_is_complete(code: str) -> None:
 
 def test_welsh_has_six_plural_forms() -> None:
     assert catalog("cy").num_plurals == 6
+
+
+def test_arabic_has_the_six_cldr_plural_forms_and_picks_each() -> None:
+    """Arabic counts zero, one, two, a few (3-10), many (11-99) and other (100, 101, ...):
+    each count gets the form CLDR gives it, through the catalog's own Plural-Forms rule."""
+    from babel.core import Locale
+
+    from weeknotes.base.errors import Problems
+    from weeknotes.render.catalogs import load_language
+
+    arabic = catalog("ar")
+    assert arabic.num_plurals == 6
+    rule = Locale.parse("ar").plural_form
+    language = load_language("ar", [THEME], THEME, Problems())
+    forms = messages("ar")["%(num)s link"].string
+    assert isinstance(forms, (tuple, list)) and len(forms) == 6
+    for count in (0, 1, 2, 3, 10, 11, 99, 100, 101, 102, 103, 111):
+        index = ["zero", "one", "two", "few", "many", "other"].index(rule(count))
+        expected = str(forms[index]) % {"num": language.number(count)}
+        assert language.ngettext("%(num)s link", "%(num)s links", count) == expected, count
 
 
 def test_every_string_the_theme_uses_is_in_the_english_catalog_and_no_other() -> None:

@@ -350,7 +350,7 @@ def shown(build: str, *, listed_only: bool = True) -> list[Entry]:
 @pytest.mark.parametrize("name", BUILDS)
 def test_no_hidden_sentinel_in_any_output_byte(builds: dict[str, Built], name: str) -> None:
     files = builds[name].files
-    for key in bundle_keys(files):  # the index comes in bundles (weeknotes/search.py): grep them all
+    for key in bundle_keys(files):  # the index comes in bundles (weeknotes/output/search.py): grep them all
         assert any(rel.startswith(f"pagefind/{key}/fragment/") for rel in files), f"bundle {key} has no fragments"
     leaks = {f"{label} ({W[label]})": found for label, rule in EXPECT.items()
              if name not in rule.builds and (found := files_with(files, W[label]))}
@@ -419,6 +419,7 @@ def test_every_search_bundle_holds_only_what_its_build_shows(builds: dict[str, B
 @pytest.mark.parametrize("name", BUILDS)
 def test_feeds_carry_shown_listed_items_only(builds: dict[str, Built], name: str) -> None:
     built = builds[name]
+    assert ENTRIES
     for feed in ("feed.xml", "rss.xml", "feed.json", "notes/feed.xml", "links/feed.xml", "weeks/feed.xml"):
         for entry in ENTRIES:
             # The body's first paragraph (it starts with the body sentinel) is in every feed's
@@ -480,6 +481,7 @@ def test_preview_builds_are_noindex_everywhere(builds: dict[str, Built], name: s
 @pytest.mark.parametrize("name", PREVIEWS)
 def test_preview_builds_show_their_banner_on_every_page(builds: dict[str, Built], name: str) -> None:
     built = builds[name]
+    assert html_files(built.files)
     for rel in html_files(built.files):
         if rel.endswith("email.html"):
             continue
@@ -554,8 +556,11 @@ def test_pagination_counts_only_shown_listed_items(builds: dict[str, Built], nam
     total = max(1, math.ceil(len(listed) / PER_PAGE))
     home_pages = ["index.html"] + [f"page/{n}/index.html" for n in range(2, total + 1)]
     assert sorted(rel for rel in built.files if re.fullmatch(r"(page/\d+/)?index\.html", rel)) == sorted(home_pages)
-    slugs = [a.get("href").rstrip("/").split("/")[-1]
-             for rel in home_pages for a in built.html(rel).cssselect("article.h-entry .entry-title a")]
+    # Each entry's permalink: its title, or for a link curation (whose title goes to the curated
+    # address) its date; never a person's card.
+    permalinks = [next(a for a in entry.cssselect("a.u-url") if not a.xpath("ancestor::*[contains(@class, 'h-card')]"))
+                  for rel in home_pages for entry in built.html(rel).cssselect("article.h-entry")]
+    slugs = [a.get("href").rstrip("/").split("/")[-1] for a in permalinks]
     assert sorted(slugs) == sorted(e.slug for e in listed)
     last = built.html(home_pages[-1]).cssselect(".pagination span")
     assert (last[0].text_content() if last else "Page 1 of 1") == f"Page {total} of {total}"

@@ -57,7 +57,7 @@ POOL_TAGS = ["alpha", "beta"]
 
 # Pagefind indexes *every* page when no page carries data-pagefind-body, so a site whose only
 # shown items are unlisted gets them into pagefind/ (see the xfail in test_consent.py). Until
-# weeknotes/search.py is fixed, that one case is not asserted here; set this to False then.
+# weeknotes/output/search.py is fixed, that one case is not asserted here; set this to False then.
 KNOWN_PAGEFIND_FALLBACK_LEAK = False
 
 def sentinel_words(count: int) -> list[str]:

@@ -8,6 +8,7 @@ from typing import Any
 import feedparser
 import lxml.html
 import mf2py
+import pytest
 
 from tests.conftest import Run, SiteDir, link, note
 
@@ -74,8 +75,10 @@ def test_intro_numbers_range_navigation_and_contributors(site: SiteDir, build: C
     w47 = site.html("weeks/2026-W47/")
     assert w47.cssselect("h1")[0].text_content() == "A week of threads"
     assert "Welcome, everyone." in w47.cssselect(".intro")[0].text_content()
-    assert "Digest 3" in w47.text_content()
-    assert "November 16, 2026 to November 22, 2026" in w47.text_content()
+    # Readers are told the week and its dates, not a digest number or an ISO week key (issue 26).
+    assert w47.cssselect(".digest header .meta")[0].text_content() == (
+        "Week 47, 2026 · November 16, 2026 to November 22, 2026")
+    assert "Digest" not in w47.text_content() and "2026-W47" not in w47.cssselect("main")[0].text_content()
     nav = {a.get("rel"): a.get("href") for a in w47.cssselect("nav.pagination a[rel]")}
     assert nav == {"prev": "../../weeks/2026-W46/"}
     assert "Ben Okafor" in w47.cssselect(".contributors")[0].text_content()
@@ -112,7 +115,9 @@ def test_email_is_self_contained(site: SiteDir, build: Callable[..., Run]) -> No
     assert doc.cssselect("body")[0].get("style")  # styles were inlined
 
 
-def test_digest_command_prints_each_format(site: SiteDir, build: Callable[..., Run], run: Callable[..., Run]) -> None:
+def test_digest_command_prints_each_format(site: SiteDir, build: Callable[..., Run], run: Callable[..., Run],
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795424400")  # Monday 2026-11-23: without a week, digest takes W47
     site.write("notes/a/2026-11-16-one.md", note("One [x]", summary="A short summary."))
     site.write("notes/a/2026-11-02-old.md", note("Old", date="2026-11-02"))
     markdown = run("digest", "--content", site.content)

@@ -300,6 +300,7 @@ def test_every_feed_of_the_design_is_written(circle: SiteDir) -> None:
 
 
 def test_every_feed_parses_in_feedparser_without_bozo(circle: SiteDir) -> None:
+    assert xml_feed_files(circle)
     for feed in xml_feed_files(circle):
         parsed = read_in_feedparser(circle.output / feed)
         assert not parsed.bozo, (feed, parsed.get("bozo_exception"))
@@ -326,6 +327,7 @@ def test_entries_of_the_whole_site_are_in_the_same_order_in_every_format(circle:
 
 
 def test_nothing_hidden_reaches_any_feed(circle: SiteDir) -> None:
+    assert feed_files(circle)
     for feed in feed_files(circle):
         text = (circle.output / feed).read_text(encoding="utf-8")
         for hidden in ("Unlisted", "Draft", "Internal", "Future", "Cara Lind"):
@@ -344,7 +346,10 @@ def test_entry_ids_are_unique_in_every_feed_and_one_item_keeps_one_id(circle: Si
 
 
 def test_every_link_is_absolute_and_every_link_into_the_site_resolves(circle: SiteDir) -> None:
+    assert feed_files(circle)
+    assert list(every_entry(circle))
     for feed in feed_files(circle):
+        assert all_urls(circle.output / feed), feed
         for url in all_urls(circle.output / feed):
             parts = urlsplit(url)
             assert parts.scheme in ("http", "https") and parts.netloc, (feed, url)
@@ -383,12 +388,15 @@ def urls_in_html(fragment: str) -> list[str]:
 
 
 def test_every_entry_names_its_authors(circle: SiteDir) -> None:
+    assert list(every_entry(circle))
+    assert xml_feed_files(circle)
     for feed, entry in every_entry(circle):
         if feed == "weeks/feed.xml":
             assert entry.authors, (feed, entry.page)
         else:
             assert entry.authors == AUTHORS_OF[site_path(entry.page)], (feed, entry.page)
     for feed in xml_feed_files(circle):
+        assert read_in_feedparser(circle.output / feed).entries, feed
         for entry in read_in_feedparser(circle.output / feed).entries:
             assert entry.get("author"), (feed, entry.get("id"))
 
@@ -455,6 +463,7 @@ def test_summaries_instead_of_content_when_full_content_is_off(site: SiteDir, bu
 
 def test_atom_feeds_validate_against_the_rfc_4287_relax_ng_schema(circle: SiteDir) -> None:
     schema = atom_schema()
+    assert atom_files(circle)
     for feed in atom_files(circle):
         doc = etree.parse(str(circle.output / feed))
         assert schema.validate(doc), (feed, str(schema.error_log))
@@ -470,6 +479,7 @@ def test_the_atom_schema_rejects_an_entry_without_an_id(circle: SiteDir) -> None
 
 def test_atom_feeds_keep_the_rules_the_schema_cannot_check(circle: SiteDir) -> None:
     """RFC 4287 4.1.1 and 4.1.2: one alternate link per type, an author per entry or feed."""
+    assert atom_files(circle)
     for feed in atom_files(circle):
         root = etree.fromstring((circle.output / feed).read_bytes())
         selves = root.findall(f"{ATOM}link[@rel='self']")

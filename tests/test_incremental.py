@@ -300,6 +300,23 @@ def test_a_body_edit_reindexes_only_its_week_of_the_newest_month(site: SiteDir, 
     assert b"new body" in words.lower()
 
 
+def test_a_neighbours_page_changes_around_its_text_without_being_indexed_again(
+        site: SiteDir, build: Callable[..., Run]) -> None:
+    """Note 2's page links to the next note; when note 3 is withdrawn that link goes, but what
+    the index reads of note 2 (its article) is unchanged, so only note 3's week is indexed again."""
+    populate_with_search(site)
+    build()
+    index = site.output / "pagefind"
+    before = {rel: os.stat(index / rel).st_ino for rel in mtimes(index)}
+    assert site.html("notes/note-2/").cssselect('nav.item-nav a[rel="next"]')
+    make_draft(site)  # note 3, of 2026-10-23: the newest month's fourth week
+    build()
+    assert not site.html("notes/note-2/").cssselect('nav.item-nav a[rel="next"]')
+    after = {rel: os.stat(index / rel).st_ino for rel in mtimes(index)}
+    remade = {rel.split("/")[0] for rel in after if before.get(rel) != after[rel] and "/" in rel}
+    assert remade == {"2026-10-4"}, remade
+
+
 def test_a_withdrawn_month_loses_its_bundle(site: SiteDir, build: Callable[..., Run]) -> None:
     populate_with_search(site)
     build()

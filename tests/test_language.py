@@ -135,7 +135,7 @@ def test_a_language_without_a_catalog_warns_once_and_stays_english(site: SiteDir
     warnings = [line for line in result.err.splitlines() if ": warning: " in line]
     assert len(warnings) == 1, result.err
     assert re.search(r"site\.yaml:5: warning: the theme has no translation for language 'ja'", warnings[0])
-    assert "built-in translations: cy, de, en, es, fr" in result.err
+    assert "built-in translations: ar, cy, de, en, es, fr" in result.err
     week = site.html("weeks/2026-W47/")
     assert week.cssselect("h1")[0].text_content() == "Week 47, 2026"
     assert week.cssselect("html")[0].get("lang") == "ja"

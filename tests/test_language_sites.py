@@ -1,4 +1,4 @@
-"""Whole sites built in Welsh and in French: no English word of the theme on any page.
+"""Whole sites built in Welsh, French and Arabic: no English word of the theme on any page.
 
 The sites' own content is written in their language, so any English word left on a page
 can only have come from the theme. Which words are English is read from the English
@@ -122,6 +122,32 @@ FRENCH.update({
 })
 
 
+# Right to left, in Arabic: the same site, its own words in Arabic.
+ARABIC = {
+    "site.yaml": WELSH["site.yaml"].replace("Cylch Ymarfer Agored", "حلقة الممارسة المفتوحة")
+    .replace("language: cy", "language: ar")
+    .replace("Nodiadau wythnos a dolenni gan bobl sy'n gweithio'n agored.", "مذكرات وروابط من أناس يعملون في العلن."),
+    "authors.yaml": WELSH["authors.yaml"].replace("Llyfrgellydd yng Nghaerdydd.", "أمينة مكتبة في القاهرة."),
+    **{path: text for path, text in WELSH.items() if path not in ("site.yaml", "authors.yaml")},
+}
+ARABIC.update({
+    "notes/sian/2026-11-16-dechrau.md": WELSH["notes/sian/2026-11-16-dechrau.md"]
+    .replace("Dechrau'r gwaith", "بداية العمل").replace("Wythnos brysur. Darllenais", "أسبوع مزدحم. قرأت")
+    .replace("nodyn Dafydd", "مذكرة داود").replace("dysgu", "تعلم").replace("cymuned", "مجتمع"),
+    "notes/dafydd/2026-11-17-cyfarfod.md": WELSH["notes/dafydd/2026-11-17-cyfarfod.md"]
+    .replace("Cyfarfod cyntaf", "الاجتماع الأول").replace("Cyfarfod da gyda'r tîm.", "اجتماع جيد مع الفريق.")
+    .replace("cymuned", "مجتمع"),
+    "notes/sian/2026-11-10-ddoe.md": WELSH["notes/sian/2026-11-10-ddoe.md"]
+    .replace("Wythnos arall", "أسبوع آخر").replace("Gwaith ar y cyd.", "عمل مشترك.").replace("dysgu", "تعلم"),
+    "links/2026-11-16-erthygl.md": WELSH["links/2026-11-16-erthygl.md"]
+    .replace("Erthygl am ddysgu", "مقالة عن التعلم").replace("Darllen gwerth chweil.", "قراءة تستحق.")
+    .replace("dysgu", "تعلم"),
+    "links/2026-11-17-erthygl-eto.md": WELSH["links/2026-11-17-erthygl-eto.md"].replace("Cytuno'n llwyr.", "أوافق تمامًا."),
+    "digests/2026-W47.md": "---\ntitle: أسبوع من الاجتماعات\neditors: [sian]\n---\nنرحب بكم.\n",
+    "pages/amdanom.md": "---\ntitle: من نحن\n---\nحلقة من أناس يتشاركون.\n",
+})
+
+
 def english_words(code: str) -> set[str]:
     """Words of the English catalog that the `code` translation never uses itself."""
     def words(path: Path, strings: bool) -> set[str]:
@@ -148,7 +174,7 @@ def shown_text(page: lxml.html.HtmlElement) -> str:
     return " ".join([page.text_content(), *attributes])
 
 
-@pytest.fixture(scope="module", params=[("cy", WELSH), ("fr", FRENCH)], ids=["cy", "fr"])
+@pytest.fixture(scope="module", params=[("cy", WELSH), ("fr", FRENCH), ("ar", ARABIC)], ids=["cy", "fr", "ar"])
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, dict[str, Path]]:
     code, files = request.param
     base = tmp_path_factory.mktemp(f"site-{code}")
@@ -181,11 +207,13 @@ def test_no_page_carries_an_english_word_of_the_theme(built: tuple[str, dict[str
 
 def test_every_page_says_its_language(built: tuple[str, dict[str, Path]]) -> None:
     code, outputs = built
+    assert outputs
     for root in outputs.values():
+        assert list(pages(root)), root
         for path in pages(root):
             html = lxml.html.fromstring(path.read_bytes())
             assert html.get("lang") == code, path
-            assert html.get("dir") is None, path
+            assert html.get("dir") == ("rtl" if code == "ar" else None), path
 
 
 WORDS = {
@@ -193,6 +221,8 @@ WORDS = {
            "curated": "Curadwyd gan 2 berson", "banner": "Mewnol:"},
     "fr": {"month": "novembre", "week": "Semaine 46, 2026", "counts": ["2 notes de la semaine, 1 lien", "1 note de la semaine, 0 lien"],
            "curated": "Partagé par 2 personnes", "banner": "Interne"},
+    "ar": {"month": "نوفمبر", "week": "الأسبوع 46، 2026", "counts": ["مذكرتان أسبوعيتان، رابط واحد", "مذكرة أسبوعية واحدة، لا روابط"],
+           "curated": "اختاره شخصان", "banner": "داخلي:"},
 }
 
 
@@ -216,7 +246,8 @@ def test_the_search_box_speaks_the_language_too(built: tuple[str, dict[str, Path
     code, outputs = built
     page = lxml.html.fromstring((outputs["public"] / "search/index.html").read_bytes())
     words = json.loads(page.get_element_by_id("search-words").text)
-    expected = {"cy": "Dim canlyniadau ar gyfer [SEARCH_TERM]", "fr": "Aucun résultat pour [SEARCH_TERM]"}[code]
+    expected = {"cy": "Dim canlyniadau ar gyfer [SEARCH_TERM]", "fr": "Aucun résultat pour [SEARCH_TERM]",
+                "ar": "لا توجد نتائج لـ [SEARCH_TERM]"}[code]
     assert words["zero_results"] == expected
     assert "translations: JSON.parse(document.getElementById(\"search-words\").textContent)" in (
         outputs["public"] / "search/index.html").read_text()

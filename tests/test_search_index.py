@@ -52,7 +52,7 @@ def test_a_site_built_with_relative_folders_gets_its_index_cold_and_after_an_edi
         result = run("build", "--content", content, "--output", output)
         assert result.code == 0, (edit, result.err)
         listed = json.loads((site.output / "pagefind/bundles.json").read_text())["bundles"]
-        assert [bundle["key"] for bundle in listed] == ["2026-10-1", "2026-09"], edit
+        assert [bundle["key"] for bundle in listed] == ["2026-10-1", "2026-09"], edit  # so the loop is not empty
         for bundle in listed:
             assert (site.output / "pagefind" / bundle["key"] / "pagefind-entry.json").is_file(), (edit, bundle)
         site.write("notes/ana/2026-10-03-b.md", note("Note B", date="2026-10-03", body="Edited."))

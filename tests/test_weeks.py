@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from weeknotes.model.collect import week_key, week_start
-from weeknotes.model.values import Config, Content
+from weeknotes.model.settings import Config
+from weeknotes.model.values import Content
 
 
 def content_in(timezone: str) -> Content:

@@ -18,7 +18,7 @@ from weeknotes import __version__
 from weeknotes.base.errors import ContentErrors, UsageError, WeeknotesError
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
-from weeknotes.commands import check_formats, scaffold
+from weeknotes.commands import check_formats, scaffold, starter
 from weeknotes.commands import verbs as commands
 from weeknotes.commands.delivery import run_send
 from weeknotes.commands.report import ConsoleReporter
@@ -123,6 +123,9 @@ def add_check_verb(add_verb: AddVerb) -> None:
                        help="report only on these files (a pull request's changed files), and say where "
                             "each note or link will appear; the whole site is still checked")
     check.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 1)")
+    check.add_argument("--against", type=Path, metavar="DIR",
+                       help="a build of the site as published (its feeds are read): every feed id readers have "
+                            "seen there that this change would take from its post, or give to another, is an error")
     check.add_argument("--format", choices=check_formats.FORMATS, default=None,
                        help="text, github (workflow annotations), gitlab (a Code Quality report) or json "
                             "(default: text, or github when GITHUB_ACTIONS=true)")
@@ -157,8 +160,10 @@ def add_new_verb(add_verb: AddVerb) -> None:
 
 
 def add_digest_verb(add_verb: AddVerb) -> None:
-    digest = add_verb("digest", help="print one week's digest (default: the latest)")
-    digest.add_argument("week", nargs="?", metavar="YYYY-Www", help="the ISO week, e.g. 2026-W47 (default: the latest)")
+    digest = add_verb("digest", help="print one week's digest (default: the latest week that has ended)")
+    digest.add_argument("week", nargs="?", metavar="YYYY-Www",
+                        help="the ISO week, e.g. 2026-W47 (default: the latest week that has ended in the site's "
+                             "timezone, the one `send` takes)")
     add_content(digest)
     digest.add_argument("--format", choices=("html", "email", "markdown", "eml"), default="markdown",
                         help="markdown, html (the page's content), email (a whole page with inline CSS and "
@@ -178,9 +183,40 @@ def add_fetch_verb(add_verb: AddVerb) -> None:
     fetch.set_defaults(run=commands.run_fetch)
 
 
+def pause_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= value <= 60:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 60 seconds, not {text}")
+    return value
+
+
+def add_links_verb(add_verb: AddVerb) -> None:
+    links = add_verb(
+        "links", help="ask every curated link's address, politely; record dead and moved ones (goes online)",
+        description="Ask every address in links/ (HEAD, or GET where HEAD is refused; no body is read), "
+                    "one request at a time per host, and record what changed in CONTENT/links-health.yaml: "
+                    "410 is dead at once, 404 when it still fails a week after the first failing run; "
+                    "5xx, timeouts and TLS errors are reported but never dead on their own. Commit the file: "
+                    "builds offer a dead link's archived copy, and `check` warns about dead and moved addresses.")
+    add_content(links)
+    links.add_argument("--timeout", type=positive_seconds, default=20.0, metavar="S",
+                       help="seconds allowed for each request, from the name lookup to the last header "
+                            "(default: 20)")
+    links.add_argument("--pause", type=pause_seconds, default=1.0, metavar="S",
+                       help="seconds between two requests to the same host (default: 1)")
+    links.add_argument("--strict", action="store_true",
+                       help="exit 1 when an address is not fine: moved, failing, dead, transient or left for later")
+    links.set_defaults(run=commands.run_links)
+
+
 def add_send_verb(add_verb: AddVerb) -> None:
     send = add_verb("send", help="email one week's digest over SMTP, once")
-    send.add_argument("week", nargs="?", metavar="YYYY-Www", help="default: the latest week that has ended")
+    send.add_argument("week", nargs="?", metavar="YYYY-Www",
+                      help="default: the latest week that has ended in the site's timezone; when it has no posts, "
+                           "or was sent already, there is nothing to send (exit 0)")
     add_content(send)
     send.add_argument("--to", action="append", metavar="ADDRESS", help="who receives it (default: email.to)")
     send.add_argument("--from", dest="sender", metavar="ADDRESS", help="the From address (default: email.from)")
@@ -196,6 +232,20 @@ def add_send_verb(add_verb: AddVerb) -> None:
     send.set_defaults(run=run_send)
 
 
+def add_ping_verb(add_verb: AddVerb) -> None:
+    ping = add_verb("ping", help="tell the WebSub hub (feeds.hub) that the feeds changed (goes online)",
+                    description="POST hub.mode=publish for each of the public site's feeds to the WebSub hub "
+                                "named by `feeds.hub` in site.yaml, after a deploy; without a hub, say so and "
+                                "exit 0.")
+    add_content(ping)
+    ping.add_argument("--base-url", metavar="URL",
+                      help="the address the site was published at, as given to `build --base-url` "
+                           "(default: base_url from site.yaml)")
+    ping.add_argument("--timeout", type=positive_seconds, default=10.0, metavar="S",
+                      help="seconds allowed for the hub to answer each feed's ping (default: 10)")
+    ping.set_defaults(run=commands.run_ping)
+
+
 def add_init_verb(add_verb: AddVerb) -> None:
     init = add_verb("init", help="create a new site: content, README, CI that checks and publishes")
     init.add_argument("directory", type=Path, metavar="DIR", help="a new or empty folder to create the site in")
@@ -204,6 +254,9 @@ def add_init_verb(add_verb: AddVerb) -> None:
     init.add_argument("--ci", choices=scaffold.CI_CHOICES, default="github",
                       help="where it is checked and published: github (GitHub Actions and Pages), "
                            "gitlab (GitLab CI and Pages), netlify, or none (default: github)")
+    init.add_argument("--timezone", default=starter.DEFAULT_TIMEZONE, metavar="ZONE",
+                      help="the site's timezone, an IANA name: weeks are counted and the scheduled jobs timed in it "
+                           f"(default: {starter.DEFAULT_TIMEZONE})")
     init.set_defaults(run=commands.run_init)
 
 
@@ -214,7 +267,9 @@ VERBS: tuple[Callable[[AddVerb], None], ...] = (
     add_new_verb,
     add_digest_verb,
     add_fetch_verb,
+    add_links_verb,
     add_send_verb,
+    add_ping_verb,
     add_init_verb,
 )
 """Every verb, in the order `--help` lists them."""

@@ -15,8 +15,11 @@ from email.utils import parseaddr
 
 from weeknotes.base.errors import Problems, UsageError
 from weeknotes.base.reporter import Reporter
-from weeknotes.model.collect import collect_site
-from weeknotes.model.values import Audience, Config, Site, Week
+from weeknotes.commands.report import job_notice
+from weeknotes.model.collect import collect_site, latest_ended_week, week_days
+from weeknotes.model.settings import Config
+from weeknotes.model.values import Audience, Site
+from weeknotes.model.weeks import Week
 from weeknotes.net.mail_checks import CheckResult, check_digest
 from weeknotes.net.send import Login, SendError, Server, deliver
 from weeknotes.output.build import BuildOptions, load, now_from_environment
@@ -66,15 +69,20 @@ def run_send(args: argparse.Namespace) -> int:
     reporter.warnings(problems.warnings)
     now = now_from_environment()
     site = collect_site(content, Audience(audience_name, drafts=False, future=False, now=now))
+    chosen = choose_week(site, args.week, now)
+    earlier = sent.get((chosen.key, audience_name))
+    if nothing_to_send(chosen, site, earlier, args.again, reporter):
+        return 0
+    assert chosen.week is not None
+    week = chosen.week
     sender, to, server = settings(args, site.config)
     login = login_from_environment()
-    week = choose_week(site, args.week, now)
     message = digest_message(make_environment(theme, site.language), site, week, sender, to)
     checks = check_digest(html_part(message), now, week_ended(site, week), args.force)
     outgoing = Outgoing(site, week, message, sender, to, server, login, checks,
-                        None if args.again else sent.get((week.key, audience_name)))
+                        None if args.again else earlier)
     if args.dry_run:
-        reporter.info(describe(outgoing, sent.get((week.key, audience_name)), args.again))
+        reporter.info(describe(outgoing, earlier, args.again))
         return 0 if outgoing.ready and outgoing.already is None else 1
     refuse_unready(outgoing, reporter)
     deliver(message_bytes(message), parseaddr(sender)[1], tuple(parseaddr(a)[1] for a in to), server, login)
@@ -88,6 +96,25 @@ def run_send(args: argparse.Namespace) -> int:
     reporter.info(f"sent {week.key} ({message['Subject']}) to {', '.join(to)} via {server}; "
                   f"recorded in {display_path(path)} (commit it)")
     return 0
+
+
+def nothing_to_send(chosen: ChosenWeek, site: Site, earlier: Sent | None, again: bool, reporter: Reporter) -> bool:
+    """Say which week it is when the clock chose it; True (said why) when there is nothing to send.
+
+    Without a week named, a week already sent is not an error but a job done: a scheduled
+    `send` that runs again (or twice) says so and succeeds, and sends nothing.
+    """
+    audience = site.audience.name
+    if not chosen.named:
+        reporter.info(f"the digest of {chosen.describe(site)}")
+    if chosen.week is None:
+        reporter.info(job_notice(f"nothing to send for {chosen.key}: it has no posts for the {audience} audience"))
+        return True
+    if not chosen.named and earlier is not None and not again:
+        reporter.info(job_notice(f"nothing to send: {chosen.key} was already sent to the {audience} audience "
+                                 f"on {earlier.sent} (to {', '.join(earlier.to)})"))
+        return True
+    return False
 
 
 def settings(args: argparse.Namespace, config: Config) -> tuple[str, tuple[str, ...], Server]:
@@ -123,17 +150,33 @@ def login_from_environment() -> Login | None:
     return Login(user, password)
 
 
-def choose_week(site: Site, key: str | None, now: datetime) -> Week:
-    """The week asked for, else the latest week that has ended (else the latest week)."""
-    if not site.weeks:
-        raise UsageError("there is no week with content to make a digest from")
+@dataclass(frozen=True)
+class ChosenWeek:
+    """The week `digest` or `send` works on: the one named, else the latest that has ended."""
+
+    key: str
+    week: Week | None
+    """None when the week has nothing this audience may see."""
+    named: bool
+    """Given on the command line (else chosen by the clock)."""
+
+    def describe(self, site: Site) -> str:
+        """`2026-W47 (Monday 2026-11-16 to Sunday 2026-11-22)`, and why, when it was not named."""
+        start, end = week_days(self.key)
+        text = f"{self.key} (Monday {start} to Sunday {end})"
+        return text if self.named else f"{text}, the latest week that has ended in {site.config.timezone.key}"
+
+
+def choose_week(site: Site, key: str | None, now: datetime) -> ChosenWeek:
+    """The week asked for, else the latest week that has ended in the site's timezone (even
+    an empty one: an older week is never sent in its place)."""
     if key is None:
-        ended = [w for w in site.weeks if week_ended(site, w) <= now]
-        return (ended or list(site.weeks))[-1]
+        latest = latest_ended_week(now, site.config.timezone)
+        return ChosenWeek(latest, next((w for w in site.weeks if w.key == latest), None), named=False)
     for week in site.weeks:
         if week.key == key:
-            return week
-    known = ", ".join(w.key for w in site.weeks[-8:])
+            return ChosenWeek(key, week, named=True)
+    known = ", ".join(w.key for w in site.weeks[-8:]) or "none"
     raise UsageError(f"no digest for {key} in the {site.audience.name} build; weeks with content: {known}")
 
 

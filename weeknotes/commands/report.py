@@ -3,6 +3,7 @@ stdout and stderr, and a progress line on a terminal (the events: base/reporter.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import TextIO
 
@@ -62,3 +63,13 @@ class ConsoleReporter(Reporter):
 
     def notice(self, text: str) -> None:
         self.tell(text)
+
+
+def job_notice(text: str) -> str:
+    """One line saying a (scheduled) job had nothing to do and why: in GitHub Actions a
+    workflow notice, shown in the run's summary, so that a job left unconfigured on a new
+    site says what it needs instead of failing every week."""
+    if os.environ.get("GITHUB_ACTIONS") != "true":
+        return text
+    escaped = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::notice title=weeknotes::{escaped}"

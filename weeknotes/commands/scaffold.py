@@ -1,6 +1,8 @@
 """The repository files `weeknotes init` writes around `content/`: a README for the
 community, .gitignore, the pinned weeknotes requirement, a pre-commit hook, and the CI
-that checks pull requests and publishes (GitHub Pages, GitLab Pages, Netlify, or none).
+that checks pull requests, publishes (GitHub Pages, GitLab Pages, Netlify, or none), and
+runs the week by itself: a daily publish, a daily fetch of members' blogs, and the weekly
+digest (schedules.py says when, in the site's timezone).
 
 The files are templates shipped in the package (`repo_templates/`), rendered with Jinja
 using `<< name >>` and `<% if %>` so that GitHub's own `${{ ... }}` passes through as is.
@@ -9,11 +11,13 @@ using `<< name >>` and `<% if %>` so that GitHub's own `${{ ... }}` passes throu
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import date
 from pathlib import Path
 
 import jinja2
 
 from weeknotes import __version__
+from weeknotes.commands.schedules import schedules
 
 REPOSITORY = "https://github.com/weeknotes/weeknotes"
 """Where weeknotes lives: the pre-commit hook's repository, and the install-from-git address."""
@@ -27,12 +31,19 @@ COMMON_FILES = {
     ".pre-commit-config.yaml": "common/pre-commit-config.yaml",
 }
 CI_FILES = {
+    # One scheduled job per workflow file, so that a new one is a new file.
     "github": {
         ".github/workflows/check.yml": "github/workflows/check.yml",
         ".github/workflows/publish.yml": "github/workflows/publish.yml",
+        ".github/workflows/fetch.yml": "github/workflows/fetch.yml",
+        ".github/workflows/send.yml": "github/workflows/send.yml",
+        ".github/workflows/links.yml": "github/workflows/links.yml",
     },
     "gitlab": {".gitlab-ci.yml": "gitlab/gitlab-ci.yml"},
-    "netlify": {"netlify.toml": "netlify/netlify.toml"},
+    "netlify": {
+        "netlify.toml": "netlify/netlify.toml",
+        "netlify/functions/daily-build.mjs": "netlify/daily-build.mjs",
+    },
     "none": {},
 }
 
@@ -46,6 +57,10 @@ class Scaffold:
     repository: str = REPOSITORY
     python: str = "3.12"
     """The Python version CI runs weeknotes with."""
+    timezone: str = "Europe/London"
+    """The site's timezone (site.yaml), which the scheduled jobs' times are chosen in."""
+    today: str = "2026-01-12"
+    """The day `init` runs, for the examples in the README."""
 
     def files(self) -> dict[str, str]:
         """Repository path -> rendered text."""
@@ -55,7 +70,7 @@ class Scaffold:
             variable_end_string=">>", comment_start_string="<#", comment_end_string="#>",
             trim_blocks=True, keep_trailing_newline=True, autoescape=False,
         )
-        values = asdict(self)
+        values = asdict(self) | {"schedule": schedules(self.timezone, date.fromisoformat(self.today))}
         return {rel: env.get_template(name).render(values)
                 for rel, name in (COMMON_FILES | CI_FILES[self.ci]).items()}
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from weeknotes.base.errors import UsageError
 from weeknotes.base.language import DEFAULT, normalize_tag, tag_problem
@@ -39,22 +40,24 @@ def new_file(kind: str, title: str, now: datetime, author: str, item_id: str, ur
     return "\n".join(lines) + "\n"
 
 
-STARTER_FILES = {
-    "content/site.yaml": """title: Our weeknotes
+DEFAULT_TIMEZONE = "Europe/London"
+"""The timezone `init` writes into site.yaml unless given --timezone."""
+
+SITE_YAML = """title: Our weeknotes
 base_url: https://example.org/
 description: What we are working on, learning and reading, week by week.
-language: en
-timezone: Europe/London
-""",
-    "content/authors.yaml": """# One record per person. Nothing of yours is published until you set `publish: public`.
+language: {language}
+timezone: {timezone}
+"""
+AUTHORS_YAML = """# One record per person. Nothing of yours is published until you set `publish: public`.
 ada:
   name: Ada Example
   bio: Writes weeknotes about the work.
   publish: public
-""",
-    "content/notes/ada/2026-01-05-first-weeknote.md": """---
+"""
+FIRST_NOTE = """---
 title: My first weeknote
-date: 2026-01-05
+date: {today}
 author: ada
 tags: [getting started]
 ---
@@ -66,24 +69,23 @@ tags: [getting started]
 ## What I learnt
 
 - Working out loud is easier with a rhythm.
-""",
-    "content/links/2026-01-06-working-out-loud.md": """---
+"""
+FIRST_LINK = """---
 url: https://example.org/working-out-loud/
 title: Working out loud
-date: 2026-01-06
+date: {today}
 author: ada
 tags: [getting started]
 ---
 
 Why this matters to us: a short explanation in your own words.
-""",
-    "content/pages/about.md": """---
+"""
+ABOUT_PAGE = """---
 title: About
 ---
 
 Who we are, and how to join in.
-""",
-}
+"""
 
 
 def site_language(text: str) -> str:
@@ -94,8 +96,24 @@ def site_language(text: str) -> str:
     return normalize_tag(text) or DEFAULT
 
 
-def site_files(language: str = DEFAULT) -> dict[str, str]:
-    """The starter content, path -> text, in `language`."""
-    files = dict(STARTER_FILES)
-    files["content/site.yaml"] = files["content/site.yaml"].replace(f"language: {DEFAULT}\n", f"language: {language}\n")
-    return files
+def site_timezone(name: str) -> str:
+    """`--timezone` as site.yaml will have it, or a UsageError saying what is wrong."""
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise UsageError(f"--timezone must be an IANA time zone name like Europe/London or America/New_York, "
+                         f"not {name!r}") from None
+    return name
+
+
+def site_files(language: str = DEFAULT, today: date | None = None, timezone: str = DEFAULT_TIMEZONE) -> dict[str, str]:
+    """The starter content, path -> text, in `language`; the first note and link are dated
+    `today` (the day `init` runs, in the site's timezone), so they are in this week's digest."""
+    day = (today or date.today()).isoformat()
+    return {
+        "content/site.yaml": SITE_YAML.format(language=language, timezone=timezone),
+        "content/authors.yaml": AUTHORS_YAML,
+        f"content/notes/ada/{day}-first-weeknote.md": FIRST_NOTE.format(today=day),
+        f"content/links/{day}-working-out-loud.md": FIRST_LINK.format(today=day),
+        "content/pages/about.md": ABOUT_PAGE,
+    }

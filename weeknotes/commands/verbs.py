@@ -11,22 +11,28 @@ import sys
 import uuid
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from weeknotes.base.errors import ContentErrors, Problems, UsageError, with_source_lines
+from weeknotes import __version__
+from weeknotes.base.errors import ContentErrors, Problems, UsageError, WeeknotesError, with_source_lines
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
 from weeknotes.commands import check_formats, checks, new_post, scaffold, starter
+from weeknotes.commands.delivery import choose_week
+from weeknotes.commands.report import job_notice
 from weeknotes.model import urls
 from weeknotes.model.audience import default_output
 from weeknotes.model.collect import collect_site
 from weeknotes.model.placement import placement
 from weeknotes.model.references import warn_broken_references
 from weeknotes.model.values import Audience
+from weeknotes.output import id_guard
 from weeknotes.output.build import BuildOptions, build, load, now_from_environment, plan_site
 from weeknotes.render import digest, email_message
+from weeknotes.render.feeds import feed_paths
 from weeknotes.render.theme import make_environment
 from weeknotes.serve.server import serve
-from weeknotes.source.config import load_authors, load_config
+from weeknotes.source.config import load_authors, load_config, warn_placeholder
 from weeknotes.source.sources import display_path
 
 
@@ -64,12 +70,21 @@ def run_check(args: argparse.Namespace) -> int:
     now = now_from_environment()
     problems = Problems()
     content = None
+    id_errors = 0
+    published = id_guard.read_published(args.against) if args.against else None  # not a build: exit 2 first
     try:
-        content, theme = load(BuildOptions(content=args.content, use_cache=False), problems)  # check writes nothing
+        # Against a published build, ids are made as they were there: with its address.
+        options = BuildOptions(content=args.content, use_cache=False, base_url=published.base if published else None)
+        content, theme = load(options, problems)  # check writes nothing
+        if published is None:
+            warn_placeholder(args.content, content.config, problems)
         planned = []
         for audience in (Audience("public", False, False, now), Audience("internal", True, True, now)):
             site = collect_site(content, audience)
             planned.append((site, plan_site(site, theme, problems)))  # two pages at one address
+        problems.errors = list(dict.fromkeys(problems.errors))  # the same clash in both audiences is one
+        if published is not None:
+            id_errors = id_guard.check_ids(published, collect_site(content, published.audience(now)), problems)
         problems.raise_if_any()
         warn_broken_references(planned, problems)  # links and images to nothing, in either build
     except ContentErrors as exc:
@@ -100,7 +115,8 @@ def run_check(args: argparse.Namespace) -> int:
         found = [counted(n, word) for n, word in ((hidden_errors, "error"), (unshown - hidden_errors, "warning")) if n]
         say(f"{' and '.join(found)} in files not given; run `weeknotes check` without paths to see them")
     if errors:
-        say(f"{counted(len(errors), 'error')}; the site cannot be built.")
+        say(f"{counted(len(errors), 'error')}; " + ("merged as it is, it would show readers old posts as new."
+                                                   if id_errors == len(errors) else "the site cannot be built."))
         return 1
     assert content is not None
     if not wanted:
@@ -110,6 +126,9 @@ def run_check(args: argparse.Namespace) -> int:
         reporter.notice(f"{counted(len(warnings), 'warning')}, and --strict makes "
                         f"{'it an error' if len(warnings) == 1 else 'them errors'}.")
         return 1
+    if published is not None:
+        say(f"{counted(len(published.entries), 'feed entry', 'feed entries')} readers have seen in "
+            f"{display_path(published.folder)}: no post loses its id or takes another's")
     listed = sum(1 for f in shown if f.severity == "warning")  # the count is of the warnings shown
     say(f"{display_path(args.content)}: no errors" + (f", {counted(listed, 'warning')}" if listed else ""))
     return 0
@@ -135,14 +154,17 @@ def run_digest(args: argparse.Namespace) -> int:
     problems = Problems()
     options = build_options(args)
     content, theme = load(options, problems)
-    site = collect_site(content, Audience(options.audience, options.drafts, options.future, now_from_environment()))
-    if not site.weeks:
-        raise UsageError("there is no week with content to make a digest from")
-    weeks = {week.key: week for week in site.weeks}
-    key = args.week or site.weeks[-1].key
-    if key not in weeks:
-        raise UsageError(f"no digest for {key}; weeks with content: {', '.join(list(weeks)[-8:])}")
-    week = weeks[key]
+    now = now_from_environment()
+    site = collect_site(content, Audience(options.audience, options.drafts, options.future, now))
+    chosen = choose_week(site, args.week, now)  # the same week `send` would take
+    if not chosen.named:
+        args.reporter.notice(f"the digest of {chosen.describe(site)}")
+    if chosen.week is None:
+        known = ", ".join(w.key for w in site.weeks[-8:])
+        raise WeeknotesError(f"nothing to print: {chosen.key} has no posts for the {site.audience.name} audience"
+                             + (f"; name a week with content, e.g. `weeknotes digest {site.weeks[-1].key}` "
+                                f"(weeks with content: {known})" if known else ""))
+    week = chosen.week
     env = make_environment(theme, site.language)
     if args.format == "markdown":
         sys.stdout.write(digest.digest_markdown(site, week))
@@ -191,7 +213,7 @@ def run_new(args: argparse.Namespace) -> int:
 
 
 def run_fetch(args: argparse.Namespace) -> int:
-    from weeknotes.net.fetch import FetchOptions, fetch_all
+    from weeknotes.net.fetch import NOT_FETCHED, FetchOptions, fetch_all
 
     if not args.content.is_dir():
         raise UsageError(f"content directory {args.content} does not exist")
@@ -199,9 +221,48 @@ def run_fetch(args: argparse.Namespace) -> int:
     reports = fetch_all(FetchOptions(args.content, args.timeout, now=now_from_environment()))
     for report in reports:
         reporter.info(report.line())
+    if all(report.status in NOT_FETCHED for report in reports):  # a scheduled job on a new site
+        reporter.info(job_notice("nothing to fetch: no author in authors.yaml has both a `feed:` and "
+                                 "`aggregate: true`"))
     problems = sum(1 for report in reports if report.problem)
     if args.strict and problems:
         reporter.notice(f"{counted(problems, 'feed')} need attention, and --strict makes that an error.")
+        return 1
+    return 0
+
+
+def run_ping(args: argparse.Namespace) -> int:
+    from weeknotes.net.websub import ping_hub
+
+    reporter: Reporter = args.reporter
+    problems = Problems()
+    content, _ = load(BuildOptions(content=args.content, base_url=args.base_url), problems)
+    reporter.warnings(problems.warnings)
+    config = content.config
+    if not config.feed_hub:
+        reporter.info("no WebSub hub is set (`feeds: {hub: URL}` in site.yaml): nothing to ping")
+        return 0
+    site = collect_site(content, Audience("public", now=now_from_environment()))  # the published feeds
+    feeds = [urls.absolute(config.base_url, path) for path in feed_paths(site)]
+    ping_hub(config.feed_hub, feeds, f"weeknotes/{__version__} (+{config.base_url}; WebSub publisher)", args.timeout)
+    reporter.info(f"told {config.feed_hub} that {counted(len(feeds), 'feed')} of {config.base_url} changed")
+    return 0
+
+
+def run_links(args: argparse.Namespace) -> int:
+    from weeknotes.net.links import LinksOptions, check_links
+
+    if not args.content.is_dir():
+        raise UsageError(f"content directory {args.content} does not exist")
+    reporter: Reporter = args.reporter
+    result = check_links(LinksOptions(args.content, args.timeout, args.pause),
+                         lambda done, total: reporter.progress("asking addresses", done, total))
+    for report in result.not_fine:
+        reporter.info(report.line())
+    reporter.info(result.summary())
+    if args.strict and result.not_fine:
+        reporter.notice(f"{counted(len(result.not_fine), 'address', 'addresses')} not fine, "
+                        "and --strict makes that an error.")
         return 1
     return 0
 
@@ -211,8 +272,10 @@ def run_init(args: argparse.Namespace) -> int:
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise UsageError(f"{target} already exists and is not empty; choose a new folder")
     language = starter.site_language(args.language)  # a bad tag exits 2 before anything is written
-    repository = scaffold.Scaffold(ci=args.ci).files()
-    scaffold.write_files(target, starter.site_files(language) | repository)
+    timezone = starter.site_timezone(args.timezone)
+    today = now_from_environment().astimezone(ZoneInfo(timezone)).date()  # the week `init` runs in
+    repository = scaffold.Scaffold(ci=args.ci, timezone=timezone, today=today.isoformat()).files()
+    scaffold.write_files(target, starter.site_files(language, today, timezone) | repository)
     written = sorted(repository)
     shown = display_path(target)
     args.reporter.info(f"created a new site in {shown}: content/ and {', '.join(written)}")

@@ -8,6 +8,7 @@ page, list, count, feed, index or "mentioned in" line can carry what it was neve
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
 
 from weeknotes.model.values import Audience, Author
@@ -48,3 +49,13 @@ def default_output(name: str, drafts: bool) -> Path:
     if drafts:
         return Path("preview")
     return Path("internal") if name == "internal" else Path("public")
+
+
+def audience_of_label(label: str | None, now: datetime | None = None) -> Audience:
+    """The audience a build's marker names (`Audience.label`, e.g. `internal + drafts`); a
+    folder without one is taken for a public build."""
+    for name in AUDIENCES:
+        for drafts in (False, True):
+            if Audience(name, drafts).label == label:
+                return Audience(name, drafts, False, now)
+    return Audience(AUDIENCES[0], False, False, now)

@@ -7,10 +7,13 @@ so every derived value (a count, a tag, a curator list, a backlink) is safe by c
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+from weeknotes.base.language import Language
+from weeknotes.model import urls
 from weeknotes.model.audience import admits, author_admitted
 from weeknotes.model.curation import normalize_url, quick_key
 from weeknotes.model.tags import canonical_tags
@@ -20,13 +23,12 @@ from weeknotes.model.values import (
     Content,
     Intro,
     Item,
-    MergedLink,
-    NoteGroup,
+    Outbound,
     Site,
     StaticFile,
     Tag,
-    Week,
 )
+from weeknotes.model.weeks import MergedLink, Neighbours, NoteGroup, Week, digest_sections
 
 
 def newest_first(item: Item) -> tuple[float, str, str]:
@@ -41,6 +43,8 @@ def collect_site(content: Content, audience: Audience) -> Site:
     held_keys = {i.key for i in held_back}
     shown = sorted((i for i in admitted if i.key not in held_keys), key=newest_first)
     shown = [without_hidden_via(i, audience, content) for i in with_canonical_tags(shown)]
+    # Decided here, once, for every rendering: a dead address's curation offers its archived copy.
+    shown = [with_archived_copy(i, content) for i in shown]
     shown = without_curated_blog_posts(shown)
     listed = tuple(i for i in shown if i.is_listed)
     with_pages = [i for i in shown if not i.is_blog]  # a blog post's page is the original
@@ -51,6 +55,7 @@ def collect_site(content: Content, audience: Audience) -> Site:
               if admits(audience, intro.visibility, intro.editors)
               and (audience.future or week_start(intro.week, content) <= now)]
     front = listed if content.config.blogs_in_lists else tuple(i for i in listed if not i.is_blog)
+    weeks = collect_weeks(listed, intros, content)
     return Site(
         config=content.config,
         audience=audience,
@@ -61,14 +66,15 @@ def collect_site(content: Content, audience: Audience) -> Site:
         links=tuple(i for i in listed if i.is_link),
         authors=authors,
         tags=collect_tags(listed),
-        weeks=collect_weeks(listed, intros, content),
+        weeks=weeks,
         pages=tuple(sorted((p for p in content.pages if admits(audience, p.visibility, ())), key=lambda p: p.slug)),
         static=visible_static(content, audience),
         author_items=author_items,
-        backlinks=collect_backlinks(with_pages, listed),
+        backlinks=collect_backlinks(with_pages, listed, content.config.base_url),
         also_curated=collect_also_curated(listed),
         held_back=held_back,
         language=content.language,
+        neighbours=collect_neighbours(with_pages, {w.key for w in weeks}, content),
     )
 
 
@@ -86,6 +92,14 @@ def with_canonical_tags(items: list[Item]) -> list[Item]:
         # Replaced only when it differs: an unchanged item keeps its digest (model.Item.digest).
         result.append(item if tags == item.tags else replace(item, tags=tags))
     return result
+
+
+def with_archived_copy(item: Item, content: Content) -> Item:
+    """A link curation whose address `weeknotes links` found dead (links-health.yaml) offers its
+    archived copy; any other item is the very same item, its digest unchanged."""
+    health = content.link_health.get(item.url) if item.is_link and item.url else None
+    copy = urls.archived_copy(item, content.config.timezone) if health is not None and health.is_dead else None
+    return item if copy == item.archived_copy else replace(item, archived_copy=copy)
 
 
 def without_curated_blog_posts(shown: list[Item]) -> list[Item]:
@@ -136,6 +150,19 @@ def week_key(moment: datetime, content: Content) -> str:
     return f"{year}-W{week:02d}"
 
 
+def latest_ended_week(now: datetime, zone: ZoneInfo) -> str:
+    """The ISO week that ended last before `now`, counted in the site's timezone: from Monday
+    00:00 there, the week just gone. `digest` and `send` take it when no week is named."""
+    year, week, _ = (now.astimezone(zone).date() - timedelta(days=7)).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_days(key: str) -> tuple[date, date]:
+    """The Monday and the Sunday of an ISO week `YYYY-Www`."""
+    start = date.fromisocalendar(int(key[:4]), int(key[6:]), 1)
+    return start, start + timedelta(days=6)
+
+
 def week_start(key: str, content: Content) -> datetime:
     year, week = int(key[:4]), int(key[6:])
     return datetime.fromisocalendar(year, week, 1).replace(tzinfo=content.config.timezone)
@@ -147,6 +174,7 @@ def collect_weeks(listed: tuple[Item, ...], intros: list[Intro], content: Conten
         buckets[week_key(item.date, content)].append(item)
     intro_by_week = {intro.week: intro for intro in intros}
     keys = sorted(set(buckets) | set(intro_by_week))
+    words = content.language
     weeks = []
     for number, key in enumerate(keys, start=1):
         items = sorted(buckets.get(key, ()), key=lambda i: (i.date.timestamp(), i.kind, i.slug))
@@ -155,17 +183,45 @@ def collect_weeks(listed: tuple[Item, ...], intros: list[Intro], content: Conten
         links = merge_links(i for i in items if i.is_link)
         intro = intro_by_week.get(key)
         start = week_start(key, content).date()
-        weeks.append(Week(
+        previous = keys[number - 2] if number > 1 else None
+        following = keys[number] if number < len(keys) else None
+        week = Week(
             key=key, year=int(key[:4]), week=int(key[6:]), number=number,
             start=start, end=start + timedelta(days=6), intro=intro, notes=notes, note_groups=group_notes(notes),
             links=links,
             blog_posts=blog_posts,
             contributors=contributors(items, intro),
-            previous=keys[number - 2] if number > 1 else None,
-            next=keys[number] if number < len(keys) else None,
-            label=content.language.week_label(int(key[6:]), int(key[:4])),
-        ))
+            previous=previous,
+            next=following,
+            label=week_label(key, words),
+            previous_label=week_label(previous, words),
+            next_label=week_label(following, words),
+        )
+        weeks.append(replace(week, sections=digest_sections(week, words)))
     return tuple(weeks)
+
+
+def week_label(key: str | None, words: Language) -> str:
+    """`Week 47, 2026` in the site's language, for a week's key (`2026-W47`)."""
+    return words.week_label(int(key[6:]), int(key[:4])) if key else ""
+
+
+def collect_neighbours(with_pages: Iterable[Item], week_keys: set[str],
+                       content: Content) -> dict[tuple[str, str], Neighbours]:
+    """Where each note's page leads on: the listed notes either side of it, oldest to newest,
+    and its week's digest. An unlisted note stands outside that sequence: it gets its week only."""
+    notes = [i for i in with_pages if not i.is_link]  # a blog post has no page here
+    sequence = [urls.path_of(i) for i in sorted((i for i in notes if i.is_listed),
+                                                key=lambda i: (i.date.timestamp(), i.slug))]
+    around = {path: (sequence[n - 1] if n else None, sequence[n + 1] if n + 1 < len(sequence) else None)
+              for n, path in enumerate(sequence)}
+    result = {}
+    for item in notes:
+        key = week_key(item.date, content)
+        week = key if key in week_keys else None
+        previous, following = around.get(urls.path_of(item), (None, None))
+        result[item.key] = Neighbours(previous, following, week, week_label(week, content.language))
+    return result
 
 
 def group_notes(notes: Iterable[Item]) -> tuple[NoteGroup, ...]:
@@ -189,7 +245,16 @@ def merge_links(links: Iterable[Item]) -> tuple[MergedLink, ...]:
     for link in links:
         assert link.url is not None
         groups.setdefault(normalize_url(link.url), []).append(link)
-    return tuple(MergedLink(key, group[0].url or "", group[0].title, tuple(group)) for key, group in groups.items())
+    return tuple(MergedLink(key, group[0].url or "", group[0].title, tuple(group), merged_archived_copy(group))
+                 for key, group in groups.items())
+
+
+def merged_archived_copy(group: list[Item]) -> str | None:
+    """The archived copy a merged entry offers when the address it shows is dead: a curator's
+    own `archive:` first, else the first curation's copy."""
+    if group[0].archived_copy is None:
+        return None
+    return next((c.archive for c in group if c.archive and c.archived_copy), group[0].archived_copy)
 
 
 def contributors(items: Iterable[Item], intro: Intro | None) -> tuple[Author, ...]:
@@ -208,8 +273,12 @@ def collect_also_curated(listed: tuple[Item, ...]) -> dict[tuple[str, str], tupl
             for group in groups.values() if len(group) > 1 for item in group}
 
 
-def collect_backlinks(shown: list[Item], listed: tuple[Item, ...]) -> dict[tuple[str, str], tuple[Item, ...]]:
-    """Target item -> listed notes whose body links to it (its page, or the URL it curates)."""
+def collect_backlinks(shown: list[Item], listed: tuple[Item, ...],
+                      base_url: str) -> dict[tuple[str, str], tuple[Item, ...]]:
+    """Target item -> listed notes whose body links to it (its page, or the URL it curates).
+
+    Resolved here, not when the note is read: where a link points depends on where the note
+    is published (its path, the site's base_url), which parsing does not know."""
     by_key = {item.key: item for item in shown}
     by_url: dict[str, list[Item]] = defaultdict(list)
     for item in shown:
@@ -221,7 +290,7 @@ def collect_backlinks(shown: list[Item], listed: tuple[Item, ...]) -> dict[tuple
     for source in listed:
         if source.is_link:
             continue
-        for link in source.outbound:
+        for link in resolved_links(source, base_url):
             if link.item is not None:
                 targets = [by_key[link.item]] if link.item in by_key else []
             elif link.quick in quick_keys:
@@ -232,3 +301,14 @@ def collect_backlinks(shown: list[Item], listed: tuple[Item, ...]) -> dict[tuple
                 if target.key != source.key:
                     found[target.key][source.key] = source
     return {key: tuple(sorted(sources.values(), key=newest_first)) for key, sources in found.items()}
+
+
+def resolved_links(item: Item, base_url: str) -> Iterator[Outbound]:
+    """The links in an item's body that may point to an item of this site or a curated URL."""
+    if item.is_blog or not item.links:  # a member's blog post is shown by its summary alone
+        return
+    written_at = urls.path_of(item)
+    for href in item.links:
+        link = urls.resolve_outbound(href, written_at, base_url)
+        if link is not None:
+            yield link

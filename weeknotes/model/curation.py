@@ -6,7 +6,8 @@ slash, the fragment, or tracking parameters are one URL (DESIGN.md).
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit
 
 TRACKING_PARAMS = frozenset({
     "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
@@ -35,6 +36,26 @@ def normalize_url(url: str) -> str:
     path = parts.path.rstrip("/")
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k))
     return host + path + (f"?{urlencode(query)}" if query else "")
+
+
+@dataclass(frozen=True)
+class Address:
+    """A curated address as pages show it. The link keeps the curator's address (`href`); the
+    text a reader sees names where it goes, without the tracking parameters (issue 26)."""
+
+    href: str
+    domain: str
+    """`example.org`: the host in lower case, without a leading `www.`."""
+    shown: str
+    """The address with its tracking parameters left out, otherwise as written."""
+
+
+def address_of(url: str) -> Address:
+    parts = urlsplit(url)
+    domain = (parts.hostname or "").removeprefix("www.")
+    kept = [pair for pair in parts.query.split("&") if pair and not is_tracking_param(unquote_plus(pair.split("=", 1)[0]))]
+    shown = parts._replace(query="&".join(kept)).geturl() if parts.query else url
+    return Address(url, domain or url, shown)
 
 
 def tracking_params(url: str) -> list[str]:

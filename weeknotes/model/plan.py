@@ -86,6 +86,33 @@ def sections(site: Site) -> tuple[tuple[str, Sequence[Item]], ...]:
     return ((urls.NOTES, site.notes), (urls.LINKS, site.links))
 
 
+def paged_heading(site: Site, title: str, number: int) -> str:
+    """A list's heading, and its tab's title: `Weeknotes`, then `Weeknotes: page 2`."""
+    if number == 1:
+        return title
+    return site.language.gettext("%(name)s: page %(number)s", name=title, number=site.language.number(number))
+
+
+@dataclass(frozen=True)
+class SectionWords:
+    """What /notes/ or /links/ says of itself: its heading and its feed, in its own words."""
+
+    heading: str
+    follow: str
+    """The link to its feed on the page."""
+    only: str
+    """The same feed among the page's subscription links."""
+
+
+def section_words(site: Site, section: str) -> SectionWords:
+    words = site.language
+    if section == urls.LINKS:
+        return SectionWords(words.gettext("Links"), words.gettext("Follow the links in a feed reader"),
+                            words.gettext("Only links"))
+    return SectionWords(words.gettext("Weeknotes"), words.gettext("Follow the weeknotes in a feed reader"),
+                        words.gettext("Only weeknotes"))
+
+
 def feed_title(site: Site, target: Author | Tag | str | None = None) -> str:
     """The title of the Atom feed of the site (None), a section (`urls.NOTES`), an author or a tag,
     in the site's language."""
@@ -177,15 +204,14 @@ class HtmlPlanner:
 
     def listing(self, items: Sequence[Item], base: str, template: str, title: str, section: str,
                 extra_feeds: tuple[FeedLink, ...] = (), **context: Any) -> list[Output]:
-        pages = paginate(items, self.site.config.per_page, base)
-        return [self.page(p.base if p.number == 1 else paginated(p.base, p.number), template,
-                          self.meta(paginated(base, p.number),
-                                    title if p.number == 1 else self.words.gettext(
-                                        "%(title)s (page %(number)s)", title=title,
-                                        number=self.words.number(p.number)),
-                                    section, extra_feeds),
-                          pagination=p, **context)
-                for p in pages]
+        """A paginated list: each page's tab title and heading are one, `paged_heading`."""
+        outputs = []
+        for p in paginate(items, self.site.config.per_page, base):
+            path = paginated(base, p.number)
+            heading = paged_heading(self.site, title, p.number)
+            outputs.append(self.page(path, template, self.meta(path, heading, section, extra_feeds),
+                                     pagination=p, heading=heading, **context))
+        return outputs
 
     def home(self) -> list[Output]:
         return self.listing(self.site.front, urls.HOME, "index.html", self.site.config.title, "home")
@@ -196,12 +222,11 @@ class HtmlPlanner:
 
     def sections(self) -> list[Output]:
         """/notes/ and /links/: one kind only, paginated like the home page."""
-        titles = {urls.NOTES: self.words.gettext("Weeknotes"), urls.LINKS: self.words.gettext("Links")}
         outputs = []
         for section, items in sections(self.site):
-            title = titles[section]
-            outputs += self.listing(items, section, "section.html", title, section.rstrip("/"),
-                                    self.section_feed(section), section_path=section, heading=title)
+            words = section_words(self.site, section)
+            outputs += self.listing(items, section, "section.html", words.heading, section.rstrip("/"),
+                                    self.section_feed(section), section_path=section, words=words)
         return outputs
 
     def made_from(self, sources: frozenset[str]) -> list[Output]:
@@ -217,7 +242,8 @@ class HtmlPlanner:
                              extra_feeds=self.section_feed(urls.LINKS if item.is_link else urls.NOTES))
             outputs.append(self.page(path, "item.html", meta, source=item.source, item=item,
                                      backlinks=self.site.backlinks.get(item.key, ()),
-                                     also_curated=self.site.also_curated.get(item.key, ())))
+                                     also_curated=self.site.also_curated.get(item.key, ()),
+                                     neighbours=self.site.neighbours.get(item.key)))
         return outputs
 
     def pages(self, pages: Sequence[Page] | None = None) -> list[Output]:
@@ -227,7 +253,7 @@ class HtmlPlanner:
                 for page in (self.site.pages if pages is None else pages)]
 
     def authors(self) -> list[Output]:
-        outputs = [self.page(urls.AUTHORS, "authors.html", self.meta(urls.AUTHORS, self.words.gettext("Authors"), "authors"))]
+        outputs = [self.page(urls.AUTHORS, "authors.html", self.meta(urls.AUTHORS, self.words.gettext("People"), "authors"))]
         for author in self.site.authors:
             feed = (FeedLink(feed_title(self.site, author), urls.feed_path(author)),)
             outputs += self.listing(self.site.author_items[author.handle], path_of(author), "author.html",
@@ -235,10 +261,10 @@ class HtmlPlanner:
         return outputs
 
     def tags(self) -> list[Output]:
-        outputs = [self.page(urls.TAGS, "tags.html", self.meta(urls.TAGS, self.words.gettext("Tags"), "tags"))]
+        outputs = [self.page(urls.TAGS, "tags.html", self.meta(urls.TAGS, self.words.gettext("Topics"), "tags"))]
         for tag in self.site.tags:
             feed = (FeedLink(feed_title(self.site, tag), urls.feed_path(tag)),)
-            title = self.words.gettext("Tagged %(tag)s", tag=tag.name)
+            title = self.words.gettext("Tagged “%(tag)s”", tag=tag.name)
             # Each page gets the tag without its items (the page's own are in `pagination`),
             # so an edit to one item renders the pages listing it, not every page of its tags.
             outputs += self.listing(tag.items, path_of(tag), "tag.html", title, "tags",
@@ -253,16 +279,48 @@ class HtmlPlanner:
                                      source=week.intro.source if week.intro else "weeknotes", week=week))
         return outputs
 
+    def redirects(self) -> list[Output]:
+        """A page at each address an item of this build had before (`aliases:`) that sends
+        readers and search engines on to it (meta refresh, `rel="canonical"`, noindex). Like
+        404.html, it is in no list, feed, sitemap or search index."""
+        return [self.page(alias, "alias.html", PageMeta(alias, item.title, noindex=True), source=item.source,
+                          item=item, canonical=urls.absolute(self.site.config.base_url, item))
+                for item in self.site.items for alias in item.aliases]
+
     def special(self) -> list[Output]:
         outputs = [self.page(urls.NOT_FOUND, "404.html", self.meta(urls.NOT_FOUND, self.words.gettext("Page not found"), noindex=True),
                              absolute=True)]
-        if self.site.config.search_enabled:
+        if self.site.searchable:
             outputs.append(self.page(urls.SEARCH, "search.html", self.meta(urls.SEARCH, self.words.gettext("Search"), "search")))
         return outputs
 
 
 def static_outputs(files: Sequence[StaticFile]) -> list[Output]:
     return [Output(f.rel, f.path.read_bytes, f.source) for f in files]
+
+
+def without_taken_places(redirects: Sequence[Output], outputs: Sequence[Output], problems: Problems,
+                         line_of: Callable[[str], int] = lambda source: 0) -> list[Output]:
+    """The redirect pages that take no other file's place (nor a folder's, nor sit inside a
+    file); each that would is an error in the post that asked for it, at `line_of` its file."""
+    if not redirects:
+        return []  # most sites: no need to list every folder of the site
+    taken = {output.path for output in outputs}
+    folders = {path.rsplit("/", n)[0] for path in taken for n in range(1, path.count("/") + 1)}
+    kept = []
+    for redirect in redirects:
+        above = [redirect.path.rsplit("/", n)[0] for n in range(1, redirect.path.count("/") + 1)]
+        clash = next((p for p in [redirect.path, *above] if p in taken), None)
+        if clash is None and redirect.path in folders:
+            clash = redirect.path + "/"
+        if clash is None:
+            kept.append(redirect)
+            continue
+        alias = "/" + redirect.path.removesuffix(urls.INDEX)
+        problems.error(redirect.source, line_of(redirect.source),
+                       f"alias {alias} would take the place of /{clash}, which this build writes itself",
+                       hint="remove it from `aliases:`")
+    return kept
 
 
 def find_collisions(outputs: Sequence[Output], problems: Problems) -> None:

@@ -11,10 +11,13 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from datetime import date
+from urllib.parse import unquote, urljoin, urlsplit
+from zoneinfo import ZoneInfo
 
 from weeknotes.model.curation import quick_key
-from weeknotes.model.values import Author, Intro, Item, Outbound, Page, Tag, TagRef, Week
+from weeknotes.model.values import Author, Intro, Item, Outbound, Page, Tag, TagRef
+from weeknotes.model.weeks import Week
 
 HOME = ""
 # The site's fixed sections: every list of them and every link to them comes from here.
@@ -86,6 +89,19 @@ def path_of(target: object) -> str:
     raise TypeError(f"no URL for {type(target).__name__}")
 
 
+HTML_SUFFIXES = (".html", ".htm")
+"""What a redirect page written at an alias may be called, when it is a file and not a folder."""
+
+
+def alias_path(written: str) -> str:
+    """The site path of an address a post had before (`aliases:`), as written from the site's
+    root: `/notes/old-slug/` -> `notes/old-slug/`, `/old.html` as it is, `/notes/old` -> `notes/old/`
+    (a folder, as every page here is). Its redirect page is written at `file_of` it."""
+    path = unquote(written).lstrip("/")
+    last = path.rsplit("/", 1)[-1]
+    return path if path == "" or path.endswith("/") or last.endswith(HTML_SUFFIXES) else path + "/"
+
+
 def item_path(kind: str, slug: str) -> str:
     """A note's or link's page (`notes/slug/`), also for an item not built yet (schema.py)."""
     return f"{kind}/{slug}/"
@@ -102,6 +118,23 @@ def original(item: Item) -> str:
     """Where a post from a member's blog lives: every link to it goes there (it stays canonical)."""
     assert item.url is not None
     return item.url
+
+
+WAYBACK = "https://web.archive.org/web/"
+"""The Internet Archive's Wayback Machine: `WAYBACK + YYYYMMDD/ADDRESS` answers with the
+snapshot of ADDRESS nearest to that day, so no lookup is needed when the site is built."""
+
+
+def wayback(address: str, day: date) -> str:
+    """The Internet Archive's copy of `address` as it was around `day` (the curation date)."""
+    return f"{WAYBACK}{day:%Y%m%d}/{address}"
+
+
+def archived_copy(item: Item, timezone: ZoneInfo) -> str:
+    """Where to read a link curation's page once its address is dead: the curator's own
+    `archive:`, else the Internet Archive's copy from the curation date (in the site's timezone)."""
+    assert item.url is not None
+    return item.archive or wayback(item.url, item.date.astimezone(timezone).date())
 
 
 def week_path(key: str) -> str:

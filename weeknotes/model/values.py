@@ -13,9 +13,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from weeknotes.base.language import ENGLISH, Language, is_rtl
+from weeknotes.model.curation import Address, address_of
+from weeknotes.model.linkhealth import LinkHealth
+from weeknotes.model.settings import Config
+
+if TYPE_CHECKING:  # weeks.py builds on the values here; a Site holds its weeks
+    from weeknotes.model.weeks import Neighbours, Week
 
 PUBLISH_LEVELS = ("public", "internal", "none")
 BLOGS = "blogs"
@@ -39,50 +45,6 @@ def in_known_years(moment: date) -> bool:
 
 
 @dataclass(frozen=True)
-class EmailSettings:
-    """The `email:` group of site.yaml: how `weeknotes send` delivers the weekly digest."""
-
-    sender: str | None = None
-    """`from`: the From address, e.g. `Open Practice Circle <digest@example.org>`."""
-    to: tuple[str, ...] = ()
-    """Who receives it, usually one mailing-list address."""
-    smtp: str | None = None
-    """`HOST` or `HOST:PORT` of the SMTP server."""
-    tls: str = "none"
-    """`starttls`, `ssl` or `none`."""
-    unsubscribe: str | None = None
-    """An https:// or mailto: address for the List-Unsubscribe header."""
-
-
-@dataclass(frozen=True)
-class Config:
-    """Settings from site.yaml, with defaults filled in."""
-
-    title: str
-    base_url: str
-    """Absolute http(s) URL ending in `/`; its path is the site's prefix."""
-    description: str = ""
-    language: str = "en"
-    timezone: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
-    theme: str = "default"
-    per_page: int = 10
-    feed_limit: int = 20
-    feed_full_content: bool = True
-    allow_html: bool = False
-    search_enabled: bool = True
-    blogs_in_lists: bool = True
-    """Whether members' blog posts show on the home page and in the site-wide feeds too
-    (`blogs.in_lists`); they are always on their author's page and in their week's digest."""
-    email: EmailSettings = field(default_factory=EmailSettings)
-
-    @property
-    def domain(self) -> str:
-        from urllib.parse import urlsplit
-
-        return urlsplit(self.base_url).hostname or "localhost"
-
-
-@dataclass(frozen=True)
 class Author:
     """One person from authors.yaml."""
 
@@ -96,6 +58,21 @@ class Author:
     feed: str | None = None
     aggregate: bool = False
     """Consent for `weeknotes fetch` to take in posts from `feed` (listing a feed is not consent)."""
+
+    @property
+    def is_public(self) -> bool:
+        """Opted in to public builds."""
+        return self.publish == "public"
+
+    @property
+    def is_internal_only(self) -> bool:
+        """Shown to colleagues (internal builds) only."""
+        return self.publish == "internal"
+
+    @property
+    def publishes_nothing(self) -> bool:
+        """`publish: none`: in no build at all, and nothing of theirs is fetched."""
+        return self.publish == "none"
 
 
 @dataclass(frozen=True)
@@ -161,10 +138,16 @@ class Item:
     url: str | None = None
     """The curated URL (links), or the original post (blog posts, which have no page here)."""
     via: Via | None = None
-    outbound: tuple[Outbound, ...] = ()
-    """The links in the body that may point to an item of this site, for backlinks."""
+    links: tuple[str, ...] = ()
+    """The links in the body, as written; collect.py resolves them into backlinks."""
     lang: str | None = None
     """BCP 47 tag of an item written in another language than the site's (front matter `lang:`)."""
+    archive: str | None = None
+    """The curator's own archived copy of the page (front matter `archive:`)."""
+    archived_copy: str | None = None
+    """Where to read the page now: set by collect.py only when its address is dead."""
+    aliases: tuple[str, ...] = ()
+    """Site paths it had before (`aliases:`, urls.alias_path), each a page redirecting here."""
     references: tuple[Reference, ...] = ()
     """The links and images in the body that point into this site, for the check that each is answered."""
     digest: bytes = field(init=False, repr=False, compare=False)
@@ -199,14 +182,19 @@ class Item:
         return self.kind == BLOGS
 
     @property
-    def dir(self) -> str | None:
-        """`rtl` for an item in a right-to-left language, for its article's `dir`; else None."""
-        return "rtl" if self.lang and is_rtl(self.lang) else None
+    def address(self) -> Address | None:
+        """Where a link (or a member's blog post) goes, as pages show it: domain, no tracking."""
+        return address_of(self.url) if self.url else None
 
     @property
     def is_listed(self) -> bool:
         """False for an unlisted item: its own page only, in no list, feed, sitemap or search."""
         return self.visibility != "unlisted"
+
+    @property
+    def is_draft(self) -> bool:
+        """Written but not yet meant for readers: only previews (--drafts) show it."""
+        return self.visibility == "draft"
 
 
 @dataclass(frozen=True)
@@ -268,6 +256,8 @@ class Content:
     static: tuple[StaticFile, ...]
     language: Language = ENGLISH
     """The site's language with the theme's catalogs for it (build.load fills it in)."""
+    link_health: dict[str, LinkHealth] = field(default_factory=dict)
+    """Curated address -> what `weeknotes links` last found there (content/links-health.yaml)."""
 
 
 @dataclass(frozen=True)
@@ -275,67 +265,6 @@ class Tag:
     slug: str
     name: str
     items: tuple[Item, ...]
-
-
-@dataclass(frozen=True)
-class MergedLink:
-    """One URL as curated by one or more people: a single entry in a digest."""
-
-    normalized: str
-    url: str
-    title: str
-    curations: tuple[Item, ...]
-
-    @property
-    def curators(self) -> tuple[Author, ...]:
-        seen: dict[str, Author] = {}
-        for item in self.curations:
-            for author in item.authors:
-                seen.setdefault(author.handle, author)
-        return tuple(seen.values())
-
-
-@dataclass(frozen=True)
-class NoteGroup:
-    """One person's weeknotes in a digest: grouped by handle, so two people of one name stay two."""
-
-    author: Author
-    notes: tuple[Item, ...]
-
-
-@dataclass(frozen=True)
-class Week:
-    """One ISO week's digest: every rendering (page, feed entry, email, Markdown) reads this."""
-
-    key: str
-    """`YYYY-Www`, e.g. `2026-W47`."""
-    year: int
-    week: int
-    number: int
-    """1 for the first week with content in this build."""
-    start: date
-    end: date
-    intro: Intro | None
-    notes: tuple[Item, ...]
-    note_groups: tuple[NoteGroup, ...]
-    """The same notes grouped by author (by handle), as the page, email and Markdown show them."""
-    links: tuple[MergedLink, ...]
-    contributors: tuple[Author, ...]
-    previous: str | None = None
-    next: str | None = None
-    blog_posts: tuple[Item, ...] = ()
-    """Posts from members' own blogs dated in this week, under their own heading."""
-    label: str = ""
-    """`Week 47, 2026` in the site's language."""
-
-    @property
-    def title(self) -> str:
-        """The intro's own title, else the week's label."""
-        return self.intro.title if self.intro and self.intro.title else self.label or f"Week {self.week}, {self.year}"
-
-    @property
-    def item_count(self) -> int:
-        return len(self.notes) + len(self.blog_posts) + sum(len(link.curations) for link in self.links)
 
 
 @dataclass(frozen=True)
@@ -362,6 +291,17 @@ class Audience:
     def is_internal(self) -> bool:
         """A build for colleagues inside the circle: pages say not to share them."""
         return self.name == "internal"
+
+    def includes(self, item: Item) -> bool:
+        """Whether this build may show the item: its visibility and every author's consent."""
+        from weeknotes.model.audience import admits  # the rule's one home, which imports this module
+
+        return admits(self, item.visibility, item.authors)
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """What sets this build apart from a public one: `internal`, `drafts`, both, or nothing."""
+        return (("internal",) if self.is_internal else ()) + (("drafts",) if self.drafts else ())
 
 
 @dataclass(frozen=True)
@@ -399,6 +339,19 @@ class Site:
     """What /links/ and its feed list: every listed link curation."""
     language: Language = ENGLISH
     """The site's language: the theme's words, dates and numbers, direction."""
+    neighbours: dict[tuple[str, str], Neighbours] = field(default_factory=dict)
+    """Note key -> where its page leads on: the notes before and after it, and its week."""
+
+    def dir_for(self, item: Item) -> str | None:
+        """`dir` for an item in another language (`lang:`) whose direction is not the page's."""
+        if item.lang is None or is_rtl(item.lang) == self.language.rtl:
+            return None
+        return "rtl" if is_rtl(item.lang) else "ltr"
+
+    @property
+    def searchable(self) -> bool:
+        """Whether this build has a search page and index (`search.enabled`)."""
+        return self.config.search_enabled
 
     @cached_property
     def author_handles(self) -> frozenset[str]:

@@ -1,2 +1,3 @@
-"""The network, for the commands that go online (`fetch`, `send`): HTTP fetching with limits,
-reading members' feeds, and SMTP. No build imports this room."""
+"""The network, for the commands that go online (`fetch`, `links`, `send`, `ping`): HTTP fetching
+with limits, reading members' feeds, asking curated addresses politely, SMTP, and the WebSub
+ping. No build imports this room."""

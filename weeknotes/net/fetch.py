@@ -13,9 +13,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from weeknotes import __version__
 from weeknotes.base.errors import Problems
-from weeknotes.model.values import Author, Config
+from weeknotes.model.settings import Config
+from weeknotes.model.values import Author
+from weeknotes.net import httpget
 from weeknotes.net.feedread import FeedInvalid, parse_feed
 from weeknotes.net.httpget import FetchFailed, Request, get
 from weeknotes.source.config import load_authors, load_config
@@ -61,8 +62,12 @@ class FeedReport:
         return f"{self.handle}: {self.status}: {self.detail}"
 
 
+NOT_FETCHED = frozenset({"skipped", "removed"})
+"""The statuses of authors whose feed was not asked for (no consent, or no longer)."""
+
+
 def user_agent(config: Config) -> str:
-    return f"weeknotes/{__version__} (+{config.base_url}; feed aggregator for {config.title})"
+    return httpget.user_agent(config, "feed aggregator")
 
 
 def fetch_all(options: FetchOptions) -> list[FeedReport]:
@@ -94,7 +99,7 @@ def without_consent(author: Author, path: Path) -> list[FeedReport]:
 
 
 def why_not(author: Author) -> str:
-    if author.publish == "none":
+    if author.publishes_nothing:
         return "`publish: none`"
     if not author.feed:
         return "no `feed:`"

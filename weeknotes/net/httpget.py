@@ -1,4 +1,4 @@
-"""One careful HTTP GET for `weeknotes fetch`: the only code in weeknotes that goes online.
+"""One careful HTTP GET for `weeknotes fetch` (`weeknotes links` asks with net/probe.py).
 
 Built on the standard library's http.client, so that one deadline covers the whole
 exchange (connecting, headers, every byte of the body) and a body is read only up to a
@@ -15,10 +15,18 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
+from weeknotes import __version__
+from weeknotes.model.settings import Config
+
 MAX_REDIRECTS = 5
 PERMANENT = frozenset({301, 308})
 TEMPORARY = frozenset({302, 303, 307})
 CHUNK = 64 * 1024
+
+
+def user_agent(config: Config, job: str) -> str:
+    """Who is asking, and why: weeknotes, the site's address and its title (`job`: what for)."""
+    return f"weeknotes/{__version__} (+{config.base_url}; {job} for {config.title})"
 
 
 class FetchFailed(Exception):

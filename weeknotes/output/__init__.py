@@ -1,3 +1,4 @@
 """Writing the site: the build pipeline (load -> collect -> plan -> render -> commit), the
 output-folder guard, staged writes swapped in whole, fingerprints of what each page was made
-from, the search index, and the feed-id drift guard."""
+from, the search index, the feed-id drift guard, and `check --against`'s guard of the ids
+readers have seen in a published build (id_guard.py)."""

@@ -20,7 +20,7 @@ from weeknotes.base.files import WriteStats
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
 from weeknotes.model.collect import collect_site
-from weeknotes.model.plan import HtmlPlanner, Output, find_collisions, static_outputs
+from weeknotes.model.plan import HtmlPlanner, Output, find_collisions, static_outputs, without_taken_places
 from weeknotes.model.references import warn_broken_references
 from weeknotes.model.values import Audience, Content, Site
 from weeknotes.output import search
@@ -34,9 +34,13 @@ from weeknotes.render import digest
 from weeknotes.render.feeds import feed_outputs
 from weeknotes.render.indexes import index_outputs
 from weeknotes.render.theme import Theme, find_theme, make_environment, theme_language
-from weeknotes.source.config import setting_line, warn_placeholder
+from weeknotes.source.config import setting_line
+from weeknotes.source.config import warn_placeholder as warn_placeholder_address
 from weeknotes.source.content import load_content
-from weeknotes.source.sources import display_path
+from weeknotes.source.sources import display_path, key_line
+
+SILENT = Reporter()
+"""The reporter of a build no one is watching."""
 
 __all__ = ["BuildOptions", "BuildResult", "BuildSession", "build", "load", "now_from_environment", "plan_site"]
 
@@ -62,17 +66,18 @@ class BuildResult:
                 f"{files} in {self.seconds:.2f}s")
 
 
-def build(options: BuildOptions, session: BuildSession | None = None, reporter: Reporter | None = None) -> BuildResult:
+def build(options: BuildOptions, session: BuildSession | None = None, reporter: Reporter = SILENT) -> BuildResult:
     """Build the site one audience sees into options.output, changing only what changed.
 
     `session` is what differs between one build and serve's rebuilds (output/session.py).
     """
     started = time.perf_counter()
-    session, reporter, problems = session or BuildSession(options), reporter or Reporter(), Problems()
+    session, problems = session or BuildSession(options), Problems()
     audience = Audience(options.audience, options.drafts, options.future, now_from_environment())
     check_output_dir(options.output, options.content, options.force, audience.label)  # before anything is written
     with session.holding():
         content, theme = load(options, problems, session, reporter)  # files -> validated records
+        warn_placeholder(options, content, problems)
         site = collect_site(content, audience)  # records -> the site this audience may see
         session.loaded()
         env = session.environment(theme, site.language)
@@ -84,10 +89,7 @@ def build(options: BuildOptions, session: BuildSession | None = None, reporter: 
         with session.staged_site(audience.label) as staged:  # a failure anywhere leaves the old site
             keys = session.fingerprints(outputs, site, env, theme)
             session.loaded()
-            # The old feeds are read before they are replaced; one made from unchanged
-            # inputs would be written again byte for byte, so it cannot drift and is not read.
-            warn_on_feed_drift(options.output, staged.existing_files() if staged.incremental else (), site,
-                               problems, lambda rel: staged.is_current(rel, keys.get(rel)))
+            guard_feed_ids(staged, site, keys, problems)  # before the old feeds are replaced
             render(outputs, keys, staged, theme, session, reporter)  # only what its inputs changed
             commit(staged, site, options, session)  # the new site in place, whole
     return BuildResult(site, staged.stats, time.perf_counter() - started, problems.warnings)
@@ -108,9 +110,13 @@ def load(options: BuildOptions, problems: Problems, session: BuildSession | None
         content = replace(content, language=theme_language(theme, content.config.language, problems, *where))
     problems.raise_if_any()
     assert content is not None and theme is not None
-    if options.base_url is None:  # a --base-url given for this build is what it means
-        warn_placeholder(options.content, content.config, problems)
     return content, theme
+
+
+def warn_placeholder(options: BuildOptions, content: Content, problems: Problems) -> None:
+    """Warn about an example address in site.yaml, unless this build was given its own."""
+    if options.base_url is None:
+        warn_placeholder_address(options.content, content.config, problems)
 
 
 def plan_site(site: Site, theme: Theme, problems: Problems,
@@ -119,15 +125,27 @@ def plan_site(site: Site, theme: Theme, problems: Problems,
     env = env or make_environment(theme, site.language)
     # The content's static files override the theme's, file by file.
     static = {f.rel: f for f in theme.static_files(problems)} | {f.rel: f for f in site.static}
+    planner = HtmlPlanner(site, env)
     outputs = [
         *static_outputs(list(static.values())),
-        *HtmlPlanner(site, env).plan(),
+        *planner.plan(),
         *digest.email_outputs(env, site),
         *feed_outputs(site, lambda: digest.weeks_feed(env, site)),
         *index_outputs(site),
     ]
+    outputs += without_taken_places(planner.redirects(), outputs, problems,  # old addresses (`aliases:`)
+                                    lambda source: key_line(source, "aliases"))
     find_collisions(outputs, problems)
     return outputs
+
+
+def guard_feed_ids(staged: StagedSite, site: Site, keys: dict[str, str], problems: Problems) -> None:
+    """Warn when an entry readers have seen in the old feeds would change its id.
+
+    The old feeds are read before they are replaced; one made from unchanged inputs would
+    be written again byte for byte, so it cannot drift and is not read."""
+    old_files = staged.existing_files() if staged.incremental else ()
+    warn_on_feed_drift(staged.output, old_files, site, problems, lambda rel: staged.is_current(rel, keys.get(rel)))
 
 
 def render(outputs: list[Output], keys: dict[str, str], staged: StagedSite, theme: Theme, session: BuildSession,

@@ -28,7 +28,8 @@ import jinja2
 from jinja2 import nodes
 
 from weeknotes.model.plan import FeedLink
-from weeknotes.model.values import Audience, Author, Config, Intro, Item, Page, Site
+from weeknotes.model.settings import Config
+from weeknotes.model.values import Audience, Author, Intro, Item, Page, Site
 from weeknotes.render.theme import Theme
 from weeknotes.source.cache import CODE_VERSION
 
@@ -44,7 +45,7 @@ PLAIN = frozenset({int, float, bool, type(None), datetime, date})
 
 # Methods of `site` that templates call, and the fields each one reads: a bound method has
 # no value to digest, what it answers from does.
-SITE_METHODS = {"has_page": ("author_handles", "tag_slugs")}
+SITE_METHODS = {"has_page": ("author_handles", "tag_slugs"), "dir_for": ("language",)}
 
 # Rendered inside every page through the `entry()` helper, so it counts as part of each.
 ALWAYS_INCLUDED = ("_entry.html",)

@@ -18,10 +18,10 @@ and merges the others (Pagefind's `mergeIndex`), so one query searches them all.
   month, not the size of the whole site.
 
 Which bundle a page is in, and what a bundle holds, depends only on the pages this build
-writes (a digest of their paths and bytes, kept in `bundles.json`), so a site reached by
-many rebuilds has the very index a cold build would make. A build makes the index inside
-the new site before that is put in place (staging.py), so the site and its index change
-together, in one step.
+writes (a digest of their paths and of what Pagefind reads of them, kept in `bundles.json`),
+so a site reached by many rebuilds has the very index a cold build would make. A build
+makes the index inside the new site before that is put in place (staging.py), so the site
+and its index change together, in one step.
 
 Pagefind is run from here only (`build` and `serve` both call `update_index`).
 """
@@ -36,7 +36,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
@@ -45,6 +44,7 @@ from typing import IO
 
 from weeknotes.base.errors import WeeknotesError
 from weeknotes.base.files import write_atomically
+from weeknotes.base.workers import Workers
 from weeknotes.model import urls
 from weeknotes.model.values import Item, Site
 from weeknotes.output.staging import StagedSite
@@ -65,7 +65,7 @@ class Bundle:
     pages: tuple[str, ...]
     """The output files it indexes (`notes/slug/index.html`), sorted."""
     digest: str
-    """Of the pages' paths and bytes, and Pagefind's version: equal digests, equal bundles."""
+    """Of the pages' paths, what Pagefind reads of them, and its version: equal digests, equal bundles."""
 
 
 Cancelled = Callable[[], bool]
@@ -82,23 +82,22 @@ def bundle_key(item: Item, newest_month: str) -> str:
 
 def plan_bundles(site: Site, digests: Mapping[str, str]) -> list[Bundle]:
     """The bundles of the pages this build shows; `digests` maps each output file to its bytes' hash."""
-    if not site.config.search_enabled:
+    if not site.searchable:
         return []
     members: dict[str, list[str]] = {}
     items = [item for item in site.listed if not item.is_blog]  # a blog post's page is on its own site
     newest_month = max((f"{item.date:%Y-%m}" for item in items), default="")
     for item in items:
         members.setdefault(bundle_key(item, newest_month), []).append(urls.file_of(urls.path_of(item)))
-    for page in site.pages:
-        if page.visibility != "unlisted":
-            members.setdefault(PAGES_BUNDLE, []).append(urls.file_of(urls.path_of(page)))
+    for page in site.listed_pages:
+        members.setdefault(PAGES_BUNDLE, []).append(urls.file_of(urls.path_of(page)))
     version = pagefind_version()
     bundles = []
     for key, pages in sorted(members.items()):
         pages.sort()
         digest = hashlib.blake2b(f"pagefind {version}\n".encode(), digest_size=16)
-        for rel in pages:
-            digest.update(f"{rel}\0{digests[rel]}\n".encode())
+        for rel in pages:  # what Pagefind reads of each page (staging.digest_of, after its `+`)
+            digest.update(f"{rel}\0{digests[rel].rpartition('+')[2]}\n".encode())
         bundles.append(Bundle(key, tuple(pages), digest.hexdigest()))
     return bundles
 
@@ -281,33 +280,29 @@ def glob_of(pages: tuple[str, ...]) -> str:
 
 
 def run_pagefind(site_dir: Path, work: Path, todo: list[Bundle], cancelled: Cancelled) -> list[Bundle]:
-    """Index each bundle into `work/KEY/out`, as many at once as there are cores; return those made."""
+    """Index each bundle into `work/KEY/out`, as many at once as there are cores (through the
+    one runner of other programs, base/workers.py); return those made."""
     command = pagefind_command()
-    waiting, running, done = list(reversed(todo)), list[Job](), list[Bundle]()
-    slots = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    logs: dict[int, IO[bytes]] = {}
+
+    def starter(index: int) -> Callable[[], subprocess.Popen[bytes]]:
+        def start_one() -> subprocess.Popen[bytes]:
+            process, logs[index] = start(site_dir, work, todo[index], command)
+            return process
+        return start_one
+
+    done: list[Bundle] = []
     try:
-        while waiting or running:
-            if cancelled():
-                return done
-            while waiting and len(running) < slots:
-                running.append(start(site_dir, work, waiting.pop(), command))
-            time.sleep(0.002)  # often: a small bundle takes a tenth of a second, and a rebuild waits for it
-            for job in [job for job in running if job[1].poll() is not None]:
-                running.remove(job)
-                finish(*job)
-                done.append(job[0])
+        for index, process in Workers().run([starter(i) for i in range(len(todo))], cancelled):
+            finish(todo[index], process, logs.pop(index))
+            done.append(todo[index])
     finally:
-        for _bundle, process, log in running:
-            process.kill()
-            process.wait()
+        for log in logs.values():  # of programs killed when cancelled or when one failed
             log.close()
     return done
 
 
-Job = tuple[Bundle, "subprocess.Popen[bytes]", IO[bytes]]
-
-
-def start(site_dir: Path, work: Path, bundle: Bundle, command: list[str]) -> Job:
+def start(site_dir: Path, work: Path, bundle: Bundle, command: list[str]) -> tuple[subprocess.Popen[bytes], IO[bytes]]:
     """Start Pagefind on one bundle's pages, in a folder of its own under `work`.
 
     A small bundle's pages are copied into that folder for Pagefind to read; a large one's
@@ -332,7 +327,7 @@ def start(site_dir: Path, work: Path, bundle: Bundle, command: list[str]) -> Job
     except OSError as exc:
         log.close()
         raise WeeknotesError(f"search index: could not run Pagefind: {exc}\n  hint: {HINT}") from exc
-    return bundle, process, log
+    return process, log
 
 
 def finish(bundle: Bundle, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:

@@ -54,7 +54,39 @@ class Rendered:
 
 
 def digest_of(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    """The digest of a file's bytes. A page the search index reads gets a second one after a
+    `+`: of what the index is made from (its <html> tag, for the language, and the element marked
+    `data-pagefind-body`), so that a change around that element (a note's links to the notes
+    either side, when one of them is withdrawn) re-renders the page without re-indexing it."""
+    whole = hashlib.blake2b(data, digest_size=16).hexdigest()
+    part = searched_part(data)
+    return whole if part is None else whole + "+" + hashlib.blake2b(part, digest_size=16).hexdigest()
+
+
+SEARCHED = b" data-pagefind-body"
+
+
+def searched_part(data: bytes) -> bytes | None:
+    """The <html> tag and the element marked `data-pagefind-body` of a page; None for other files."""
+    marker = data.find(SEARCHED, max(0, data.find(b"<body")))  # not a summary in <head> saying so
+    if marker < 0:
+        return None
+    start = data.rfind(b"<", 0, marker)
+    name = data[start + 1:marker].split(None, 1)[0]
+    depth, at = 0, start
+    while True:  # to the tag that closes this element, past any of its own kind inside it
+        opening, closing = data.find(b"<" + name, at + 1), data.find(b"</" + name + b">", at + 1)
+        if closing < 0:
+            return data[start:]
+        if 0 <= opening < closing:
+            depth, at = depth + 1, opening
+        elif depth:
+            depth, at = depth - 1, closing
+        else:
+            break
+    html = data.find(b"<html")
+    head = data[html:data.find(b">", html) + 1] if html >= 0 else b""
+    return head + b"\0" + data[start:closing]
 
 
 @dataclass

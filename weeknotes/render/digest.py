@@ -14,7 +14,9 @@ from feedgen.feed import FeedGenerator
 from weeknotes.model import urls
 from weeknotes.model.plan import Output, PageMeta, feed_title, render_template, site_feeds
 from weeknotes.model.urls import Linker, path_of
-from weeknotes.model.values import Site, Week
+from weeknotes.model.values import Site
+from weeknotes.model.weeks import BLOGS, CONTRIBUTORS, INTRO, LINKS, NOTES, DigestSection, Week
+from weeknotes.render.digest_text import from_blog
 from weeknotes.render.feeds import EPOCH, feed_weeks, item_updated, new_generator
 
 
@@ -84,37 +86,47 @@ def email_outputs(env: jinja2.Environment, site: Site) -> list[Output]:
 
 
 def digest_markdown(site: Site, week: Week) -> str:
-    """The digest as Markdown, for newsletter tools that take Markdown."""
+    """The digest as Markdown, for newsletter tools that take Markdown: the week's sections in their order."""
+    words = site.language
+    dates = words.gettext("%(start)s to %(end)s", start=words.date(week.start), end=words.date(week.end))
+    if week.has_own_title:  # as the page says under the title
+        dates = week.label + " · " + dates
+    lines = [f"# {week.title}", "", words.gettext("%(site)s, %(dates)s", site=site.config.title, dates=dates), ""]
+    for part in week.sections:
+        lines += section_markdown(site, week, part)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def section_markdown(site: Site, week: Week, part: DigestSection) -> list[str]:
+    """One section of the digest (`Week.sections`) as Markdown lines."""
     base, words = site.config.base_url, site.language
-    lines = [f"# {week.title}", "",
-             words.gettext("%(site)s, %(start)s to %(end)s", site=site.config.title, start=week.start.isoformat(),
-                           end=week.end.isoformat()), ""]
-    if week.intro:
+    if part.kind == INTRO and week.intro:
         editors = ", ".join(e.name for e in week.intro.editors)
         read = words.gettext("Read the editor's introduction")
-        lines += [words.gettext("Introduced by %(people)s", people=editors) if week.intro.editors else "",
-                  "", f"[{read}]({urls.absolute(base, week)})", ""]
-    if week.notes:
-        lines += ["## " + words.gettext("Weeknotes"), ""]
+        return [words.gettext("Introduced by %(people)s", people=editors) if week.intro.editors else "",
+                "", f"[{read}]({urls.absolute(base, week)})", ""]
+    if part.kind == CONTRIBUTORS:
+        return [words.gettext("Contributors: %(people)s", people=", ".join(p.name for p in week.contributors))]
+    lines = ["## " + part.heading, ""]
+    if part.kind == NOTES:
         for group in week.note_groups:  # as the page groups them: by person, not by name
             lines += [f"### {group.author.name}", ""]
             lines += [f"- [{item.title}]({urls.absolute(base, item)}) "
                       + words.gettext("by %(people)s", people=", ".join(a.name for a in item.authors))
                       + (f": {item.summary}" if item.summary else "") for item in group.notes]
             lines.append("")
-    if week.blog_posts:
-        lines += ["## " + words.gettext("From members' blogs"), ""]
-        lines += [f"- [{item.title}]({urls.absolute(base, item)}) "
-                  + words.gettext("from %(name)s's blog", name=item.authors[0].name)
+    elif part.kind == BLOGS:
+        lines += [f"- [{item.title}]({urls.absolute(base, item)}) · " + from_blog(item, words)
                   + (f": {item.summary}" if item.summary else "") for item in week.blog_posts]
         lines.append("")
-    if week.links:
-        lines += ["## " + words.gettext("Links"), ""]
+    elif part.kind == LINKS:
         for merged in week.links:
-            lines.append(f"- [{merged.title}]({merged.url})")
+            lines.append(f"- [{merged.title}]({merged.url}) ({merged.address.domain})")
+            if merged.archived_copy:  # the address is dead: say so, offer the archived copy
+                lines.append(f"  - {words.gettext('This address is gone.')} "
+                             f"[{words.gettext('Read the archived copy')}]({merged.archived_copy})")
             for curation in merged.curations:
                 who = ", ".join(a.name for a in curation.authors)
                 lines.append(f"  - {who}: {curation.summary}" if curation.summary else f"  - {who}")
         lines.append("")
-    lines.append(words.gettext("Contributors: %(people)s", people=", ".join(p.name for p in week.contributors)))
-    return "\n".join(lines).rstrip() + "\n"
+    return lines

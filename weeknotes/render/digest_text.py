@@ -8,33 +8,40 @@ from __future__ import annotations
 
 from weeknotes.base.language import Language
 from weeknotes.model import urls
+from weeknotes.model.curation import address_of
 from weeknotes.model.urls import Linker
-from weeknotes.model.values import Author, Item, MergedLink, Site, Week
+from weeknotes.model.values import Author, Item, Site
+from weeknotes.model.weeks import BLOGS, CONTRIBUTORS, INTRO, LINKS, NOTES, DigestSection, MergedLink, Week
 from weeknotes.render.plain_text import html_to_text, wrap
 
 
 def digest_text(site: Site, week: Week) -> str:
-    """The whole digest as text: banner, heading, intro, notes, links, contributors, footer."""
+    """The whole digest as text: banner, heading, then the week's sections in their order, footer."""
     linker = Linker(urls.path_of(week), site.config.base_url, absolute=True)
-    words = site.language
     parts = [*banners(site), heading(site, week)]
-    if week.intro:
-        if week.intro.editors:
-            parts.append(wrap(words.gettext("Introduced by %(people)s", people=names(week.intro.editors, words))))
-        parts.append(body_text(week.intro.body_html, urls.path_of(week.intro), linker))
-    if week.notes:
-        parts.append(section(words.gettext("Weeknotes")))
-        parts += [note_text(item, linker, words) for item in week.notes]
-    if week.blog_posts:
-        parts.append(section(words.gettext("From members' blogs")))
-        parts += [note_text(item, linker, words) for item in week.blog_posts]
-    if week.links:
-        parts.append(section(words.gettext("Links")))
-        parts += [link_text(site, merged, linker) for merged in week.links]
-    if week.contributors:
-        parts += [section(words.gettext("This week's contributors")), wrap(names(week.contributors, words))]
+    for part in week.sections:
+        parts += section_text(site, week, part, linker)
     parts.append(footer(site, week, linker))
     return "\n\n".join(part for part in parts if part) + "\n"
+
+
+def section_text(site: Site, week: Week, part: DigestSection, linker: Linker) -> list[str]:
+    """One section of the digest (`Week.sections`), as text blocks."""
+    words = site.language
+    if part.kind == INTRO and week.intro:
+        editors = week.intro.editors
+        introduced = wrap(words.gettext("Introduced by %(people)s", people=names(editors, words))) if editors else ""
+        return [introduced, body_text(week.intro.body_html, urls.path_of(week.intro), linker)]
+    blocks = {NOTES: lambda: [note_text(item, linker, words) for item in week.notes],
+              BLOGS: lambda: [note_text(item, linker, words) for item in week.blog_posts],
+              LINKS: lambda: [link_text(site, merged, linker) for merged in week.links],
+              CONTRIBUTORS: lambda: [wrap(names(week.contributors, words))]}
+    return [underlined(part.heading), *blocks[part.kind]()]
+
+
+def from_blog(item: Item, words: Language) -> str:
+    """`From NAME's blog`: the one wording for a member's blog post (the pages' too)."""
+    return words.gettext("From %(name)s's blog", name=names(item.authors, words))
 
 
 def banners(site: Site) -> list[str]:
@@ -42,17 +49,18 @@ def banners(site: Site) -> list[str]:
     words = site.language
     internal = f"{words.gettext('Internal:')} {words.gettext('do not share outside the organisation.')}"
     preview = f"{words.gettext('Preview:')} {words.gettext('this digest includes drafts. Do not send it.')}"
-    return ([internal] if site.audience.name == "internal" else []) + ([preview] if site.audience.drafts else [])
+    return ([internal] if site.audience.is_internal else []) + ([preview] if site.audience.drafts else [])
 
 
 def heading(site: Site, week: Week) -> str:
+    """The site, the week's title and, as the page says under it, the week and its dates."""
     words = site.language
     span = words.gettext("%(start)s to %(end)s", start=words.date(week.start), end=words.date(week.end))
-    dates = f"{words.gettext('Digest %(number)s', number=words.number(week.number))} · {week.key} · {span}"
+    dates = f"{week.label} · {span}" if week.has_own_title else span
     return "\n".join([site.config.title, "", week.title, "=" * len(week.title), dates])
 
 
-def section(title: str) -> str:
+def underlined(title: str) -> str:
     return f"{title}\n{'-' * len(title)}"
 
 
@@ -72,8 +80,7 @@ def body_text(html: str, written_at: str, linker: Linker, indent: str = "") -> s
 def note_text(item: Item, linker: Linker, words: Language) -> str:
     """A weeknote or a post from a member's blog (whose address is the original's, which stays
     canonical): title, address, who and when, summary."""
-    who = (words.gettext("From %(name)s's blog", name=names(item.authors, words)) if item.is_blog
-           else words.gettext("by %(people)s", people=names(item.authors, words)))
+    who = from_blog(item, words) if item.is_blog else words.gettext("by %(people)s", people=names(item.authors, words))
     lines = [wrap(item.title, "  ", "- "), f"  {linker(item)}", wrap(f"{who}, {words.date(item.date)}", "  ")]
     if item.summary:
         lines.append(wrap(item.summary, "  "))
@@ -81,8 +88,11 @@ def note_text(item: Item, linker: Linker, words: Language) -> str:
 
 
 def link_text(site: Site, merged: MergedLink, linker: Linker) -> str:
-    lines = [wrap(merged.title, "  ", "- "), f"  {merged.url}"]
     language = site.language
+    lines = [wrap(merged.title, "  ", "- "), f"  {merged.address.shown}"]  # no tracking parameters shown
+    if merged.archived_copy:  # the address is dead (model/linkhealth.py): say so, offer the copy
+        lines += [wrap(language.gettext("This address is gone."), "  "),
+                  "  " + language.gettext("Archived copy: %(url)s", url=address_of(merged.archived_copy).shown)]
     if len(merged.curations) > 1:
         count = len(merged.curations)
         lines.append("  " + language.ngettext("Curated by %(num)s person", "Curated by %(num)s people", count))

@@ -17,7 +17,9 @@ from email.utils import format_datetime, formataddr
 
 import jinja2
 
-from weeknotes.model.values import Config, Site, Week
+from weeknotes.model.settings import Config
+from weeknotes.model.values import Site
+from weeknotes.model.weeks import Week
 from weeknotes.render.digest import email_html
 from weeknotes.render.digest_text import digest_text
 from weeknotes.source.email_settings import address_of
@@ -38,7 +40,7 @@ def subject(site: Site, week: Week) -> str:
     words = site.language
     if site.audience.drafts:
         return words.gettext("[Preview] %(title)s", title=week.title)
-    if site.audience.name == "internal":
+    if site.audience.is_internal:
         return words.gettext("[Internal] %(title)s", title=week.title)
     return week.title
 
@@ -46,8 +48,7 @@ def subject(site: Site, week: Week) -> str:
 def message_id(site: Site, week: Week) -> str:
     """The same for every rendering of one site's week (per audience), so resends thread."""
     site_key = hashlib.blake2b(site.config.base_url.encode(), digest_size=5).hexdigest()
-    marks = ([site.audience.name] if site.audience.name != "public" else []) + (["drafts"] if site.audience.drafts else [])
-    return f"<weeknotes.{week.key}{''.join('.' + m for m in marks)}.{site_key}@{site.config.domain}>"
+    return f"<weeknotes.{week.key}{''.join('.' + m for m in site.audience.marks)}.{site_key}@{site.config.domain}>"
 
 
 def digest_message(env: jinja2.Environment, site: Site, week: Week, sender: str,

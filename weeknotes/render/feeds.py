@@ -22,13 +22,14 @@ from typing import Any
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
-from lxml.etree import SubElement
+from lxml.etree import Element, SubElement
 
 from weeknotes import __version__
 from weeknotes.model import urls
 from weeknotes.model.plan import Output, feed_title, sections
 from weeknotes.model.urls import Linker, path_of, rebase_html
-from weeknotes.model.values import Author, Item, Site, Week
+from weeknotes.model.values import Author, Item, Site
+from weeknotes.model.weeks import Week
 from weeknotes.source.fields import CONTROL_RE
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -137,10 +138,22 @@ class Entry(FeedEntry):  # type: ignore[misc]
 
 
 class Generator(FeedGenerator):  # type: ignore[misc]
-    """A feedgen generator that appends `Entry`s, so entries keep the order they are added in."""
+    """A feedgen generator that appends `Entry`s, so entries keep the order they are added in,
+    and names the WebSub hub in RSS too."""
+
+    hub: str | None = None
+    """`feeds.hub`: RSS gets it as an `atom:link rel="hub"` beside the `rel="self"` one
+    (feedgen writes only the self link into RSS)."""
 
     def add_entry(self, feedEntry: FeedEntry | None = None, order: str = "append") -> FeedEntry:
         return super().add_entry(feedEntry or Entry(), order)
+
+    def _create_rss(self, extensions: bool = True) -> Any:
+        feed, doc = super()._create_rss(extensions)
+        if self.hub:
+            own = next(link for link in feed.iter(ATOM_LINK) if link.get("rel") == "self")
+            own.addnext(Element(ATOM_LINK, {"href": self.hub, "rel": "hub"}))
+        return feed, doc
 
 
 def new_generator(site: Site, spec_path: str, title: str, home: str, items: Sequence[Item],
@@ -153,6 +166,9 @@ def new_generator(site: Site, spec_path: str, title: str, home: str, items: Sequ
     fg.title(clean(title))
     # RSS has one channel link, and feedgen takes the last one given: the home page.
     fg.link(href=base + spec_path, rel="self", type=self_type)
+    if site.config.feed_hub:  # WebSub: subscribers may ask the hub to push this feed's updates
+        fg.hub = site.config.feed_hub
+        fg.link(href=site.config.feed_hub, rel="hub")
     fg.link(href=base + home, rel="alternate", type=HTML_TYPE)
     fg.language(site.config.language)
     fg.description(clean(site.config.description or site.config.title))
@@ -219,6 +235,8 @@ def json_feed(site: Site) -> bytes:
     }
     if site.config.description:
         feed["description"] = clean(site.config.description)
+    if site.config.feed_hub:
+        feed["hubs"] = [{"type": "WebSub", "url": site.config.feed_hub}]
     return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -246,6 +264,13 @@ def json_item(item: Item, site: Site) -> dict[str, object]:
     else:
         entry["content_text"] = clean(item.summary)
     return entry
+
+
+def feed_paths(site: Site) -> list[str]:
+    """The site path of every feed a build writes (what `weeknotes ping` tells the hub about),
+    the whole site's first."""
+    specs = [spec.path for spec in feed_specs(site)]
+    return [specs[0], urls.RSS, urls.JSON_FEED, urls.feed_path(urls.WEEKS), *specs[1:]]
 
 
 def feed_outputs(site: Site, weeks_feed: Callable[[], bytes]) -> list[Output]:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from weeknotes import __version__
+from weeknotes.base.errors import Problems
 from weeknotes.base.files import write_atomically
 from weeknotes.base.workers import collector_paused
 from weeknotes.source.markdown import Rendered
-from weeknotes.source.sources import Stamp
+from weeknotes.source.sources import Stamp, content_digest, read_bytes, settled, stamp_of
 
 CACHE_DIR = ".weeknotes-cache"
 RENDERS_DIR = "markdown"
@@ -170,6 +172,20 @@ class RenderCache:
         return len(self.store.shard(shard_of(key))) > share
 
 
+@dataclass(frozen=True)
+class Job:
+    """A source file the record cache could not answer for: to be read, rendered and parsed."""
+
+    path: Path
+    kind: str
+    kind_dir: Path
+    raw: bytes
+    digest: str
+    """content_digest(raw): the record cache's key for the file."""
+    stamp: Stamp | None
+    """Its settled stamp, if it has one (sources.settled)."""
+
+
 class RecordCache:
     """Validated records (items, pages, intros) by file, so a rebuild reads only changed files.
 
@@ -210,6 +226,34 @@ class RecordCache:
             stamp: Stamp | None = None) -> None:
         self.store.put(path, (digest, record, warnings, stamp))
         self.used.add(path)
+
+    def sort_out(self, paths: Iterable[tuple[str, Path, Path]], problems: Problems,
+                 clock: Callable[[], int]) -> tuple[list[tuple[str, object]], list[Job]]:
+        """Split the source files (kind, kind folder, path) into the records this cache
+        answers for, with their warnings added to `problems`, and the files to parse.
+
+        A file whose stamp is the settled one of its entry is not even read; another is read
+        once, and its bytes are the key (and, when new, what the parse reads).
+        """
+        found: list[tuple[str, object]] = []
+        fresh: list[Job] = []
+        for kind, kind_dir, path in paths:
+            stamp = stamp_of(path)  # before reading: a change made after it changes the stamp
+            hit = self.get_unchanged(str(path), stamp)
+            if hit is None:
+                raw = read_bytes(path, problems)
+                if raw is None:
+                    continue
+                digest, trusted = content_digest(raw), settled(stamp, clock)
+                hit = self.get(str(path), digest)
+                if hit is None:
+                    fresh.append(Job(path, kind, kind_dir, raw, digest, trusted))
+                    continue
+                if trusted is not None:  # touched, not changed: remember the new stamp
+                    self.put(str(path), digest, hit[0], hit[1], trusted)
+            found.append((kind, hit[0]))
+            problems.warnings.extend(hit[1])  # type: ignore[arg-type]
+        return found, fresh
 
     def save(self) -> None:
         """Write what changed; a file no longer there (or no longer valid) is forgotten."""

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from weeknotes.base.errors import Problems, UsageError
 from weeknotes.base.wording import shortened
 from weeknotes.model import urls
-from weeknotes.model.values import PUBLISH_LEVELS, Author, Config
+from weeknotes.model.settings import Config
+from weeknotes.model.values import PUBLISH_LEVELS, Author
 from weeknotes.source.email_settings import EMAIL_KEYS, email_settings
 from weeknotes.source.fields import (
     Field,
@@ -31,7 +32,7 @@ from weeknotes.source.sources import YamlData, display_path, load_yaml, read_tex
 SITE_KEYS = {
     "": ("title", "base_url", "description", "language", "timezone", "theme", "per_page",
          "feeds", "markdown", "search", "blogs", "email"),
-    "feeds": ("limit", "full_content"),
+    "feeds": ("limit", "full_content", "hub"),
     "markdown": ("allow_html",),
     "search": ("enabled",),
     "blogs": ("in_lists",),
@@ -93,6 +94,7 @@ def load_config(content_dir: Path, problems: Problems, base_url: str | None = No
         per_page=positive_int(field("per_page"), get(data, "per_page"), 10),
         feed_limit=positive_int(field("feeds.limit"), get(data, "feeds.limit"), 20),
         feed_full_content=boolean(field("feeds.full_content"), get(data, "feeds.full_content"), True),
+        feed_hub=web_url(field("feeds.hub"), get(data, "feeds.hub")),
         allow_html=boolean(field("markdown.allow_html"), get(data, "markdown.allow_html"), False),
         search_enabled=boolean(field("search.enabled"), get(data, "search.enabled"), True),
         blogs_in_lists=boolean(field("blogs.in_lists"), get(data, "blogs.in_lists"), True),

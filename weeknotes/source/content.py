@@ -9,38 +9,26 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from functools import partial
 from pathlib import Path
-
-from slugify import slugify
 
 from weeknotes.base.errors import Problems, clashes
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
 from weeknotes.base.workers import Workers
 from weeknotes.model.urls import path_of
-from weeknotes.model.values import Author, Config, Content, Intro, Item, Page, StaticFile
-from weeknotes.source import schema
+from weeknotes.model.values import Content, Item, Page, StaticFile
 from weeknotes.source.blogposts import load_blog_items
-from weeknotes.source.cache import CACHE_DIR, RecordCache, RenderCache, context_key, render_key
+from weeknotes.source.cache import CACHE_DIR, RecordCache, RenderCache, context_key
 from weeknotes.source.config import load_authors, load_config
 from weeknotes.source.layout import source_paths
-from weeknotes.source.markdown import Rendered, render_markdown
+from weeknotes.source.links_health import load_health
+from weeknotes.source.parse import parse_all
 from weeknotes.source.sources import (
-    Source,
-    Stamp,
-    content_digest,
     display_path,
     iter_files,
-    read_bytes,
+    key_line,
     read_source,
-    settled,
-    stamp_of,
 )
-
-# Below this many new bodies, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 64
 
 
 def load_content(content_dir: Path, problems: Problems, base_url: str | None = None,
@@ -59,24 +47,7 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
         records = RecordCache(content_dir / CACHE_DIR if use_cache else None)
     records.use_context(context_key(*(_bytes(content_dir / name) for name in ("site.yaml", "authors.yaml")),
                                     (base_url or "").encode(), str(Path.cwd()).encode()))
-    found: list[tuple[str, object]] = []
-    fresh: list[Job] = []
-    for kind, kind_dir, path in source_paths(content_dir, problems):
-        stamp = stamp_of(path)  # before reading: a change made after it changes the stamp
-        hit = records.get_unchanged(str(path), stamp)
-        if hit is None:
-            raw = read_bytes(path, problems)  # read once: the key and the parse come from the same bytes
-            if raw is None:
-                continue
-            digest, trusted = content_digest(raw), settled(stamp, clock)
-            hit = records.get(str(path), digest)
-            if hit is None:
-                fresh.append(Job(path, kind, kind_dir, raw, digest, trusted))
-                continue
-            if trusted is not None:  # touched, not changed: remember the new stamp
-                records.put(str(path), digest, hit[0], hit[1], trusted)
-        found.append((kind, hit[0]))
-        problems.warnings.extend(hit[1])  # type: ignore[arg-type]
+    found, fresh = records.sort_out(source_paths(content_dir, problems), problems, clock)
     if config is None:
         for job in fresh:  # still report what is wrong in them
             read_source(job.path, job.kind, job.kind_dir, problems, job.raw)
@@ -108,7 +79,8 @@ def load_content(content_dir: Path, problems: Problems, base_url: str | None = N
     check_unique(items, pages, intros, problems)
     items += load_blog_items(content_dir, authors or {}, config.timezone, problems)  # no page here, so no URL to clash
     return Content(config, authors or {}, tuple(items), tuple(pages), tuple(intros),  # type: ignore[arg-type]
-                   tuple(static_files(content_dir / "static", content_dir, problems)))
+                   tuple(static_files(content_dir / "static", content_dir, problems)),
+                   link_health=load_health(content_dir, problems))
 
 
 def note_skipped(path: Path, what: str, count: int, problems: Problems) -> None:
@@ -119,16 +91,6 @@ def note_skipped(path: Path, what: str, count: int, problems: Problems) -> None:
     if count:
         problems.note(display, line, f"skipped checking {what}{counted(count, 'Markdown file')} "
                                      f"until {path.name} can be read")
-
-
-def parse_record(source: Source, body: Rendered, config: Config, authors: dict[str, Author] | None,
-                 problems: Problems) -> Item | Page | Intro | None:
-    if source.kind in ("notes", "links"):
-        return schema.parse_item(source, body, config, authors, problems)
-    if source.kind == "pages":
-        return schema.parse_page(source, body, config, problems)
-    return schema.parse_intro(source, body, config, authors, problems)
-
 
 
 def _bytes(path: Path) -> bytes:
@@ -143,62 +105,6 @@ def static_files(root: Path, content_dir: Path, problems: Problems) -> list[Stat
             for path in iter_files(root, content_dir, problems, None, hidden=True)]
 
 
-def _doc_id(source: Source) -> str:
-    return slugify(f"{source.kind[0]}-{source.rel.removesuffix('.md')}") or source.kind
-
-
-@dataclass(frozen=True)
-class Job:
-    """A source file the record cache could not answer for: to be read, rendered and parsed."""
-
-    path: Path
-    kind: str
-    kind_dir: Path
-    raw: bytes
-    digest: str
-    """content_digest(raw): the record cache's key for the file."""
-    stamp: Stamp | None
-    """Its settled stamp, if it has one (sources.settled)."""
-
-
-@dataclass(frozen=True)
-class Parsed:
-    """What became of a Job: its record (None if unusable) and the problems found in it."""
-
-    record: Item | Page | Intro | None
-    problems: Problems
-    render_key: str = ""
-    rendered: Rendered | None = None
-    """The body, when it had to be rendered (so the parent can keep it in the Markdown cache)."""
-
-
-def parse_one(job: Job, config: Config, authors: dict[str, Author] | None, cache: RenderCache) -> Parsed:
-    """Read one file's front matter, render its body (unless cached) and validate it."""
-    problems = Problems()
-    source = read_source(job.path, job.kind, job.kind_dir, problems, job.raw)
-    if source is None:
-        return Parsed(None, problems)
-    doc_id = _doc_id(source)
-    key = render_key(source.body, config.allow_html, doc_id)
-    body = cache.get(key)
-    new = None
-    if body is None:
-        body = new = render_markdown(source.body, config.allow_html, doc_id)
-    return Parsed(parse_record(source, body, config, authors, problems), problems, key, new)
-
-
-def parse_all(jobs: list[Job], config: Config, authors: dict[str, Author] | None, cache: RenderCache,
-              workers: Workers, reporter: Reporter) -> list[Parsed]:
-    """Parse every job, in order: on every core when there are many (YAML, Markdown and
-    validation alike; the Markdown is most of the work of a cold build)."""
-    parsed: list[Parsed | None] = [None] * len(jobs)
-    work = partial(parse_one, config=config, authors=authors, cache=cache)
-    for done, (index, result) in enumerate(workers.map(work, jobs, PARALLEL_THRESHOLD), 1):
-        parsed[index] = result
-        reporter.progress("reading Markdown", done, len(jobs))
-    return [p for p in parsed if p is not None]
-
-
 def check_unique(items: list, pages: list, intros: list, problems: Problems) -> None:  # type: ignore[type-arg]
     """Two records may not claim the same URL or the same feed id: the newer one is in the
     wrong (an older post may already be read and linked to), named with the one it clashes with."""
@@ -211,6 +117,27 @@ def check_unique(items: list, pages: list, intros: list, problems: Problems) -> 
     _report_duplicates([(f"/{path_of(p)}", p.source) for p in pages], "URL", problems,
                        "rename one of the pages or set a different `slug:`")
     _report_duplicates([(i.week, i.source) for i in intros], "week intro", problems, "")
+    check_aliases(items, pages, problems)
+
+
+def check_aliases(items: list[Item], pages: list[Page], problems: Problems) -> None:
+    """An old address (`aliases:`) redirects to one post, and never takes a page's place,
+    whichever build that page is in (`plan.py` checks the pages weeknotes makes itself)."""
+    records: list[Item | Page] = [*items, *pages]
+    addresses = {f"/{path_of(record)}": record.source for record in records}
+    for item in items:
+        for alias in item.aliases:
+            owner = addresses.get(f"/{alias}")
+            if owner == item.source:
+                problems.error(item.source, key_line(item.source, "aliases"), f"alias /{alias} is this post's own "
+                               "address", hint="remove it from `aliases:`: an alias is an address the post had before")
+            elif owner is not None:
+                problems.error(item.source, key_line(item.source, "aliases"), f"alias /{alias} is the address of "
+                               f"{owner}: a redirect there would take that page's place",
+                               hint="remove it from `aliases:`")
+    for alias, source, first in clashes((f"/{a}", i.source) for i in items for a in i.aliases):
+        problems.error(source, key_line(source, "aliases"), f"alias {alias} is already an alias of {first}",
+                       hint="an old address can redirect to one post only: remove it from one of them")
 
 
 def _report_duplicates(claims: list[tuple[str, str]], what: str, problems: Problems, hint: str) -> set[str]:

@@ -19,7 +19,7 @@ from email.utils import formataddr, parseaddr
 from typing import Any
 from urllib.parse import urlsplit
 
-from weeknotes.model.values import EmailSettings
+from weeknotes.model.settings import EmailSettings
 from weeknotes.source.fields import Field, choice, get, plain_text, string_list
 from weeknotes.source.sources import YamlData
 

@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from weeknotes.base.errors import Problems
 from weeknotes.base.language import normalize_tag, tag_problem
+from weeknotes.model.urls import NAME_MAX_BYTES, too_long_for_a_name
 from weeknotes.model.values import YEARS, in_known_years
 from weeknotes.source.sources import YamlData, example_date
 
@@ -166,6 +167,43 @@ def string_list(f: Field, value: Any) -> list[str]:
         if text:
             result.append(text)
     return result
+
+
+SITE_PATH_RE = re.compile(r"/[^\s?#\\]*")
+
+
+def site_paths(f: Field, value: Any, suffixes: tuple[str, ...]) -> list[str]:
+    """A list of addresses on this site, each written from its root like `/notes/old-slug/`
+    (`aliases:`); a page's path ends in `/`, or names a file with one of `suffixes`."""
+    paths = []
+    for text in string_list(f, value):
+        problem = site_path_problem(text, suffixes)
+        if problem:
+            f.error(f"every entry of `{f.key}` must be a path on this site, like /notes/old-slug/: {text!r} {problem}",
+                    hint=f"write it from the site's root, e.g. `{f.key}: [/notes/old-slug/]`")
+        else:
+            paths.append(text)
+    return paths
+
+
+def site_path_problem(text: str, suffixes: tuple[str, ...]) -> str:
+    """What is wrong with a path on this site as written (empty when nothing is)."""
+    if is_web_url(text) or text.startswith("//"):
+        return "is a whole address; give only its path, which starts with /"
+    if not text.startswith("/"):
+        return "does not start with /"
+    decoded = unquote(text)  # judged as the file it names: %2E%2E is .. too
+    if not SITE_PATH_RE.fullmatch(text) or not SITE_PATH_RE.fullmatch(decoded) or CONTROL_RE.search(decoded):
+        return "may not hold spaces, backslashes, ? or #"
+    segments = decoded.strip("/").split("/")
+    if text != "/" and any(s in ("", ".", "..") for s in segments):
+        return "may not hold //, /./ or /../"
+    if any(map(too_long_for_a_name, segments)):
+        return f"has a part longer than the {NAME_MAX_BYTES} characters a file system allows in a name"
+    last = segments[-1]
+    if not decoded.endswith("/") and "." in last and not last.endswith(suffixes):
+        return f"names a file that is not a page: end it with / (or {' or '.join(suffixes)})"
+    return ""
 
 
 def timestamp(f: Field, value: Any, zone: ZoneInfo, required: bool = False) -> datetime | None:

@@ -16,27 +16,19 @@ from slugify import slugify
 from weeknotes.base.errors import Problems
 from weeknotes.base.wording import shortened
 from weeknotes.model import urls
+from weeknotes.model.settings import Config
 from weeknotes.model.tags import canonical_tags, tag_slug
-from weeknotes.model.urls import RESERVED, item_path, resolve_outbound
-from weeknotes.model.values import (
-    REQUIRED_KEYS,
-    VISIBILITIES,
-    Author,
-    Config,
-    Intro,
-    Item,
-    Page,
-    Reference,
-    TagRef,
-    Via,
-)
+from weeknotes.model.urls import HTML_SUFFIXES, PAGEFIND, RESERVED, alias_path, item_path
+from weeknotes.model.values import REQUIRED_KEYS, VISIBILITIES, Author, Intro, Item, Page, Reference, TagRef, Via
 from weeknotes.source import fields
 from weeknotes.source.fields import Field, did_you_mean
 from weeknotes.source.markdown import Rendered, host_and_path, is_safe_link
 from weeknotes.source.sources import Source
 
-NOTE_KEYS = ("title", "date", "author", "authors", "tags", "summary", "slug", "visibility", "updated", "id", "lang")
-LINK_KEYS = ("url", "title", "date", "author", "via", "tags", "summary", "visibility", "slug", "updated", "id", "lang")
+NOTE_KEYS = ("title", "date", "author", "authors", "tags", "summary", "slug", "visibility", "updated", "id", "lang",
+             "aliases")
+LINK_KEYS = ("url", "title", "date", "author", "via", "tags", "summary", "visibility", "slug", "updated", "id", "lang",
+             "archive", "aliases")
 PAGE_KEYS = ("title", "slug", "visibility", "summary")
 INTRO_KEYS = ("title", "editors", "visibility")
 INTRO_VISIBILITIES = ("public", "internal", "draft")
@@ -108,6 +100,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         return Field(source.display, data, key, problems)
 
     url = fields.web_url(field("url"), values.get("url"), required="url" in required) if is_link else None
+    archive = fields.web_url(field("archive"), values.get("archive")) if is_link else None
     title = fields.plain_text(field("title"), values.get("title"), required="title" in required)
     if is_link and title is None and url:
         title = host_and_path(url)
@@ -127,6 +120,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
     via = _via(field("via"), values.get("via"), authors or {}) if is_link else None
     item_id = _item_id(field("id"), values.get("id"))
     lang = fields.language_tag(field("lang"), values.get("lang"))
+    aliases = _aliases(field("aliases"), values.get("aliases"))
     if updated and when and updated < when:
         field("updated").error("`updated` is earlier than `date`",
                                hint="`updated` is when you last changed the post; leave it out if you have not")
@@ -151,9 +145,10 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         source=source.display,
         url=url,
         via=via,
+        archive=archive,
         lang=lang if lang != config.language else None,
-        outbound=tuple(link for href in rendered.links
-                       if (link := resolve_outbound(href, item_path(source.kind, slug), config.base_url))),
+        links=rendered.links,
+        aliases=aliases,
         references=references_in(source, rendered, item_path(source.kind, slug), config),
     )
 
@@ -171,6 +166,18 @@ def references_in(source: Source, rendered: Rendered, written_at: str, config: C
 def default_id(config: Config, day: date, kind: str, slug: str) -> str:
     """`tag:DOMAIN,YYYY-MM-DD:KIND/SLUG` (RFC 4151): no scheme, so http -> https changes nothing."""
     return f"tag:{config.domain},{day.isoformat()}:{kind}/{slug}"
+
+
+def _aliases(f: Field, value: Any) -> tuple[str, ...]:
+    """`aliases:`, the site paths the post had before, each as urls.alias_path has it."""
+    paths = []
+    for written in fields.site_paths(f, value, HTML_SUFFIXES):
+        path = alias_path(written)
+        if path.startswith(PAGEFIND):
+            f.error(f"alias {written} is inside /{PAGEFIND}, where the search index lives")
+        elif path not in paths:
+            paths.append(path)
+    return tuple(paths)
 
 
 def _item_id(f: Field, value: Any) -> str | None:

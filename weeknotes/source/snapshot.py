@@ -25,7 +25,7 @@ FORMAT = 1
 
 def consents(author: Author) -> bool:
     """Whether this author's blog may be fetched and shown (to the audiences `publish` allows)."""
-    return author.aggregate and author.feed is not None and author.publish != "none"
+    return author.aggregate and author.feed is not None and not author.publishes_nothing
 
 
 def snapshot_path(content_dir: Path, handle: str) -> Path:
