@@ -18,6 +18,8 @@ from typing import Any
 
 started = time.perf_counter()
 import weeknotes.output.build as build  # noqa: E402  (timed: importing is part of every build)
+import weeknotes.output.search as search  # noqa: E402
+import weeknotes.output.session as session  # noqa: E402
 import weeknotes.output.staging as staging  # noqa: E402
 import weeknotes.source.cache as cache  # noqa: E402
 import weeknotes.source.content as content  # noqa: E402
@@ -29,7 +31,9 @@ SPENT: dict[str, float] = {}
 
 def timed(owner: Any, name: str, label: str | None = None) -> None:
     """Replace owner.name by a wrapper that adds its wall-clock time to SPENT[label]."""
-    original: Callable[..., Any] = getattr(owner, name)
+    original: Callable[..., Any] | None = getattr(owner, name, None)
+    if original is None:
+        return  # not in this version of weeknotes (phases.py also times older checkouts)
 
     @functools.wraps(original)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -42,7 +46,15 @@ def timed(owner: Any, name: str, label: str | None = None) -> None:
     setattr(owner, name, wrapper)
 
 
-STAGES: list[tuple[Any, str, str]] = [
+try:
+    import weeknotes.output.spare as spare  # issue 22
+
+    SPARE: list[tuple[Any, str, str]] = [(spare.Spare, "update", "  bring the spare site up to date"),
+                                         (spare, "exchange", "  exchange it with the output")]
+except ImportError:
+    SPARE = []
+
+STAGES: list[tuple[Any, str, str]] = [*SPARE,
     (build, "load", "load (read, parse, validate)"),
     (content, "source_paths", "  list the sources"),
     (content, "parse_all", "  parse changed sources"),
@@ -50,12 +62,14 @@ STAGES: list[tuple[Any, str, str]] = [
     (cache.RecordCache, "save", "  save the record cache"),
     (build, "collect_site", "collect the audience's site"),
     (build, "plan_site", "plan the outputs"),
-    (build, "fingerprint", "fingerprint the outputs"),
+    (session.BuildSession, "fingerprints", "fingerprint the outputs"),
     (build, "warn_on_feed_drift", "drift guard"),
     (staging.StagedSite, "record_all", "render and stage changed files"),
-    (build, "previous_manifest", "read the manifest"),
-    (staging.StagedSite, "commit", "put the site in place"),
-    (build, "keep_manifest", "save the manifest"),
+    (session.BuildSession, "previous_manifest", "read the manifest"),
+    (staging.StagedSite, "commit", "put the site in place (search index included)"),
+    (staging.StagedSite, "_walked", "  walk the output folder"),
+    (search, "update_index", "  search index"),
+    (session.BuildSession, "keep_manifest", "save the manifest"),
 ]
 
 
@@ -65,10 +79,10 @@ def run(argv: list[str]) -> int:
     start = time.perf_counter()
     code = main(argv)
     total = time.perf_counter() - start
-    print(f"{'import weeknotes':32s} {IMPORTED:6.3f} s")
+    print(f"{'import weeknotes':40s} {IMPORTED:6.3f} s")
     for label, seconds in sorted(SPENT.items(), key=lambda item: -item[1]):
-        print(f"{label:32s} {seconds:6.3f} s")
-    print(f"{'whole command':32s} {total:6.3f} s")
+        print(f"{label:40s} {seconds:6.3f} s")
+    print(f"{'whole command':40s} {total:6.3f} s")
     return code
 
 

@@ -204,3 +204,37 @@ def test_a_note_about_what_was_skipped_is_reported_in_each_machine_format(site, 
     result = run("check", "--content", site.content, "--format", fmt)
     assert result.code == 1, result.err
     assert "skipped checking" in result.out and "internal error" not in result.err
+
+
+def test_github_annotates_an_error_in_a_file_not_given(site, run) -> None:  # type: ignore[no-untyped-def]
+    """A pull request's check that fails must say why on the diff, whichever file is at fault
+    (issue 22: `check --format github CHANGED_FILES` failed with no annotation at all)."""
+    git_repo(site)
+    published_address(site)
+    good = site.write("notes/ana/2026-11-16-good.md", note("Good"))
+    site.write(BROKEN, note("Broken", author="anna"))
+    result = run("check", "--content", site.content, "--format", "github", good)
+    assert result.code == 1
+    [error] = [c for c in workflow_commands(result.out) if c["kind"] == "error"]
+    assert error["file"] == f"content/{BROKEN}" and error["line"] == "4"
+    assert error["data"].startswith("unknown author 'anna'")
+    assert "in files not given" not in result.out  # it is shown, not counted aside
+
+
+def test_every_warning_check_counts_is_shown(site, run) -> None:  # type: ignore[no-untyped-def]
+    """With paths, the summary counts the warnings shown; those elsewhere are said to be
+    elsewhere, and when --strict fails on them a machine format annotates them."""
+    git_repo(site)
+    published_address(site)
+    mine = site.write("notes/ana/2026-11-16-mine.md", note("Mine", tittle="x"))
+    site.write("links/2026-11-17-plain.md", link("http://example.net/plain"))
+    text = run("check", "--content", site.content, mine)
+    assert text.code == 0, text.err
+    assert text.err.count(": warning: ") == 1 and "unknown key `tittle`" in text.err
+    assert "1 warning in files not given; run `weeknotes check` without paths to see them" in text.out
+    assert text.out.rstrip().endswith(": no errors, 1 warning")
+    strict = run("check", "--content", site.content, "--format", "github", "--strict", mine)
+    assert strict.code == 1
+    warned = {(c["file"], c["data"].split("\n")[0]) for c in workflow_commands(strict.out) if c["kind"] == "warning"}
+    assert warned == {("content/notes/ana/2026-11-16-mine.md", "unknown key `tittle` is ignored"),
+                      ("content/links/2026-11-17-plain.md", "the link uses http://")}

@@ -6,7 +6,9 @@ import argparse
 import re
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import lxml.html
 import pytest
@@ -38,6 +40,54 @@ def test_new_link_goes_under_links_and_needs_a_url(site: SiteDir, run: Callable[
     created = list((site.content / "links").glob("*.md"))
     assert len(created) == 1 and created[0].name.endswith("-example-net-a-great-read.md")
     assert run("check", "--content", site.content).code == 0
+
+
+def test_two_people_starting_a_note_in_one_week_get_two_addresses(site: SiteDir, run: Callable[..., Run]) -> None:
+    """The default title and address are the author's and the week's (issue 22: both got
+    `Weeknote, week 47` at /notes/weeknote-week-47/, and the build failed on files neither wrote)."""
+    for author in ("ana", "ben", "ana"):
+        assert run("new", "note", "--content", site.content, "--author", author).code == 0
+    year, week, _ = datetime.now(ZoneInfo("Europe/London")).isocalendar()  # the site's timezone
+    made = sorted(p.relative_to(site.content).as_posix() for p in site.content.glob("notes/*/*.md"))
+    assert [re.sub(r"^notes/(\w+)/\d{4}-\d{2}-\d{2}-", r"\1: ", rel) for rel in made] == [
+        f"ana: ana-weeknote-{year}-w{week:02d}-2.md", f"ana: ana-weeknote-{year}-w{week:02d}.md",
+        f"ben: ben-weeknote-{year}-w{week:02d}.md"]
+    titles = {re.search(r'^title: "(.*)"$', (site.content / rel).read_text(), re.M).group(1)  # type: ignore[union-attr]
+              for rel in made}
+    assert titles == {f"Ana Pérez's weeknote, week {week} of {year}", f"Ben Okafor's weeknote, week {week} of {year}"}
+    assert run("check", "--content", site.content).code == 0
+
+
+def test_a_chosen_title_whose_address_is_taken_is_refused_naming_the_other_file(
+        site: SiteDir, run: Callable[..., Run]) -> None:
+    assert run("new", "note", "--content", site.content, "--author", "ana", "--title", "Week 47").code == 0
+    (first,) = site.content.glob("notes/ana/*.md")
+    clash = run("new", "note", "--content", site.content, "--author", "ben", "--title", "Week 47")
+    assert clash.code == 2
+    assert clash.err == f"error: {first} already has the address /notes/week-47/; choose another --title\n"
+    assert not (site.content / "notes/ben").exists()
+
+
+def test_new_link_adds_the_scheme_or_refuses_at_once(site: SiteDir, run: Callable[..., Run]) -> None:
+    made = run("new", "link", "--content", site.content, "--author", "ana", "--url", "example.net/x")
+    assert made.code == 0, made.err
+    (path,) = site.content.glob("links/*.md")
+    assert 'url: "https://example.net/x"' in path.read_text()
+    assert "https:// added" in made.out
+    assert run("check", "--content", site.content).code == 0
+    for bad in ("ftp://example.net/x", "javascript:alert(1)", "two words"):
+        refused = run("new", "link", "--content", site.content, "--author", "ana", "--url", bad)
+        assert refused.code == 2 and f"--url must be an http:// or https:// address, not {bad!r}" in refused.err
+    assert len(list(site.content.glob("links/*.md"))) == 1
+
+
+@pytest.mark.parametrize("verb", ["build", "serve", "digest"])
+def test_a_bad_base_url_flag_is_blamed_on_the_flag(site: SiteDir, run: Callable[..., Run], verb: str) -> None:
+    """Not on site.yaml's line, showing the file's own good address (issue 22)."""
+    result = run(verb, "--content", site.content, "--base-url", "example.org/wol")
+    assert result.code == 2
+    assert result.err == (f"weeknotes {verb}: argument --base-url: must be an absolute http:// or https:// "
+                          f"address, not 'example.org/wol'\n  hint: see `weeknotes {verb} --help`\n")
 
 
 def test_new_with_an_unknown_author_lists_the_known_ones(site: SiteDir, run: Callable[..., Run]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -136,3 +137,19 @@ def test_symlink_leaving_the_content_dir_is_refused(site: SiteDir, build: Callab
     result = build(ok=False)
     assert "leak.txt:1: error: this file is a link to somewhere outside the content directory" in result.err
     assert not site.output.exists() or "TOP-SECRET" not in str(site.files())
+
+
+def test_a_file_name_that_is_not_utf8_is_an_error_naming_it(site: SiteDir, build: Callable[..., Run]) -> None:
+    """An accented name saved by an old tool (Latin-1 bytes): one line naming the file, with
+    its bytes shown as escapes and the name it probably meant, never an internal error."""
+    site.write("notes/ana/2026-11-16-good.md", note("Good"))
+    folder = os.fsencode(site.content / "notes/ana")
+    with open(os.path.join(folder, b"2026-11-16-caf\xe9.md"), "wb") as handle:
+        handle.write(note("Caf\u00e9").encode("utf-8"))
+    result = build(ok=False)
+    assert result.code == 1
+    shown = str(site.content / "notes/ana") + "/2026-11-16-caf\\xe9.md"
+    assert result.err == (f"{shown}:1: error: this file's name is not valid UTF-8, so weeknotes cannot use it\n"
+                          "  hint: rename the file; read as Latin-1, its name is `2026-11-16-café.md`\n"
+                          "1 error; nothing was written.\n")
+    assert not site.output.exists()

@@ -361,3 +361,26 @@ def test_a_post_is_dated_and_weeked_in_the_sites_timezone(site: SiteDir, server:
     posts = site.html("weeks/2026-W47/").cssselect("section.digest-blogs article")
     assert len(posts) == 1 and not (site.output / "weeks/2026-W46").exists()
     assert posts[0].cssselect("time")[0].get("datetime") == "2026-11-16T00:30:00+01:00"
+
+
+def test_a_plain_text_title_keeps_its_words_and_an_html_one_loses_only_its_tags(
+        site: SiteDir, server: FeedServer, fetch: Callable[..., Run], build: Callable[..., Run]) -> None:
+    """Atom's `type="text"` is text: `<script>` there is a word, shown (escaped) as written;
+    only an HTML title loses its tags, and keeps its words (issue 22). A post dated in the
+    year 1 is skipped with its reason, not a crash of the next build."""
+    site.write("authors.yaml", authors_yaml(zed={"publish": "public", "aggregate": True,
+                                                 "feed": server.feed("/zed.xml", "text-titles.xml")}))
+    result = fetch()
+    assert result.code == 0, result.err
+    line = report_line(result, "zed")
+    assert line.startswith("zed: new: 2 new") and line.endswith('skipped 1: "The year one" is dated in the year 1')
+    build()
+    page = site.html("authors/zed/")
+    titles = entry_titles(page, "h2.entry-title a")
+    assert titles == ["Tags in HTML titles <go>, words stay", "Pasting <script> into the intranet: what happened next"]
+    assert "Why <b> tags & friends showed up as text." in page.text_content()
+    assert page.xpath("//script[contains(., 'intranet')] | //b[contains(., 'tags')]") == []
+    raw = (site.output / "authors/zed/index.html").read_text(encoding="utf-8")
+    assert "Pasting &lt;script&gt; into the intranet" in raw
+    feed = feedparser.parse(site.output / "feed.xml")
+    assert "Pasting <script> into the intranet: what happened next" in [entry.title for entry in feed.entries]

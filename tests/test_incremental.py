@@ -327,3 +327,17 @@ def test_a_withdrawn_month_loses_its_bundle(site: SiteDir, build: Callable[..., 
     listed = json.loads((site.output / "pagefind/bundles.json").read_text())["bundles"]
     assert [bundle["key"] for bundle in listed] == ["2026-10-4", "2026-10-3", "2026-10-2", "2026-10-1", "2025-12",
                                                     "pages"]
+
+
+def test_after_an_edit_the_next_build_renders_nothing_again(site: SiteDir, build: Callable[..., Run]) -> None:
+    """A rebuild puts the new site in place by exchanging it with a spare copy that shares the
+    unchanged files by hard link (issue 22); linking changes a file's ctime, and with it the
+    stamp the next build checks the file by: those files must be stamped again, or the next
+    build renders every page again."""
+    populate(site)
+    build()
+    edit_body(site)
+    assert "notes/note-1/index.html" in rendered_by(site)
+    again = rendered_by(site)
+    assert {"robots.txt", "sitemap.xml"} <= set(again)  # made again always (no inputs to compare)
+    assert [p for p in again if p.endswith((".html", ".json")) or "feed" in p or p == "rss.xml"] == []

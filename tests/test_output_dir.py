@@ -153,3 +153,18 @@ def test_a_marker_from_before_audiences_were_recorded_counts_as_public(ready: Si
     rebuilt = run("build", "--content", ready.content, "--output", ready.output)
     assert rebuilt.code == 0, rebuilt.err
     assert (ready.output / ".weeknotes-build").read_text().splitlines()[-1] == "audience: public"
+
+
+def test_an_output_that_is_a_link_to_a_folder_keeps_the_link(ready: SiteDir, run: Callable[..., Run]) -> None:
+    """`public -> /srv/www/site`: the folder it points to gets the site; the link stays a link."""
+    served = ready.root / "srv"
+    served.mkdir()
+    link_to = ready.root / "public"
+    link_to.symlink_to(served, target_is_directory=True)
+    for body in ("First.", "Second."):
+        ready.write("notes/ana/2026-11-16-n.md", note("N", body=body))
+        result = run("build", "--content", ready.content, "--output", link_to)
+        assert result.code == 0, result.err
+        assert link_to.is_symlink() and link_to.resolve() == served.resolve()
+        assert body in (served / "notes/n/index.html").read_text()
+    assert sorted(p.name for p in ready.root.iterdir()) == ["content", "public", "srv"]

@@ -54,3 +54,15 @@ def test_a_key_knows_its_line() -> None:
 ])
 def test_a_missing_or_unclosed_fence_is_reported_whole(text: str, report: list[str]) -> None:
     assert split(text) == report
+
+
+def test_an_alias_alone_is_refused_at_its_line() -> None:
+    assert split("---\ntitle: T\ntags: *favourites\n---\n") == [
+        "notes/x.md:3: error: `*favourites` is a YAML alias; anchors (`&name`) and aliases (`*name`) are not allowed\n"
+        "  hint: write each value out in full where it is needed; if you meant the text `*favourites`, "
+        "put the value in quotes"]
+
+
+def test_ampersands_and_stars_in_values_are_text() -> None:
+    assert split('---\ntitle: Tea & biscuits * 2\nsummary: "&quoted *too"\n---\n') == (
+        {"title": "Tea & biscuits * 2", "summary": "&quoted *too"}, "", 5)

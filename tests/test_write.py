@@ -6,7 +6,7 @@ import stat
 from pathlib import Path
 
 from weeknotes.base.files import write_atomically
-from weeknotes.output.staging import swap_in
+from weeknotes.output.spare import put_in_place
 
 
 def test_a_file_is_replaced_whole_readable_by_all_with_nothing_left_beside_it(tmp_path: Path) -> None:
@@ -24,9 +24,9 @@ def test_a_folder_is_swapped_in_whole_and_the_old_one_removed(tmp_path: Path) ->
     (dest / "old" / "page.html").write_text("old")
     fresh.mkdir()
     (fresh / "page.html").write_text("new")
-    swap_in(fresh, dest)
+    put_in_place(fresh, dest)
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*")) == ["site", "site/page.html"]
     other = tmp_path / "first"
     other.mkdir()
-    swap_in(other, tmp_path / "never-existed")  # no old folder: just moved in
+    put_in_place(other, tmp_path / "never-existed")  # no old folder: just moved in
     assert (tmp_path / "never-existed").is_dir() and not other.exists()

@@ -23,6 +23,7 @@ from weeknotes.commands import verbs as commands
 from weeknotes.commands.delivery import run_send
 from weeknotes.commands.report import ConsoleReporter
 from weeknotes.model.audience import AUDIENCES
+from weeknotes.source.fields import is_web_url
 
 
 class Parser(argparse.ArgumentParser):
@@ -47,7 +48,15 @@ def add_audience(parser: argparse.ArgumentParser) -> None:
 def add_future_and_base_url(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--future", action="store_true",
                         help="include items dated in the future (default: held back until their date)")
-    parser.add_argument("--base-url", metavar="URL", help="use this address instead of base_url from site.yaml")
+    parser.add_argument("--base-url", metavar="URL", type=web_address,
+                        help="use this address instead of base_url from site.yaml")
+
+
+def web_address(text: str) -> str:
+    """--base-url: an http(s) address, or a mistake on the command line (never blamed on site.yaml)."""
+    if " " in text.strip() or not is_web_url(text.strip()):
+        raise argparse.ArgumentTypeError(f"must be an absolute http:// or https:// address, not {text!r}")
+    return text.strip()
 
 
 def add_serve_audience(parser: argparse.ArgumentParser) -> None:

@@ -13,19 +13,18 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from slugify import slugify
-
 from weeknotes import __version__
 from weeknotes.base.errors import ContentErrors, Problems, UsageError, WeeknotesError, with_source_lines
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
-from weeknotes.commands import check_formats, checks, scaffold, starter
+from weeknotes.commands import check_formats, checks, new_post, scaffold, starter
 from weeknotes.commands.delivery import choose_week
 from weeknotes.commands.report import job_notice
 from weeknotes.model import urls
 from weeknotes.model.audience import default_output
 from weeknotes.model.collect import collect_site
 from weeknotes.model.placement import placement
+from weeknotes.model.references import warn_broken_references
 from weeknotes.model.values import Audience
 from weeknotes.output import id_guard
 from weeknotes.output.build import BuildOptions, build, load, now_from_environment, plan_site
@@ -79,12 +78,15 @@ def run_check(args: argparse.Namespace) -> int:
         content, theme = load(options, problems)  # check writes nothing
         if published is None:
             warn_placeholder(args.content, content.config, problems)
+        planned = []
         for audience in (Audience("public", False, False, now), Audience("internal", True, True, now)):
-            plan_site(collect_site(content, audience), theme, problems)  # two pages at one address
+            site = collect_site(content, audience)
+            planned.append((site, plan_site(site, theme, problems)))  # two pages at one address
         problems.errors = list(dict.fromkeys(problems.errors))  # the same clash in both audiences is one
         if published is not None:
             id_errors = id_guard.check_ids(published, collect_site(content, published.audience(now)), problems)
         problems.raise_if_any()
+        warn_broken_references(planned, problems)  # links and images to nothing, in either build
     except ContentErrors as exc:
         if fmt == "text" and not wanted:
             raise  # every problem, then "N errors; nothing was written." (cli.py)
@@ -92,7 +94,11 @@ def run_check(args: argparse.Namespace) -> int:
     else:
         checks.curator_warnings(content, problems)
         errors, warnings = [], sorted(with_source_lines(problems.warnings))
-    shown = [f for f in sorted(errors + warnings) if chosen(f.path, wanted)]
+    # A pull request's check must say why it fails: a machine format reports every finding
+    # that fails it, in a file given or not (issue 22); the terminal counts those elsewhere.
+    failing = {id(f) for f in errors + (warnings if args.strict else [])}
+    shown = [f for f in sorted(errors + warnings) if chosen(f.path, wanted) or (fmt != "text" and id(f) in failing)]
+    unshown = len(errors) + len(warnings) - len(shown)
     if content is not None and wanted:
         shown += [placement(item, content, now) for item in content.items if chosen(item.source, wanted)]
     if fmt == "text":
@@ -104,9 +110,10 @@ def run_check(args: argparse.Namespace) -> int:
         reporter.info(check_formats.render(shown, fmt, check_formats.repository_root(args.content)).rstrip("\n"))
     # Machine formats keep stdout for the report alone.
     say = reporter.info if fmt in ("text", "github") else reporter.notice
-    elsewhere = len(errors) - sum(1 for f in shown if f.severity == "error")
-    if elsewhere:
-        say(f"{counted(elsewhere, 'error')} in files not given; run `weeknotes check` without paths to see them")
+    if unshown:
+        hidden_errors = len(errors) - sum(1 for f in shown if f.severity == "error")
+        found = [counted(n, word) for n, word in ((hidden_errors, "error"), (unshown - hidden_errors, "warning")) if n]
+        say(f"{' and '.join(found)} in files not given; run `weeknotes check` without paths to see them")
     if errors:
         say(f"{counted(len(errors), 'error')}; " + ("merged as it is, it would show readers old posts as new."
                                                    if id_errors == len(errors) else "the site cannot be built."))
@@ -122,7 +129,8 @@ def run_check(args: argparse.Namespace) -> int:
     if published is not None:
         say(f"{counted(len(published.entries), 'feed entry', 'feed entries')} readers have seen in "
             f"{display_path(published.folder)}: no post loses its id or takes another's")
-    say(f"{display_path(args.content)}: no errors" + (f", {counted(len(warnings), 'warning')}" if warnings else ""))
+    listed = sum(1 for f in shown if f.severity == "warning")  # the count is of the warnings shown
+    say(f"{display_path(args.content)}: no errors" + (f", {counted(listed, 'warning')}" if listed else ""))
     return 0
 
 
@@ -183,17 +191,21 @@ def run_new(args: argparse.Namespace) -> int:
         raise UsageError(f"give --author with your handle from authors.yaml; known authors: {known}")
     if args.kind == "link" and not args.url:
         raise UsageError("`weeknotes new link` needs --url with the address you are curating")
+    url = new_post.curated_url(args.url) if args.kind == "link" else None
     now = datetime.now(config.timezone)
-    title = args.title or (f"Weeknote, week {now.isocalendar().week}" if args.kind == "note" else "")
-    slug = slugify(title or args.url.split("//", 1)[-1])[:60].strip("-") or "untitled"
-    folder = args.content / ("notes" / Path(args.author) if args.kind == "note" else Path("links"))
-    path = folder / f"{now:%Y-%m-%d}-{slug}.md"
-    if path.exists():
-        raise UsageError(f"{display_path(path)} already exists; choose another --title")
+    author = authors[args.author]
+    if args.title or args.kind == "link":
+        title, slug = args.title or "", new_post.slug_of(args.title or "", url)
+    else:
+        title, slug = new_post.default_title(author, now), new_post.default_slug(author, now)
+    path = new_post.new_post_path(args.content, args.kind, author, slug, now, title_given=bool(args.title))
+    folder = path.parent
     folder.mkdir(parents=True, exist_ok=True)
-    path.write_text(starter.new_file(args.kind, title, now, args.author, f"urn:uuid:{uuid.uuid4()}", args.url),
+    path.write_text(starter.new_file(args.kind, title, now, args.author, f"urn:uuid:{uuid.uuid4()}", url),
                     encoding="utf-8")
     args.reporter.info(display_path(path))
+    if url and url != args.url.strip():
+        args.reporter.info(f"The address is {url} (https:// added: check that the site serves it).")
     args.reporter.info(f"This {args.kind} is a draft: no build shows it but a preview. Write it, look at it with "
                        f"`weeknotes serve` (or `weeknotes build --drafts`), then delete its line "
                        f"`{starter.DRAFT_LINE}` to publish it.")

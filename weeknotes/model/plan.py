@@ -324,7 +324,14 @@ def without_taken_places(redirects: Sequence[Output], outputs: Sequence[Output],
 
 
 def find_collisions(outputs: Sequence[Output], problems: Problems) -> None:
-    """Two outputs at one path would silently overwrite each other: name both."""
+    """Two outputs at one path would silently overwrite each other: name both. And a path
+    with a name longer than a file system allows could not be written at all: name its source
+    (each slug is checked where it is read, with its line; this is the net under them)."""
+    for output in outputs:
+        if len(output.path) > urls.NAME_MAX_BYTES // 4 and any(map(urls.too_long_for_a_name, output.path.split("/"))):
+            problems.error(output.source, 0, f"/{output.path} has a part longer than the {urls.NAME_MAX_BYTES} "
+                                             "characters a file system allows in a name",
+                           hint="shorten the slug, tag or file name it is made from")
     for path, mine, other in clashes((output.path, output) for output in outputs):
         if mine.source == "weeknotes":  # name the user's file first: that is what they can change
             mine, other = other, mine

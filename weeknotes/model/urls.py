@@ -58,6 +58,16 @@ RESERVED = frozenset(target.split("/", 1)[0] for target in (
     SITEMAP, ROBOTS, BLOGROLL, INDEX, FAVICON))
 
 
+NAME_MAX_BYTES = 255
+"""The longest name of one file or folder that file systems allow (ext4, APFS, NTFS): a slug,
+a tag's slug or a handle is a folder's name in the output."""
+
+
+def too_long_for_a_name(segment: str) -> bool:
+    """Whether `segment` (one part of a site path) is longer than a file system allows a name."""
+    return len(segment.encode("utf-8")) > NAME_MAX_BYTES
+
+
 def path_of(target: object) -> str:
     """The site path of a model object's page (or a site path given as a string)."""
     if isinstance(target, str):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,6 +30,18 @@ VISIBILITIES = ("public", "unlisted", "internal", "draft")
 REQUIRED_KEYS = {"notes": ("title", "date", "author"), "links": ("url", "date", "author"),
                  "pages": ("title",), "digests": ()}
 """The front-matter keys each kind of file must have (`authors:` stands for `author:`)."""
+YEARS = range(1000, 9999)
+"""The years a date may have: four digits (weeks' addresses, feeds' dates), and room around
+them for a timezone's and a week's arithmetic (issue 22: a date in year 1 crashed the build)."""
+
+
+def in_known_years(moment: date) -> bool:
+    """Whether a date (or an aware date-time, in its own offset and in UTC) is in `YEARS`."""
+    if isinstance(moment, datetime) and moment.tzinfo is not None:
+        if moment.year not in YEARS:
+            return False
+        moment = moment.astimezone(UTC)  # safe: a year in YEARS has a day's room on either side
+    return moment.year in YEARS
 
 
 @dataclass(frozen=True)
@@ -92,6 +104,19 @@ class Outbound:
     """curation.quick_key of an outside http(s) URL: a cheap first match against curated URLs."""
 
 
+@dataclass(frozen=True)
+class Reference:
+    """A link or an image in a body that points into this site, and the line it is on."""
+
+    target: str
+    """As written (`../other/`, `/img/map.png`)."""
+    path: str
+    """The site path it points to (`notes/other/`, `img/map.png`), without query or fragment."""
+    line: int
+    """Its line in the source file."""
+    image: bool = False
+
+
 @dataclass(frozen=True, eq=False)
 class Item:
     """A weeknote (`kind == "notes"`) or a link curation (`kind == "links"`)."""
@@ -123,6 +148,8 @@ class Item:
     """Where to read the page now: set by collect.py only when its address is dead."""
     aliases: tuple[str, ...] = ()
     """Site paths it had before (`aliases:`, urls.alias_path), each a page redirecting here."""
+    references: tuple[Reference, ...] = ()
+    """The links and images in the body that point into this site, for the check that each is answered."""
     digest: bytes = field(init=False, repr=False, compare=False)
     """A digest of every field above, made once with the item (and kept with it in the
     parse cache), so a rebuild's fingerprints need not walk ten thousand bodies again."""
@@ -179,6 +206,8 @@ class Page:
     body_html: str
     visibility: str
     source: str
+    references: tuple[Reference, ...] = ()
+    """As `Item.references`."""
 
     @property
     def is_listed(self) -> bool:
@@ -201,6 +230,8 @@ class Intro:
     body_html: str
     visibility: str
     source: str
+    references: tuple[Reference, ...] = ()
+    """As `Item.references`."""
 
 
 @dataclass(frozen=True)

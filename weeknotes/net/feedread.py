@@ -25,6 +25,7 @@ import feedparser
 import jsonschema
 import nh3
 
+from weeknotes.model.values import in_known_years
 from weeknotes.source.fields import CONTROL_RE, escape_url, is_web_url
 from weeknotes.source.markdown import host_and_path, sanitise_html
 from weeknotes.source.snapshot import FeedEntry
@@ -73,8 +74,9 @@ def parse_xml_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
         raise FeedInvalid("not an Atom, RSS or JSON feed")
     base = result.get("href") or url
     entries, skipped = [], []
+    atom = str(result.version).startswith("atom")
     for raw in result.entries:
-        made = xml_entry(raw, base)
+        made = xml_entry(raw, base, atom)
         if isinstance(made, str):
             skipped.append(made)
         else:
@@ -82,12 +84,14 @@ def parse_xml_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
     return ParsedFeed(*unique(entries, skipped), format=str(result.version))
 
 
-def xml_entry(raw: Any, base: str) -> FeedEntry | str:
-    """An entry, or the reason to skip it."""
-    html_summary = raw.get("summary") or (raw["content"][0].get("value", "") if raw.get("content") else "")
-    # Even a plain-text title loses anything tag-like: a `<script>` shown as text is harmless,
-    # but a reader (or a checker) should not find one on our pages at all.
-    title = plain(raw.get("title", ""))
+def xml_entry(raw: Any, base: str, atom: bool) -> FeedEntry | str:
+    """An entry, or the reason to skip it; `atom`: the feed says which text is text."""
+    summary = raw.get("summary_detail", {}) if raw.get("summary") else raw["content"][0] if raw.get("content") else {}
+    if atom and summary.get("type") == "text/plain":
+        text = clean_text(summary.get("value", ""))
+    else:
+        text = text_of(summary.get("value", ""))
+    title = text_as_typed(raw.get("title", ""), raw.get("title_detail", {}).get("type", ""), atom)
     link = raw.get("link") or ""
     name = describe(title, link)
     # Plain dict.get: feedparser's own get() maps a missing `updated` to `published`, with a warning.
@@ -96,7 +100,7 @@ def xml_entry(raw: Any, base: str) -> FeedEntry | str:
     if published is None:
         return f"{name} has no date"
     updated = struct_time_to_datetime(updated_at) if published_at else None
-    return build_entry(raw.get("id") or "", link, title, published, updated, text_of(html_summary), base)
+    return build_entry(raw.get("id") or "", link, title, published, updated, text, base)
 
 
 def struct_time_to_datetime(value: time.struct_time | None) -> datetime | None:
@@ -170,6 +174,10 @@ def build_entry(entry_id: str, link: str, title: str, published: datetime, updat
         url = ""
     if not is_web_url(url):
         return f"{describe(title, link)} has no http(s) link to the original"
+    if not in_known_years(published):
+        return f"{describe(title, link)} is dated in the year {published.year}"
+    if updated and not in_known_years(updated):
+        updated = None
     title = title or shorten(summary, TITLE_LENGTH) or host_and_path(url)
     return FeedEntry(id=clean_text(entry_id) or url, url=url, title=title, published=published,
                      updated=updated if updated and updated > published else None,
@@ -199,10 +207,23 @@ def text_of(markup: str) -> str:
     return plain(BLOCK_END_RE.sub(r"\1 ", sanitise_html(markup)))
 
 
+CODE_RE = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+"""A whole script or style element: code, not words."""
+
+
 def plain(markup: str) -> str:
-    """Text without tags (script and style contents go with them), entities decoded, one line."""
-    text = html.unescape(nh3.clean(markup, tags=set()))
+    """The words of some HTML, on one line: tags go, entities are decoded, whole script and
+    style elements go with their code; the text after a lone `<script>` stays (issue 22: a
+    title `Pasting <script> into the intranet` was cut to `Pasting `)."""
+    text = html.unescape(nh3.clean(CODE_RE.sub(" ", markup), tags=set(), clean_content_tags=set()))
     return clean_text(text)
+
+
+def text_as_typed(value: str, kind: str, atom: bool) -> str:
+    """A title's or summary's text, read as its feed says: Atom's `type="text"` is text, kept
+    whole (`<script>` is a word there, escaped wherever it is shown); anything else is HTML
+    (RSS and JSON Feed do not say, and feeds put HTML in them), read by `plain`."""
+    return clean_text(value) if atom and kind == "text/plain" else plain(value)
 
 
 def clean_text(text: str) -> str:

@@ -21,6 +21,7 @@ from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
 from weeknotes.model.collect import collect_site
 from weeknotes.model.plan import HtmlPlanner, Output, find_collisions, static_outputs, without_taken_places
+from weeknotes.model.references import warn_broken_references
 from weeknotes.model.values import Audience, Content, Site
 from weeknotes.output import search
 from weeknotes.output.drift import warn_on_feed_drift
@@ -83,14 +84,14 @@ def build(options: BuildOptions, session: BuildSession | None = None, reporter: 
         session.collected(site, env, theme, audience.label)  # serve shows the saved page here
         outputs = plan_site(site, theme, problems, env)  # site -> every output
         problems.raise_if_any()  # two outputs at one path
+        warn_broken_references([(site, outputs)], problems)  # links and images to nothing
         session.planned(outputs)
         with session.staged_site(audience.label) as staged:  # a failure anywhere leaves the old site
             keys = session.fingerprints(outputs, site, env, theme)
             session.loaded()
             guard_feed_ids(staged, site, keys, problems)  # before the old feeds are replaced
             render(outputs, keys, staged, theme, session, reporter)  # only what its inputs changed
-            index = commit(staged, site, options, session)  # the new site in place, whole
-    index.after_commit()
+            commit(staged, site, options, session)  # the new site in place, whole
     return BuildResult(site, staged.stats, time.perf_counter() - started, problems.warnings)
 
 
@@ -154,9 +155,7 @@ def render(outputs: list[Output], keys: dict[str, str], staged: StagedSite, them
     staged.record_all(render_outputs(changed, keys, theme, session.workers, reporter, staged.stage))
 
 
-def commit(staged: StagedSite, site: Site, options: BuildOptions, session: BuildSession) -> search.SearchIndex:
-    """Put the new site in place with its search index; return the index, to finish after."""
-    index = search.StagedIndex(site, staged) if options.search_index else search.SearchIndex()
-    index.before_commit()  # never let an index outlive the pages it describes
-    staged.commit(session.keep_manifest)
-    return index
+def commit(staged: StagedSite, site: Site, options: BuildOptions, session: BuildSession) -> None:
+    """Put the new site in place, whole, with its search index made inside it first."""
+    index = search.StagedIndex(site, staged) if options.search_index else None
+    staged.commit(session.keep_manifest, index)

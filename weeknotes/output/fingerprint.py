@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import hashlib
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -62,7 +63,7 @@ def theme_digest(theme: Theme) -> str:
     for folder in theme.folders:
         for path in sorted([*(folder / "templates").rglob("*"), *(folder / "locales").rglob("*.po")]):
             if path.is_file():
-                digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+                digest.update(os.fsencode(path) + b"\0" + path.read_bytes() + b"\0")  # any name, UTF-8 or not
     return digest.hexdigest()
 
 

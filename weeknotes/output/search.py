@@ -18,10 +18,10 @@ and merges the others (Pagefind's `mergeIndex`), so one query searches them all.
   month, not the size of the whole site.
 
 Which bundle a page is in, and what a bundle holds, depends only on the pages this build
-writes (a digest of their paths and of what Pagefind reads of them, kept in `bundles.json`), so a site reached by
-many rebuilds has the very index a cold build would make. Before pages change, every
-bundle that would no longer describe them is removed; a build that stops half-way leaves a
-site with fewer bundles (found and made by the next build), never a stale one.
+writes (a digest of their paths and of what Pagefind reads of them, kept in `bundles.json`),
+so a site reached by many rebuilds has the very index a cold build would make. A build
+makes the index inside the new site before that is put in place (staging.py), so the site
+and its index change together, in one step.
 
 Pagefind is run from here only (`build` and `serve` both call `update_index`).
 """
@@ -109,36 +109,26 @@ def pagefind_version() -> str:
         return "unknown"
 
 
-class SearchIndex:
-    """No index (search is off, or serve indexes its own way, after the page)."""
-
-    def before_commit(self) -> None:
-        """Called before the new pages are put in place."""
-
-    def after_commit(self) -> None:
-        """Called once they are."""
-
-
-class StagedIndex(SearchIndex):
-    """The index of a site being written by `build` (serve indexes its own way, after the page).
-
-    A first build makes the index inside the staged site, so it is swapped in with it; a
-    rebuild drops stale bundles before the pages change and makes new ones after.
-    """
+class StagedIndex:
+    """The index of a site being written by `build`, made inside the new site before that is
+    put in place (staging.py), so the two are swapped in together: an index never describes
+    pages that are not there, nor misses pages that are (serve indexes its own way, after
+    the page)."""
 
     def __init__(self, site: Site, staged: StagedSite) -> None:
-        self.staged = staged
         self.bundles = plan_bundles(site, {rel: change.digest for rel, change in staged.changes.items()})
 
-    def before_commit(self) -> None:
-        if self.staged.incremental:
-            drop_stale(self.staged.output / urls.PAGEFIND_DIR, self.bundles)
-        else:
-            update_index(self.staged.staging, self.staged.staging / urls.PAGEFIND_DIR, self.bundles)
+    def made_in(self, site_dir: Path) -> bool:
+        return is_made(site_dir / urls.PAGEFIND_DIR, self.bundles)
 
-    def after_commit(self) -> None:
-        if self.staged.incremental:
-            update_index(self.staged.output, self.staged.output / urls.PAGEFIND_DIR, self.bundles)
+    def keeps(self, index: Path) -> Callable[[str], bool]:
+        """The list and the UI files, and the bundles that describe the same pages."""
+        wanted = {bundle.key: bundle.digest for bundle in self.bundles}
+        kept = {key for key, digest in read_state(index).items() if wanted.get(key) == digest}
+        return lambda rel: "/" not in rel or rel.partition("/")[0] in kept
+
+    def make_in(self, site_dir: Path) -> None:
+        update_index(site_dir, site_dir / urls.PAGEFIND_DIR, self.bundles)
 
 
 # --- the index on disk -------------------------------------------------------------------
@@ -146,12 +136,16 @@ class StagedIndex(SearchIndex):
 
 def read_state(index: Path) -> dict[str, str]:
     """The bundles present in `index`: key -> digest (a listed bundle whose folder is gone is not)."""
+    return {key: digest for key, digest in read_list(index).items() if (index / key).is_dir()}
+
+
+def read_list(index: Path) -> dict[str, str]:
+    """The bundles `index` lists: key -> digest."""
     try:
         raw = json.loads((index / STATE).read_text("utf-8"))
-        listed = {str(entry["key"]): str(entry["digest"]) for entry in raw["bundles"]}
+        return {str(entry["key"]): str(entry["digest"]) for entry in raw["bundles"]}
     except (OSError, ValueError, TypeError, KeyError):
         return {}
-    return {key: digest for key, digest in listed.items() if (index / key).is_dir()}
 
 
 def write_state(index: Path, state: Mapping[str, str]) -> None:
@@ -159,6 +153,20 @@ def write_state(index: Path, state: Mapping[str, str]) -> None:
     keys = sorted((k for k in state if k != PAGES_BUNDLE), reverse=True) + [k for k in state if k == PAGES_BUNDLE]
     text = json.dumps({"bundles": [{"key": key, "digest": state[key]} for key in keys]}, indent=1) + "\n"
     write_atomically(index / STATE, text.encode("utf-8"))
+
+
+def is_made(index: Path, bundles: list[Bundle]) -> bool:
+    """Whether `index` holds exactly `bundles` and nothing else, as `update_index` leaves it."""
+    if not bundles:
+        return not index.exists()
+    if read_state(index) != {bundle.key: bundle.digest for bundle in bundles}:
+        return False
+    try:
+        names = set(os.listdir(index))
+    except OSError:
+        return False
+    listed = {bundle.key for bundle in bundles} | {STATE}
+    return "pagefind-ui.js" in names and all(name in listed or name.startswith(UI_PREFIXES) for name in names)
 
 
 def drop_stale(index: Path, bundles: list[Bundle], cancelled: Cancelled = never) -> None:
@@ -176,7 +184,7 @@ def drop_stale(index: Path, bundles: list[Bundle], cancelled: Cancelled = never)
     kept = {key: digest for key, digest in state.items() if wanted.get(key) == digest}
     if not index.is_dir():
         return
-    if kept != state or not (index / STATE).is_file():
+    if kept != read_list(index) or not (index / STATE).is_file():  # a bundle gone, or its folder
         write_state(index, kept)
     with os.scandir(index) as entries:
         for entry in entries:

@@ -10,6 +10,7 @@ between builds and shows the saved page ahead of the rest.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ from weeknotes.model.plan import Output
 from weeknotes.model.values import Site
 from weeknotes.output.fingerprint import Fingerprinter, Remembered
 from weeknotes.output.options import BuildOptions
+from weeknotes.output.spare import Spare
 from weeknotes.output.staging import Manifest, StagedSite
 from weeknotes.render.theme import Theme, make_environment
 from weeknotes.source.cache import CACHE_DIR, RecordCache, RenderCache
@@ -62,7 +64,30 @@ class BuildSession:
         """The outputs are planned and free of collisions."""
 
     def staged_site(self, audience: str) -> StagedSite:
-        return StagedSite(self.options.output, self.previous_manifest(), private=self.private, audience=audience)
+        return StagedSite(self.options.output, self.previous_manifest(), private=self.private, audience=audience,
+                          spare=self.spare())
+
+    def spare(self) -> Spare:
+        """The spare site a rebuild exchanges with the output (spare.py).
+
+        In the parse cache, keyed by output folder like the manifest, where that is on the
+        output's file system (a hard link or an exchange cannot cross file systems): there it
+        is out of sight, already ignored by git, and removed with the cache. Else beside the
+        output, hidden, walked by each rebuild instead of trusted.
+        """
+        output = self.options.output.resolve() if self.options.output.is_symlink() else self.options.output
+        beside = Spare(output.parent / f".{output.name}.weeknotes-spare")
+        if not self.options.use_cache:
+            return beside
+        cache = self.options.content / CACHE_DIR
+        try:
+            cache.mkdir(exist_ok=True)
+            if os.stat(cache).st_dev != os.stat(output.parent).st_dev:
+                return beside
+        except OSError:
+            return beside
+        key = self.manifest_path().stem.removeprefix("outputs-")
+        return Spare(cache / f"site-{key}", record=cache / f"site-{key}.pickle")
 
     def previous_manifest(self) -> Manifest | None:
         if self.options.use_cache:

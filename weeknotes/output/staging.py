@@ -1,14 +1,17 @@
-"""Write a site atomically: stage every file, then put the new site in place.
+"""Write a site atomically: stage every file, then put the new site in place in one step.
 
 Every file is rendered and compared before the old site is touched, so a content or
-template error leaves the old site byte for byte. Then:
+template error leaves the old site byte for byte. Then the output folder changes in one
+atomic step, so a build killed at any moment (SIGKILL included) leaves the old site or the
+new one, never a mix (issue 22):
 
-- a first build (no earlier site) is written into a staging folder beside the output
-  and renamed into place;
-- a rebuild writes only the files whose bytes changed into the staging folder and moves
-  each into place with os.replace (atomic per file, so a server never serves half a file),
-  then deletes files the new site no longer has. Unchanged files are not touched, so they
-  keep their mtime and deploys that sync by mtime stay small.
+- a first build (no earlier site) is written into a staging folder beside the output and
+  swapped in whole;
+- a rebuild writes only the files whose bytes changed into the staging folder; the spare
+  site (spare.py: the site before last, sharing the unchanged files by hard link) is
+  brought up to date with them, the search index made in it, and it is exchanged with the
+  output folder. Unchanged files are the same files as before (same inode, same mtime), so
+  deploys that sync by mtime stay small.
 
 Which files changed is decided by a manifest of the last build (a stamp and a hash per
 file) kept in the parse cache; a file whose stamp differs from the manifest is compared
@@ -22,16 +25,19 @@ import hashlib
 import os
 import pickle
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import Protocol
 
 from weeknotes.base.files import WriteStats, write_atomically
 from weeknotes.model import urls
 from weeknotes.output.guard import LEGACY_AUDIENCE, MARKER, marker_text, recorded_audience
+from weeknotes.output.spare import Linked, Moved, Spare, Wanted, exchange, put_in_place, recover, walk_inodes
 from weeknotes.source.sources import Stamp, stamp_of
 
+PAGEFIND_PREFIX = urls.PAGEFIND_DIR + "/"
 FEW_CHANGES = 200
 """Up to this many written files are listed by name in a build's stats."""
 
@@ -45,44 +51,6 @@ class Rendered:
     data: bytes
     inputs: str = ""
     """Fingerprint of what it was made from ("" when unknown)."""
-
-
-def swap_in(fresh: Path, dest: Path) -> None:
-    """Put the folder `fresh` where `dest` is, replacing it: two renames, then the old one goes.
-
-    Between the renames `dest` is missing for an instant (a server retries, see serve.py);
-    it is never half old, half new.
-    """
-    old = dest.parent / f".{dest.name}.weeknotes-old"
-    if old.exists():
-        shutil.rmtree(old)
-    if dest.exists():
-        os.rename(dest, old)
-    os.rename(fresh, dest)
-    if old.exists():
-        shutil.rmtree(old)
-
-
-def files_under(root: Path, skip: str) -> Iterator[str]:
-    """`/`-separated paths of the files (and symlinks) under `root`, except in the folder `skip`.
-
-    A site is mostly folders holding one index.html, so this walks with os.scandir and
-    plain strings: pathlib objects for every folder cost more than the walk itself.
-    """
-    pending = [""]
-    while pending:
-        rel_dir = pending.pop()
-        try:
-            entries = list(os.scandir(os.path.join(root, rel_dir)))
-        except OSError:
-            continue  # gone or unreadable: as os.walk, skip it (a build never made such a folder)
-        for entry in entries:
-            rel = rel_dir + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if rel != skip:
-                    pending.append(rel + "/")
-            else:
-                yield rel
 
 
 def digest_of(data: bytes) -> str:
@@ -166,14 +134,20 @@ class StagedSite:
     """The new site, compared against the old one, applied only when complete."""
 
     def __init__(self, output: Path, previous: Manifest | None = None, private: bool = False,
-                 audience: str = LEGACY_AUDIENCE) -> None:
+                 audience: str = LEGACY_AUDIENCE, spare: Spare | None = None) -> None:
         """`previous` is what the last build into `output` wrote, when known; `audience` is
-        the label this build records in the marker.
+        the label this build records in the marker; `spare` the spare site a rebuild
+        exchanges with the output (spare.py; by default beside the output, walked).
 
         `private`: nothing but these builds writes to `output` (serve's own folder), so
         `previous` lists every file in it, and the folder need not be walked.
         """
+        # An output that is a link to a folder (a web server's) is that folder: it is the one
+        # exchanged, beside it that staging happens, and the link stays as it was.
+        output = output.resolve() if output.is_symlink() else output
+        recover(output)  # from a kill in the middle of a fallback exchange
         self.output = output
+        self.spare = spare or Spare(output.parent / f".{output.name}.weeknotes-spare")
         self.private = private and previous is not None
         self.staging = output.parent / f".{output.name}.weeknotes-new"
         self.audience = audience
@@ -184,6 +158,7 @@ class StagedSite:
         self.changes: dict[str, Change] = {}
         self._stale: list[str] | None = None
         self._existing: list[str] | None = None
+        self._walk: dict[str, int] | None = None
         if self.staging.exists():
             shutil.rmtree(self.staging)  # left by a build that was killed
         self.staging.mkdir(parents=True)
@@ -263,44 +238,74 @@ class StagedSite:
         listed = tuple(sorted(touched)) if len(touched) <= FEW_CHANGES else ()
         return WriteStats(len(changed), len(self.changes) - len(changed), listed)
 
-    def commit(self, keep: Callable[[Manifest], None]) -> None:
-        """Put the new site in place (swap the folder, or apply the changed files).
+    def commit(self, keep: Callable[[Manifest], None], index: SiteIndex | None = None) -> None:
+        """Put the new site in place in one step, with its search index made inside it first.
 
         `keep` stores the manifest of the new site.
         """
+        index = index or NoIndex()
         self.write(MARKER, marker_text(self.audience))
-        if self.incremental:
-            self._apply_changes()
-        else:
-            swap_in(self.staging, self.output)
-        keep(self._manifest())
+        if not self.incremental:
+            index.make_in(self.staging)
+            put_in_place(self.staging, self.output)
+            keep(self._manifest())
+            return
+        touched: set[str] = set()
+        if self.stale_files() or any(c.changed for c in self.changes.values()) or not index.made_in(self.output):
+            touched = self._exchange_with_spare(index)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        keep(self._manifest(touched))
+
+    def _exchange_with_spare(self, index: SiteIndex) -> set[str]:
+        """Bring the spare up to date, make the index in it, exchange it with the output folder.
+
+        Returns the files of the new site that were linked or moved (their stamps changed).
+        """
+        old_site = self._old_site()
+        kept = index.keeps(self.output / urls.PAGEFIND_DIR)  # what `make_in` will not make again
+        wanted: dict[str, Wanted] = {rel: Linked(inode) for rel, inode in old_site.items()
+                                     if rel.startswith(PAGEFIND_PREFIX) and kept(rel.removeprefix(PAGEFIND_PREFIX))}
+        for change in self.changes.values():
+            if change.changed:
+                wanted[change.rel] = Moved(self.staging / change.rel)
+            else:
+                assert change.stamp is not None, "an unchanged file was stamped when compared"
+                wanted[change.rel] = Linked(change.stamp[2])
+        touched = self.spare.update(self.output, wanted)
+        index.make_in(self.spare.folder)
+        exchange(self.spare.folder, self.output)
+        self.spare.keep(old_site)
+        return touched
+
+    def _old_site(self) -> dict[str, int]:
+        """Every file in the output folder before the exchange: path -> inode."""
+        if not self.private:
+            return self._walked()
+        files = {rel: stamp[2] for rel, (stamp, _digest, _inputs) in self.old.files.items()}
+        files.update(walk_inodes(self.output, urls.PAGEFIND_DIR))
+        return files
 
     def commit_ahead(self, keep: Callable[[Manifest], None]) -> None:
         """Put just these files in place, ahead of the rest of a rebuild (serve: the page of
         the file just saved); nothing else is touched or deleted.
+
+        This one alone changes files one by one: only in serve's own folder, which is never
+        published, and only the few pages of the file just saved.
 
         `keep` stores the old manifest with these files' entries replaced. Each file is
         stored without the fingerprint of its inputs, so the full build that follows renders
         it again (and, finding the same bytes, leaves it alone).
         """
         assert self.incremental and self.private, "only serve's own folder is updated ahead"
-        self._move_changed()
-        shutil.rmtree(self.staging, ignore_errors=True)
-        manifest = Manifest(dict(self.old.files))
-        manifest.files.update((rel, (stamp, digest, "")) for rel, (stamp, digest, _inputs) in self._manifest().files.items())
-        keep(manifest)
-
-    def _apply_changes(self) -> None:
-        self._move_changed()
-        self._delete_stale()
-        shutil.rmtree(self.staging, ignore_errors=True)
-
-    def _move_changed(self) -> None:
         for change in self.changes.values():
             if change.changed:
                 target = self.output / change.rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(self.staging / change.rel, target)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        manifest = Manifest(dict(self.old.files))
+        manifest.files.update((rel, (stamp, digest, "")) for rel, (stamp, digest, _inputs) in self._manifest().files.items())
+        keep(manifest)
 
     def existing_files(self) -> list[str]:
         """The files the output folder holds before this build changes it (the search index aside).
@@ -308,8 +313,17 @@ class StagedSite:
         Walked once and kept; a private folder's are those of the previous manifest.
         """
         if self._existing is None:
-            self._existing = list(self.old.files) if self.private else list(files_under(self.output, skip=urls.PAGEFIND_DIR))
+            if self.private:
+                self._existing = list(self.old.files)
+            else:
+                self._existing = [rel for rel in self._walked() if not rel.startswith(PAGEFIND_PREFIX)]
         return self._existing
+
+    def _walked(self) -> dict[str, int]:
+        """Path -> inode of every file in the output folder, walked once."""
+        if self._walk is None:
+            self._walk = dict(walk_inodes(self.output))
+        return self._walk
 
     def stale_files(self) -> list[str]:
         """Files in the output folder that the new site does not have (asked once all are staged)."""
@@ -317,22 +331,43 @@ class StagedSite:
             self._stale = sorted(rel for rel in self.existing_files() if rel not in self.changes and rel != MARKER)
         return self._stale
 
-    def _delete_stale(self) -> None:
-        for rel in self.stale_files():
-            path = self.output / rel
-            path.unlink(missing_ok=True)
-            for parent in path.parents:
-                if parent == self.output or any(parent.iterdir()):
-                    break
-                parent.rmdir()
-
-    def _manifest(self) -> Manifest:
+    def _manifest(self, touched: Iterable[str] = ()) -> Manifest:
+        """Each file's stamp: asked again for files written, linked or moved (`touched`)."""
+        touched = set(touched)
         manifest = Manifest()
         for change in self.changes.values():
-            stamp = change.stamp if not change.changed and change.stamp else stamp_of(self.output / change.rel)
+            fresh = change.changed or change.rel in touched or not change.stamp
+            stamp = stamp_of(self.output / change.rel) if fresh else change.stamp
             if stamp is not None:
                 manifest.files[change.rel] = (stamp, change.digest, change.inputs)
         return manifest
 
     def abandon(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+class SiteIndex(Protocol):
+    """A search index made inside the new site before it is put in place (search.py)."""
+
+    def made_in(self, site: Path) -> bool:
+        """Whether the index in `site` is already the one this build would make."""
+
+    def keeps(self, index: Path) -> Callable[[str], bool]:
+        """Which files of the old index `index` (paths inside it) the new one keeps as they are:
+        the others are not carried into the new site, only to be made again."""
+
+    def make_in(self, site: Path) -> None:
+        """Make the index inside the folder `site`, which holds the new site's pages."""
+
+
+class NoIndex:
+    """No index to make (search is off, or serve indexes its own way, after the page)."""
+
+    def made_in(self, site: Path) -> bool:
+        return True
+
+    def keeps(self, index: Path) -> Callable[[str], bool]:
+        return lambda rel: True
+
+    def make_in(self, site: Path) -> None:
+        pass

@@ -22,6 +22,7 @@ from weeknotes.output.fingerprint import Remembered
 from weeknotes.output.options import BuildOptions
 from weeknotes.output.pages import render_outputs
 from weeknotes.output.session import BuildSession
+from weeknotes.output.spare import Spare
 from weeknotes.output.staging import Manifest, StagedSite
 from weeknotes.render.theme import Theme, make_environment
 from weeknotes.source.cache import RecordCache, RenderCache
@@ -68,6 +69,9 @@ class WarmSession(BuildSession):
         """The last build's fingerprints and their inputs: an output whose inputs are equal is not digested again."""
         self.ahead: Ahead | None = None
         """The pages to show before the rest of the next build, if any."""
+        output = options.output
+        self._spare = Spare(output.parent / f".{output.name}.weeknotes-spare")
+        """Beside the site, in the session's own folder; what it holds is known from one build to the next."""
 
     @contextmanager
     def holding(self) -> Iterator[None]:
@@ -107,6 +111,9 @@ class WarmSession(BuildSession):
 
     def previous_manifest(self) -> Manifest | None:
         return self.manifest
+
+    def spare(self) -> Spare:
+        return self._spare
 
     def keep_manifest(self, manifest: Manifest) -> None:
         self.manifest = manifest

@@ -7,7 +7,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from weeknotes.base.errors import Problems
+from weeknotes.base.errors import Problems, UsageError
+from weeknotes.base.wording import shortened
+from weeknotes.model import urls
 from weeknotes.model.settings import Config
 from weeknotes.model.values import PUBLISH_LEVELS, Author
 from weeknotes.source.email_settings import EMAIL_KEYS, email_settings
@@ -18,6 +20,7 @@ from weeknotes.source.fields import (
     did_you_mean,
     escape_url,
     get,
+    is_web_url,
     language_tag,
     plain_text,
     positive_int,
@@ -54,7 +57,11 @@ def read_yaml_file(path: Path, problems: Problems) -> tuple[str, YamlData] | Non
 
 
 def load_config(content_dir: Path, problems: Problems, base_url: str | None = None) -> Config | None:
-    """Read and validate site.yaml; `base_url` (from the command line) overrides the file's."""
+    """Read and validate site.yaml; `base_url` (from the command line) overrides the file's,
+    and a bad one is the command line's mistake, not the file's (a usage error)."""
+    if base_url is not None and (" " in base_url.strip() or not is_web_url(base_url.strip())):
+        raise UsageError(f"--base-url must be an absolute http:// or https:// address, not {base_url!r}\n"
+                         "  hint: give the address the site is published at, e.g. --base-url https://example.org/wol/")
     loaded = read_yaml_file(content_dir / "site.yaml", problems)
     if loaded is None:
         return None
@@ -159,6 +166,11 @@ def load_authors(content_dir: Path, problems: Problems) -> dict[str, Author] | N
         line = data.line(handle)
         if not HANDLE_RE.fullmatch(handle):
             problems.error(display, line, f"author handle {handle!r} may use only lowercase letters, digits and -")
+            continue
+        if urls.too_long_for_a_name(handle):
+            problems.error(display, line, f"author handle {shortened(handle)!r} is {len(handle)} characters long, "
+                           f"and a file system allows {urls.NAME_MAX_BYTES} in a folder's name",
+                           hint="shorten it: a handle is the last part of the author's page address")
             continue
         if not isinstance(record, dict):
             problems.error(display, line, f"author `{handle}` needs `name:` and other fields indented below it",

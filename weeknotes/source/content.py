@@ -20,6 +20,7 @@ from weeknotes.model.values import Content, Item, Page, StaticFile
 from weeknotes.source.blogposts import load_blog_items
 from weeknotes.source.cache import CACHE_DIR, RecordCache, RenderCache, context_key
 from weeknotes.source.config import load_authors, load_config
+from weeknotes.source.layout import source_paths
 from weeknotes.source.links_health import load_health
 from weeknotes.source.parse import parse_all
 from weeknotes.source.sources import (
@@ -92,12 +93,6 @@ def note_skipped(path: Path, what: str, count: int, problems: Problems) -> None:
                                      f"until {path.name} can be read")
 
 
-def source_paths(content_dir: Path, problems: Problems) -> list[tuple[str, Path, Path]]:
-    return [(kind, content_dir / kind, path) for kind in ("notes", "links", "pages", "digests")
-            for path in iter_files(content_dir / kind, content_dir, problems, ".md")]
-
-
-
 def _bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
@@ -111,7 +106,9 @@ def static_files(root: Path, content_dir: Path, problems: Problems) -> list[Stat
 
 
 def check_unique(items: list, pages: list, intros: list, problems: Problems) -> None:  # type: ignore[type-arg]
-    """Two records may not claim the same URL or the same feed id."""
+    """Two records may not claim the same URL or the same feed id: the newer one is in the
+    wrong (an older post may already be read and linked to), named with the one it clashes with."""
+    items = sorted(items, key=lambda i: (i.date, i.source))
     clashing = _report_duplicates([(f"/{path_of(i)}", i.source) for i in items], "URL", problems,
                                   "set a different `slug:` in one of them")
     # A clash of URLs is usually a clash of default ids too: report the cause once.

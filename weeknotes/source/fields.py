@@ -10,13 +10,15 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from weeknotes.base.errors import Problems
 from weeknotes.base.language import normalize_tag, tag_problem
+from weeknotes.model.urls import NAME_MAX_BYTES, too_long_for_a_name
+from weeknotes.model.values import YEARS, in_known_years
 from weeknotes.source.sources import YamlData, example_date
 
 DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -196,6 +198,8 @@ def site_path_problem(text: str, suffixes: tuple[str, ...]) -> str:
     segments = decoded.strip("/").split("/")
     if text != "/" and any(s in ("", ".", "..") for s in segments):
         return "may not hold //, /./ or /../"
+    if any(map(too_long_for_a_name, segments)):
+        return f"has a part longer than the {NAME_MAX_BYTES} characters a file system allows in a name"
     last = segments[-1]
     if not decoded.endswith("/") and "." in last and not last.endswith(suffixes):
         return f"names a file that is not a page: end it with / (or {' or '.join(suffixes)})"
@@ -214,13 +218,22 @@ def timestamp(f: Field, value: Any, zone: ZoneInfo, required: bool = False) -> d
     text = value.strip()
     try:
         if DATE_RE.fullmatch(text):
-            return datetime.combine(date.fromisoformat(text), time(0, 0), zone)
-        if DATETIME_RE.fullmatch(text):
+            parsed = datetime.combine(date.fromisoformat(text), time(0, 0), zone)
+        elif DATETIME_RE.fullmatch(text):
             parsed = datetime.fromisoformat(text.replace(" ", "T", 1).replace(" ", ""))
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+            parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+        else:
+            parsed = None
     except ValueError as exc:
         f.error(f"`{f.key}` is not a real date: {exc}", hint="check the month and day")
         return None
+    if parsed is not None and not in_known_years(parsed):
+        year = f"{parsed.year}" if parsed.year not in YEARS else f"{parsed.astimezone(UTC).year} (in UTC)"
+        f.error(f"`{f.key}` is in the year {year}; a date must be in the years {YEARS[0]} to {YEARS[-1]}",
+                hint=f"check the year: four digits, e.g. `{f.key}: {example_date(f.display)}`")
+        return None
+    if parsed is not None:
+        return parsed
     f.error(f"`{f.key}` must be a date like 2026-11-20, 2026-11-20 09:30 or 2026-11-20T09:30:00+01:00, not {text!r}",
             hint=f"write year-month-day, e.g. `{f.key}: {example_date(f.display)}`")
     return None

@@ -93,6 +93,9 @@ class Rendered:
     """Plain text of the first paragraph, for a default summary."""
     links: tuple[str, ...]
     """Every link target in the body, as written."""
+    references: tuple[tuple[str, int, bool], ...] = ()
+    """Every link and image that may point into the site (no scheme, or http(s)): (target as
+    written, its line in the body counting from 0, whether it is an image)."""
 
 
 def render_markdown(text: str, allow_html: bool, doc_id: str) -> Rendered:
@@ -110,7 +113,25 @@ def render_markdown(text: str, allow_html: bool, doc_id: str) -> Rendered:
     html = md.renderer.render(tokens, md.options, env)
     if allow_html:
         html = sanitise_html(html)
-    return Rendered(html, _first_paragraph(tokens), tuple(str(link) for link in links))
+    return Rendered(html, _first_paragraph(tokens), tuple(str(link) for link in links), tuple(_references(tokens)))
+
+
+def _references(tokens: list[Token]) -> Any:
+    """(target, line, is an image) of each link and image that may point into the site; the
+    line is its block's first line plus the line breaks before it in the block."""
+    for token in tokens:
+        if token.type != "inline" or not token.map or not token.children:
+            continue
+        line = token.map[0]
+        for child in _walk(token.children):
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            target = child.attrs.get("href") if child.type == "link_open" else \
+                child.attrs.get("src") if child.type == "image" else None
+            if isinstance(target, str) and target and not target.startswith("#"):
+                scheme = SCHEME_RE.match(target)
+                if scheme is None or scheme.group(1).lower() in ("http", "https"):
+                    yield target, line, child.type == "image"
 
 
 def sanitise_html(html: str) -> str:

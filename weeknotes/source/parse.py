@@ -66,8 +66,8 @@ def parse_record(source: Source, body: Rendered, config: Config, authors: dict[s
     if source.kind in ("notes", "links"):
         return schema.parse_item(source, body, config, authors, problems)
     if source.kind == "pages":
-        return schema.parse_page(source, body, problems)
-    return schema.parse_intro(source, body, authors, problems)
+        return schema.parse_page(source, body, config, problems)
+    return schema.parse_intro(source, body, config, authors, problems)
 
 
 def doc_id_of(source: Source) -> str:

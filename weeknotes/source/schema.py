@@ -9,14 +9,17 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
+from urllib.parse import unquote
 
 from slugify import slugify
 
 from weeknotes.base.errors import Problems
+from weeknotes.base.wording import shortened
+from weeknotes.model import urls
 from weeknotes.model.settings import Config
 from weeknotes.model.tags import canonical_tags, tag_slug
-from weeknotes.model.urls import HTML_SUFFIXES, PAGEFIND, RESERVED, alias_path
-from weeknotes.model.values import REQUIRED_KEYS, VISIBILITIES, Author, Intro, Item, Page, TagRef, Via
+from weeknotes.model.urls import HTML_SUFFIXES, PAGEFIND, RESERVED, alias_path, item_path
+from weeknotes.model.values import REQUIRED_KEYS, VISIBILITIES, Author, Intro, Item, Page, Reference, TagRef, Via
 from weeknotes.source import fields
 from weeknotes.source.fields import Field, did_you_mean
 from weeknotes.source.markdown import Rendered, host_and_path, is_safe_link
@@ -36,7 +39,12 @@ ID_RE = re.compile(r"[a-zA-Z][a-zA-Z0-9+.\-]*:\S+")
 
 
 def item_slug_from_file(source: Source) -> str:
-    stem = source.path.name.removesuffix(".md")
+    return slug_of_file_name(source.path.name)
+
+
+def slug_of_file_name(name: str) -> str:
+    """The slug a note or link takes from its file's name: without `.md` and a leading date."""
+    stem = name.removesuffix(".md")
     return slugify(DATE_PREFIX_RE.sub("", stem)) or slugify(stem)
 
 
@@ -49,13 +57,28 @@ def slug_for(source: Source, problems: Problems) -> str | None:
         if not slug:
             problems.error(source.display, 0, "cannot make a URL slug from this file name",
                            hint="rename the file using letters and digits, or add `slug: a-short-name`")
+        elif urls.too_long_for_a_name(slug):
+            problems.error(source.display, 0, _too_long("the URL slug made from this file name", slug),
+                           hint="add a shorter `slug: a-short-name`, or rename the file")
+            return None
         return slug or None
     if not isinstance(explicit, str) or not SLUG_RE.fullmatch(explicit):
         suggestion = slugify(str(explicit)) if isinstance(explicit, str) else ""
+        if urls.too_long_for_a_name(suggestion):
+            suggestion = ""
         f.error("`slug` may use only lowercase letters a-z, digits and single hyphens",
                 hint=f"try `slug: {suggestion}`" if suggestion else "")
         return None
+    if urls.too_long_for_a_name(explicit):
+        f.error(_too_long("`slug`", explicit), hint="shorten it: it is the last part of the post's address")
+        return None
     return explicit
+
+
+def _too_long(what: str, segment: str) -> str:
+    """The message for a slug too long to be a folder's name in the output."""
+    return (f"{what} is {len(segment.encode('utf-8'))} characters long, and a file system allows "
+            f"{urls.NAME_MAX_BYTES} in a folder's name")
 
 
 def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict[str, Author] | None,
@@ -88,6 +111,9 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
     for tag in tags:
         if not tag.slug:
             field("tags").error(f"tag {tag.name!r} has no letters or digits to make a URL from")
+        elif urls.too_long_for_a_name(tag.slug):
+            field("tags").error(_too_long(f"the URL slug of tag {shortened(tag.name)!r}", tag.slug),
+                                hint="shorten the tag: a tag is a word or two")
     visibility = fields.choice(field("visibility"), values.get("visibility"), VISIBILITIES, "public")
     slug = slug_for(source, problems)
     summary = fields.plain_text(field("summary"), values.get("summary"))
@@ -100,7 +126,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
                                hint="`updated` is when you last changed the post; leave it out if you have not")
     if None in (title, when, slug) or not item_authors or (is_link and not url):
         return None
-    if any(not t.slug for t in tags):
+    if any(not t.slug or urls.too_long_for_a_name(t.slug) for t in tags):
         return None
     assert title and when and slug
     local_day = when.astimezone(config.timezone).date()
@@ -123,7 +149,18 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         lang=lang if lang != config.language else None,
         links=rendered.links,
         aliases=aliases,
+        references=references_in(source, rendered, item_path(source.kind, slug), config),
     )
+
+
+def references_in(source: Source, rendered: Rendered, written_at: str, config: Config) -> tuple[Reference, ...]:
+    """The links and images of a body (at site path `written_at`) that point into the site."""
+    found = []
+    for target, line, image in rendered.references:
+        path = urls.site_path_of_url(target, written_at, config.base_url)
+        if path is not None:
+            found.append(Reference(target, unquote(path), source.body_line + line, image))
+    return tuple(found)
 
 
 def default_id(config: Config, day: date, kind: str, slug: str) -> str:
@@ -232,7 +269,7 @@ def _via(f: Field, value: Any, authors: dict[str, Author]) -> Via | None:
     return Via(name=text)
 
 
-def parse_page(source: Source, rendered: Rendered, problems: Problems) -> Page | None:
+def parse_page(source: Source, rendered: Rendered, config: Config, problems: Problems) -> Page | None:
     data = source.front_matter
     fields.warn_unknown_keys(source.display, data, PAGE_KEYS, problems)
     title = fields.plain_text(Field(source.display, data, "title", problems), data.values.get("title"), required=True)
@@ -241,7 +278,8 @@ def parse_page(source: Source, rendered: Rendered, problems: Problems) -> Page |
     slug = page_slug(source, problems)
     if title is None or slug is None:
         return None
-    return Page(slug=slug, title=title, body_html=rendered.html, visibility=visibility, source=source.display)
+    return Page(slug=slug, title=title, body_html=rendered.html, visibility=visibility, source=source.display,
+                references=references_in(source, rendered, f"{slug}/", config))
 
 
 def page_slug(source: Source, problems: Problems) -> str | None:
@@ -253,6 +291,11 @@ def page_slug(source: Source, problems: Problems) -> str | None:
         problems.error(source.display, 0, "cannot make a URL from this file name",
                        hint="rename it using letters and digits, or add `slug: a-short-name`")
         return None
+    for part in parts:
+        if urls.too_long_for_a_name(part):
+            problems.error(source.display, 0, _too_long("a part of the URL made from this file's path", part),
+                           hint="add a shorter `slug: a-short-name`, or rename the file or its folder")
+            return None
     if parts[0] in RESERVED:  # top-level names weeknotes writes itself
         problems.error(source.display, 0, f"a page cannot be called {parts[0]!r}: weeknotes uses /{parts[0]}/ itself",
                        hint="rename the file or set another `slug:`")
@@ -274,7 +317,7 @@ def intro_week(source: Source, problems: Problems) -> str | None:
     return None
 
 
-def parse_intro(source: Source, rendered: Rendered, authors: dict[str, Author] | None,
+def parse_intro(source: Source, rendered: Rendered, config: Config, authors: dict[str, Author] | None,
                 problems: Problems) -> Intro | None:
     data = source.front_matter
     fields.warn_unknown_keys(source.display, data, INTRO_KEYS, problems)
@@ -295,4 +338,5 @@ def parse_intro(source: Source, rendered: Rendered, authors: dict[str, Author] |
     if week is None:
         return None
     return Intro(week=week, title=title or "", editors=tuple(editors), body_html=rendered.html,
-                 visibility=visibility, source=source.display)
+                 visibility=visibility, source=source.display,
+                 references=references_in(source, rendered, urls.week_path(week), config))

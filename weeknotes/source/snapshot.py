@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from weeknotes.base.files import write_atomically
-from weeknotes.model.values import Author
+from weeknotes.model.values import YEARS, Author, in_known_years
 
 BLOGS_DIR = "blogs"
 FORMAT = 1
@@ -132,6 +132,8 @@ def _moment(value: object) -> datetime:
     moment = datetime.fromisoformat(_text(value))
     if moment.tzinfo is None:
         raise ValueError(f"date {value!r} has no offset")
+    if not in_known_years(moment):
+        raise ValueError(f"date {value!r} is not in the years {YEARS[0]} to {YEARS[-1]}")
     return moment
 
 

@@ -140,6 +140,8 @@ def read_text(path: Path, problems: Problems, raw: bytes | None = None) -> str |
 def load_yaml(text: str, display: str, problems: Problems, first_line: int = 1) -> YamlData | None:
     """Parse YAML into strings, lists and mappings; report syntax errors with their line."""
     try:
+        if _refuse_anchors(text, display, problems, first_line):
+            return None
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -167,6 +169,29 @@ def load_yaml(text: str, display: str, problems: Problems, first_line: int = 1) 
     lines: dict[str, int] = {}
     values = _to_python(node, "", lines, display, problems, first_line)
     return YamlData(values, lines, first_line)
+
+
+def _refuse_anchors(text: str, display: str, problems: Problems, first_line: int) -> bool:
+    """Report the first YAML anchor (`&name`) or alias (`*name`), before anything is built.
+
+    Our files need neither, and nine nested aliases make a billion values (issue 22: such
+    front matter took 28 s to be refused). The events are read only when the text holds an
+    `&` or a `*` at all, and stop at the first anchor.
+    """
+    if "&" not in text and "*" not in text:
+        return False
+    for event in yaml.parse(text, Loader=_Loader):
+        anchor = getattr(event, "anchor", None)
+        if anchor is None:
+            continue
+        written = f"*{anchor}" if isinstance(event, yaml.AliasEvent) else f"&{anchor}"
+        what = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+        problems.error(display, first_line + (event.start_mark.line if event.start_mark else 0),
+                       f"`{written}` is a YAML {what}; anchors (`&name`) and aliases (`*name`) are not allowed",
+                       hint="write each value out in full where it is needed; if you meant the text "
+                            f"`{written}`, put the value in quotes")
+        return True
+    return False
 
 
 def _to_python(node: yaml.Node, path: str, lines: dict[str, int], display: str,
@@ -286,6 +311,24 @@ def iter_files(root: Path, content_dir: Path, problems: Problems, suffix: str | 
         yield from _walk(root, content_dir.resolve(), problems, suffix, hidden)
 
 
+def _utf8_name(path: Path, is_folder: bool, problems: Problems) -> bool:
+    """Whether a file's name is UTF-8 text; if not, say so (an accented name saved by an old
+    tool): such a name cannot be shown, linked to or kept in the caches."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        what = "folder" if is_folder else "file"
+        problems.error(printable_path(path), 0, f"this {what}'s name is not valid UTF-8, so weeknotes cannot use it",
+                       hint=f"rename the {what}; read as Latin-1, its name is `{os.fsencode(path.name).decode('latin-1')}`")
+        return False
+    return True
+
+
+def printable_path(path: Path) -> str:
+    """`display_path`, with any byte of the name that is not UTF-8 shown as `\\xNN`."""
+    return os.fsencode(display_path(path)).decode("utf-8", "backslashreplace")
+
+
 def _shown(name: str, hidden: bool) -> bool:
     return name not in VERSION_CONTROL if hidden else not name.startswith(".")
 
@@ -305,6 +348,8 @@ def _walk(folder: Path, content_real: Path, problems: Problems, suffix: str | No
     folders = []
     for entry in entries:
         path = folder / entry.name
+        if not _utf8_name(path, entry.is_dir(), problems):
+            continue
         if entry.is_symlink():
             if path.is_dir():
                 if not _inside(path.resolve(), content_real):
