@@ -23,8 +23,8 @@ from pathlib import Path
 from weeknotes.base.errors import Problems
 from weeknotes.model.urls import path_of
 from weeknotes.model.values import Site
+from weeknotes.output.published import PublishedFeed, feed_files, read_feed, site_paths
 from weeknotes.render.digest import week_id
-from weeknotes.source.published import PublishedFeed, feed_files, read_feed, site_paths
 from weeknotes.source.sources import display_path
 
 

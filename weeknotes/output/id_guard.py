@@ -6,7 +6,7 @@ shown again, as new, to every subscriber (11ty/eleventy-plugin-rss#67, jekyll/je
 and a post that takes over an id readers know is taken for an update of that one. The drift
 guard (drift.py) sees this only when a build replaces the one before it in the same folder;
 a pull request's check has no such folder, so it is given DIR, a build of the site as
-published (CI restores the last deploy's), and reads its feeds (source/published.py).
+published (CI restores the last deploy's), and reads its feeds (output/published.py).
 
 Each entry readers saw is matched to a post of this change: by its id, else by the same
 authors, date and title, else by the same text, so a renamed file is still recognised. A
@@ -32,8 +32,8 @@ from weeknotes.model.audience import audience_of_label
 from weeknotes.model.urls import ITEM_PATH_RE, path_of
 from weeknotes.model.values import Audience, Item, Site
 from weeknotes.output.guard import recorded_audience
+from weeknotes.output.published import PublishedEntry, entries_by_id, read_feeds, site_paths
 from weeknotes.render.feeds import clean, entry_html
-from weeknotes.source.published import PublishedEntry, entries_by_id, read_feeds, site_paths
 from weeknotes.source.sources import key_line
 
 
