@@ -9,12 +9,13 @@ from __future__ import annotations
 import argparse
 import sys
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from weeknotes import __version__
-from weeknotes.base.errors import ContentErrors, Problems, UsageError, WeeknotesError, with_source_lines
+from weeknotes.base.errors import ContentErrors, Problem, Problems, UsageError, WeeknotesError, with_source_lines
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
 from weeknotes.commands import check_formats, checks, new_post, scaffold, starter
@@ -25,7 +26,7 @@ from weeknotes.model.audience import default_output
 from weeknotes.model.collect import collect_site
 from weeknotes.model.placement import placement
 from weeknotes.model.references import warn_broken_references
-from weeknotes.model.values import Audience
+from weeknotes.model.values import Audience, Content
 from weeknotes.output import id_guard
 from weeknotes.output.build import BuildOptions, build, load, now_from_environment, plan_site
 from weeknotes.render import digest, email_message
@@ -63,15 +64,23 @@ def run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_check(args: argparse.Namespace) -> int:
-    reporter: Reporter = args.reporter
-    fmt = args.format or check_formats.default_format()
-    wanted = given_paths(args.paths)
-    now = now_from_environment()
+@dataclass
+class Checked:
+    """What `check` found: the content (None when it cannot be built), its errors and
+    warnings, and how many errors are ids that readers have seen taken away."""
+
+    content: Content | None
+    errors: list[Problem]
+    warnings: list[Problem]
+    id_errors: int = 0
+
+
+def check_site(args: argparse.Namespace, now: datetime, published: id_guard.Published | None,
+               raise_errors: bool) -> Checked:
+    """Load, collect and plan the site for every audience, as a build would; write nothing.
+
+    `raise_errors`: content errors are raised, for the CLI to print them all (else returned)."""
     problems = Problems()
-    content = None
-    id_errors = 0
-    published = id_guard.read_published(args.against) if args.against else None  # not a build: exit 2 first
     try:
         # Against a published build, ids are made as they were there: with its address.
         options = BuildOptions(content=args.content, use_cache=False, base_url=published.base if published else None)
@@ -83,17 +92,27 @@ def run_check(args: argparse.Namespace) -> int:
             site = collect_site(content, audience)
             planned.append((site, plan_site(site, theme, problems)))  # two pages at one address
         problems.errors = list(dict.fromkeys(problems.errors))  # the same clash in both audiences is one
+        id_errors = 0
         if published is not None:
             id_errors = id_guard.check_ids(published, collect_site(content, published.audience(now)), problems)
         problems.raise_if_any()
         warn_broken_references(planned, problems)  # links and images to nothing, in either build
     except ContentErrors as exc:
-        if fmt == "text" and not wanted:
+        if raise_errors:
             raise  # every problem, then "N errors; nothing was written." (cli.py)
-        content, errors, warnings = None, exc.problems, exc.warnings
-    else:
-        checks.curator_warnings(content, problems)
-        errors, warnings = [], sorted(with_source_lines(problems.warnings))
+        return Checked(None, list(exc.problems), list(exc.warnings))
+    checks.curator_warnings(content, problems)
+    return Checked(content, [], sorted(with_source_lines(problems.warnings)), id_errors)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    reporter: Reporter = args.reporter
+    fmt = args.format or check_formats.default_format()
+    wanted = given_paths(args.paths)
+    now = now_from_environment()
+    published = id_guard.read_published(args.against) if args.against else None  # not a build: exit 2 first
+    checked = check_site(args, now, published, raise_errors=fmt == "text" and not wanted)
+    content, errors, warnings, id_errors = checked.content, checked.errors, checked.warnings, checked.id_errors
     # A pull request's check must say why it fails: a machine format reports every finding
     # that fails it, in a file given or not (issue 22); the terminal counts those elsewhere.
     failing = {id(f) for f in errors + (warnings if args.strict else [])}

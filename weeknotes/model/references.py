@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from urllib.parse import unquote
 
 from weeknotes.base.errors import Problems
 from weeknotes.model import urls
 from weeknotes.model.plan import Output
-from weeknotes.model.values import Intro, Item, Page, Reference, Site
+from weeknotes.model.values import Intro, Item, Page, Site
 
 Planned = tuple[Site, Sequence[Output]]
 """One audience's site and everything its build writes."""
@@ -23,12 +25,12 @@ def warn_broken_references(planned: Sequence[Planned], problems: Problems) -> No
     """Warn once about each reference in a shown body whose site path is not written, in
     one build or in several (`weeknotes check` plans a public and an internal build: a
     public note's link to an internal one is broken in the public build only, and says so)."""
-    missing: dict[tuple[str, Reference], list[str]] = {}
+    missing: dict[tuple[str, SiteReference], list[str]] = {}
     written: dict[str, set[str]] = {}
     for site, outputs in planned:
         paths = written[site.audience.label] = {output.path for output in outputs}
         for record in bodies(site):
-            for reference in record.references:
+            for reference in into_the_site(record, site.config.base_url):
                 if not answered(reference.path, paths):
                     missing.setdefault((record.source, reference), []).append(site.audience.label)
     for (source, reference), labels in missing.items():
@@ -38,6 +40,26 @@ def warn_broken_references(planned: Sequence[Planned], problems: Problems) -> No
                       hint=f"/{reference.path} is only in {' and '.join(map(article, found_in))} build: readers "
                            f"of {' or '.join(map(article, labels))} build cannot follow this {kind(reference)}"
                       if found_in else hint(reference, written[labels[-1]]))
+
+
+@dataclass(frozen=True)
+class SiteReference:
+    """A reference whose target is in this site: the site path it points to."""
+
+    target: str
+    line: int
+    image: bool
+    path: str
+    """`notes/other/`, `img/map.png`: without query or fragment."""
+
+
+def into_the_site(record: Item | Page | Intro, base_url: str) -> Iterator[SiteReference]:
+    """The references of a body that point into the site, resolved from where it is shown."""
+    written_at = urls.path_of(record)
+    for reference in record.references:
+        path = urls.site_path_of_url(reference.target, written_at, base_url)
+        if path is not None:
+            yield SiteReference(reference.target, reference.line, reference.image, unquote(path))
 
 
 def bodies(site: Site) -> Iterator[Item | Page | Intro]:
@@ -53,11 +75,11 @@ def answered(path: str, written: set[str]) -> bool:
     return any(candidate in written for candidate in (urls.file_of(path), path.rstrip("/") + "/" + urls.INDEX))
 
 
-def kind(reference: Reference) -> str:
+def kind(reference: SiteReference) -> str:
     return "image" if reference.image else "link"
 
 
-def message(reference: Reference, where: str) -> str:
+def message(reference: SiteReference, where: str) -> str:
     return f"{kind(reference)} `{reference.target}`: nothing is at /{reference.path}{where} (no page, and no file in static/)"
 
 
@@ -65,7 +87,7 @@ def article(label: str) -> str:
     return ("an " if label[0] in "aeiou" else "a ") + label
 
 
-def hint(reference: Reference, written: set[str]) -> str:
+def hint(reference: SiteReference, written: set[str]) -> str:
     near = nearest(reference.path, written)
     if near is not None:
         return f"did you mean /{near}?"

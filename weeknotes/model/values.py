@@ -110,8 +110,6 @@ class Reference:
 
     target: str
     """As written (`../other/`, `/img/map.png`)."""
-    path: str
-    """The site path it points to (`notes/other/`, `img/map.png`), without query or fragment."""
     line: int
     """Its line in the source file."""
     image: bool = False

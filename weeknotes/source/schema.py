@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
-from urllib.parse import unquote
 
 from slugify import slugify
 
@@ -18,7 +17,7 @@ from weeknotes.base.wording import shortened
 from weeknotes.model import urls
 from weeknotes.model.settings import Config
 from weeknotes.model.tags import canonical_tags, tag_slug
-from weeknotes.model.urls import HTML_SUFFIXES, PAGEFIND, RESERVED, alias_path, item_path
+from weeknotes.model.urls import HTML_SUFFIXES, PAGEFIND, RESERVED, alias_path
 from weeknotes.model.values import REQUIRED_KEYS, VISIBILITIES, Author, Intro, Item, Page, Reference, TagRef, Via
 from weeknotes.source import fields
 from weeknotes.source.fields import Field, did_you_mean
@@ -149,18 +148,14 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         lang=lang if lang != config.language else None,
         links=rendered.links,
         aliases=aliases,
-        references=references_in(source, rendered, item_path(source.kind, slug), config),
+        references=references_in(source, rendered),
     )
 
 
-def references_in(source: Source, rendered: Rendered, written_at: str, config: Config) -> tuple[Reference, ...]:
-    """The links and images of a body (at site path `written_at`) that point into the site."""
-    found = []
-    for target, line, image in rendered.references:
-        path = urls.site_path_of_url(target, written_at, config.base_url)
-        if path is not None:
-            found.append(Reference(target, unquote(path), source.body_line + line, image))
-    return tuple(found)
+def references_in(source: Source, rendered: Rendered) -> tuple[Reference, ...]:
+    """The links and images of a body, with their lines in the file; where each points is
+    worked out on the planned site (model/references.py), which knows where the body is shown."""
+    return tuple(Reference(target, source.body_line + line, image) for target, line, image in rendered.references)
 
 
 def default_id(config: Config, day: date, kind: str, slug: str) -> str:
@@ -279,7 +274,7 @@ def parse_page(source: Source, rendered: Rendered, config: Config, problems: Pro
     if title is None or slug is None:
         return None
     return Page(slug=slug, title=title, body_html=rendered.html, visibility=visibility, source=source.display,
-                references=references_in(source, rendered, f"{slug}/", config))
+                references=references_in(source, rendered))
 
 
 def page_slug(source: Source, problems: Problems) -> str | None:
@@ -339,4 +334,4 @@ def parse_intro(source: Source, rendered: Rendered, config: Config, authors: dic
         return None
     return Intro(week=week, title=title or "", editors=tuple(editors), body_html=rendered.html,
                  visibility=visibility, source=source.display,
-                 references=references_in(source, rendered, urls.week_path(week), config))
+                 references=references_in(source, rendered))
