@@ -89,11 +89,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
     data = source.front_matter
     values = data.values
     is_link = source.kind == "links"
-    keys = LINK_KEYS if is_link else NOTE_KEYS
-    typos = fields.misspelt_keys(data, REQUIRED_KEYS[source.kind], keys)
-    fields.report_misspelt_keys(source.display, data, typos, problems)
-    fields.warn_unknown_keys(source.display, data, keys, problems, skip=typos)
-    required = set(REQUIRED_KEYS[source.kind]) - set(typos.values())
+    required = checked_keys(source, LINK_KEYS if is_link else NOTE_KEYS, problems)
 
     def field(key: str) -> Field:
         return Field(source.display, data, key, problems)
@@ -106,13 +102,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
     when = fields.timestamp(field("date"), values.get("date"), config.timezone, required="date" in required)
     updated = fields.timestamp(field("updated"), values.get("updated"), config.timezone)
     item_authors = _authors(source, authors, problems, allow_many=not is_link, required="author" in required)
-    tags = tuple(TagRef(tag_slug(t), t) for t in fields.string_list(field("tags"), values.get("tags")))
-    for tag in tags:
-        if not tag.slug:
-            field("tags").error(f"tag {tag.name!r} has no letters or digits to make a URL from")
-        elif urls.too_long_for_a_name(tag.slug):
-            field("tags").error(_too_long(f"the URL slug of tag {shortened(tag.name)!r}", tag.slug),
-                                hint="shorten the tag: a tag is a word or two")
+    tags = tags_of(field("tags"), values.get("tags"))
     visibility = fields.choice(field("visibility"), values.get("visibility"), VISIBILITIES, "public")
     slug = slug_for(source, problems)
     summary = fields.plain_text(field("summary"), values.get("summary"))
@@ -150,6 +140,28 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         aliases=aliases,
         references=references_in(source, rendered),
     )
+
+
+def checked_keys(source: Source, keys: tuple[str, ...], problems: Problems) -> set[str]:
+    """Report misspelt and unknown keys; return the required keys still to be asked for
+    (a misspelt one has been reported already, so it is not also "missing")."""
+    data = source.front_matter
+    typos = fields.misspelt_keys(data, REQUIRED_KEYS[source.kind], keys)
+    fields.report_misspelt_keys(source.display, data, typos, problems)
+    fields.warn_unknown_keys(source.display, data, keys, problems, skip=typos)
+    return set(REQUIRED_KEYS[source.kind]) - set(typos.values())
+
+
+def tags_of(field: Field, value: Any) -> tuple[TagRef, ...]:
+    """`tags:` with their slugs; a tag that makes no usable slug is an error at the line."""
+    tags = tuple(TagRef(tag_slug(t), t) for t in fields.string_list(field, value))
+    for tag in tags:
+        if not tag.slug:
+            field.error(f"tag {tag.name!r} has no letters or digits to make a URL from")
+        elif urls.too_long_for_a_name(tag.slug):
+            field.error(_too_long(f"the URL slug of tag {shortened(tag.name)!r}", tag.slug),
+                        hint="shorten the tag: a tag is a word or two")
+    return tags
 
 
 def references_in(source: Source, rendered: Rendered) -> tuple[Reference, ...]:
