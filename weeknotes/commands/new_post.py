@@ -13,8 +13,9 @@ from slugify import slugify
 from weeknotes.base.errors import Problems, UsageError
 from weeknotes.model.values import Author
 from weeknotes.source.fields import escape_url, is_web_url
+from weeknotes.source.layout import iter_files
 from weeknotes.source.schema import slug_of_file_name
-from weeknotes.source.sources import display_path, iter_files
+from weeknotes.source.sources import display_path
 
 SLUG_LINE_RE = re.compile(r"^slug:\s*['\"]?([a-z0-9-]+)['\"]?\s*$", re.MULTILINE)
 SCHEME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")

@@ -17,7 +17,8 @@ from weeknotes.base.errors import Problems
 from weeknotes.base.language import ENGLISH, Language
 from weeknotes.model.values import StaticFile
 from weeknotes.render.catalogs import load_language
-from weeknotes.source.sources import display_path, iter_files
+from weeknotes.source.layout import iter_files
+from weeknotes.source.sources import display_path
 
 
 def builtin_themes_dir() -> Path:

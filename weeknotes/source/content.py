@@ -20,15 +20,10 @@ from weeknotes.model.values import Content, Item, Page, StaticFile
 from weeknotes.source.blogposts import load_blog_items
 from weeknotes.source.cache import CACHE_DIR, RecordCache, RenderCache, context_key
 from weeknotes.source.config import load_authors, load_config
-from weeknotes.source.layout import source_paths
+from weeknotes.source.layout import iter_files, source_paths
 from weeknotes.source.links_health import load_health
 from weeknotes.source.parse import parse_all
-from weeknotes.source.sources import (
-    display_path,
-    iter_files,
-    key_line,
-    read_source,
-)
+from weeknotes.source.sources import display_path, key_line, read_source
 
 
 def load_content(content_dir: Path, problems: Problems, base_url: str | None = None,

@@ -1,4 +1,4 @@
-"""Which files of a content folder are sources, and a warning for each post that would be
+"""Which files of a content folder are sources (`iter_files`, one reader of names), and a warning for each post that would be
 silently left out: a note saved as `.markdown`, or in a misspelt folder (`content/note/`).
 
 A pull request with such a file used to pass every check while the post never appeared
@@ -11,10 +11,92 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from weeknotes.base.errors import Problems
-from weeknotes.source.sources import iter_files, printable_path
+from weeknotes.source.sources import display_path
+
+VERSION_CONTROL = frozenset({".git", ".hg", ".svn"})
+"""Folders a static copy leaves out: a repository's history is never part of a site."""
+
+
+def iter_files(root: Path, content_dir: Path, problems: Problems, suffix: str | None,
+               hidden: bool = False) -> Iterator[Path]:
+    """Yield regular files below `root` in sorted order, refusing links that leave the content.
+
+    Hidden files and folders are skipped unless `hidden` (static files: `.nojekyll`,
+    `.well-known/`), and then only version-control folders are; a link to a folder is not followed.
+    """
+    if root.is_dir():
+        yield from _walk(root, content_dir.resolve(), problems, suffix, hidden)
+
+
+def _utf8_name(path: Path, is_folder: bool, problems: Problems) -> bool:
+    """Whether a file's name is UTF-8 text; if not, say so (an accented name saved by an old
+    tool): such a name cannot be shown, linked to or kept in the caches."""
+    try:
+        path.name.encode("utf-8")
+    except UnicodeEncodeError:
+        what = "folder" if is_folder else "file"
+        problems.error(printable_path(path), 0, f"this {what}'s name is not valid UTF-8, so weeknotes cannot use it",
+                       hint=f"rename the {what}; read as Latin-1, its name is `{os.fsencode(path.name).decode('latin-1')}`")
+        return False
+    return True
+
+
+def printable_path(path: Path) -> str:
+    """`display_path`, with any byte of the name that is not UTF-8 shown as `\\xNN`."""
+    return os.fsencode(display_path(path)).decode("utf-8", "backslashreplace")
+
+
+def _shown(name: str, hidden: bool) -> bool:
+    return name not in VERSION_CONTROL if hidden else not name.startswith(".")
+
+
+def _walk(folder: Path, content_real: Path, problems: Problems, suffix: str | None,
+          hidden: bool) -> Iterator[Path]:
+    # os.scandir tells files, folders and links apart without a system call per file.
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted((e for e in scan if _shown(e.name, hidden)), key=lambda e: e.name)
+    except FileNotFoundError:
+        return  # removed while the site was read (a checkout during serve): the next build sees it
+    except OSError as exc:
+        problems.error(display_path(folder), 0, f"cannot read this folder: {exc.strerror}",
+                       hint="make it readable, or move it out of the content directory")
+        return
+    folders = []
+    for entry in entries:
+        path = folder / entry.name
+        if not _utf8_name(path, entry.is_dir(), problems):
+            continue
+        if entry.is_symlink():
+            if path.is_dir():
+                if not _inside(path.resolve(), content_real):
+                    problems.error(display_path(path), 0,
+                                   "this folder is a link to somewhere outside the content directory",
+                                   hint="copy what you need into the content directory instead")
+                continue
+            if suffix and not entry.name.endswith(suffix):
+                continue
+            if not _inside(path.resolve(), content_real):
+                problems.error(display_path(path), 0,
+                               "this file is a link to somewhere outside the content directory",
+                               hint="copy the file into the content directory instead")
+            elif path.is_file():
+                yield path
+        elif entry.is_dir():
+            folders.append(path)
+        elif entry.is_file() and not (suffix and not entry.name.endswith(suffix)):
+            yield path
+    for sub in folders:
+        yield from _walk(sub, content_real, problems, suffix, hidden)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
 
 KINDS = ("notes", "links", "pages", "digests")
 """The folders whose `.md` files are sources, in the order they are read."""

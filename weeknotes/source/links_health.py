@@ -24,7 +24,8 @@ from weeknotes.base.files import write_atomically
 from weeknotes.model.linkhealth import STATES, LinkHealth
 from weeknotes.source import fields
 from weeknotes.source.fields import Field
-from weeknotes.source.sources import YamlData, display_path, iter_files, load_yaml, read_source, read_text
+from weeknotes.source.layout import iter_files
+from weeknotes.source.sources import YamlData, display_path, load_yaml, read_source, read_text
 
 HEALTH_FILE = "links-health.yaml"
 HEADER = """\
