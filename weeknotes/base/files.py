@@ -38,3 +38,15 @@ class WriteStats:
     @property
     def total(self) -> int:
         return self.written + self.unchanged
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write `path` whole (as `write_atomically`) unless it already holds these bytes; return
+    whether it was written, so a scheduled job that changed nothing commits nothing."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomically(path, data)
+    return True

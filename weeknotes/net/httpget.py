@@ -98,16 +98,20 @@ def remaining(deadline: float) -> float:
     return left
 
 
-def exchange(url: str, request: Request, deadline: float) -> tuple[int, dict[str, str], bytes]:
-    """One request and its answer: (status, lower-cased headers, body of a 200)."""
+def open_connection(url: str, deadline: float) -> tuple[http.client.HTTPConnection, str]:
+    """A connection to `url`'s host (TLS for https, the system's trusted certificates) that
+    gives up at `deadline`, and the path with its query to ask it for."""
     parts = urlsplit(url)
     path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    conn: http.client.HTTPConnection
     if parts.scheme == "https":
-        conn = http.client.HTTPSConnection(parts.hostname or "", parts.port, timeout=remaining(deadline),
-                                           context=ssl.create_default_context())
-    else:
-        conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=remaining(deadline))
+        return http.client.HTTPSConnection(parts.hostname or "", parts.port, timeout=remaining(deadline),
+                                           context=ssl.create_default_context()), path
+    return http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=remaining(deadline)), path
+
+
+def exchange(url: str, request: Request, deadline: float) -> tuple[int, dict[str, str], bytes]:
+    """One request and its answer: (status, lower-cased headers, body of a 200)."""
+    conn, path = open_connection(url, deadline)
     headers = {"User-Agent": request.user_agent, "Accept-Encoding": "identity",
                "Accept": "application/atom+xml, application/rss+xml, application/feed+json, "
                          "application/json;q=0.9, application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"}

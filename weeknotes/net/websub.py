@@ -13,11 +13,11 @@ import http.client
 import ssl
 import time
 from collections.abc import Sequence
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from weeknotes.base.errors import WeeknotesError
 from weeknotes.base.wording import counted
-from weeknotes.net.httpget import FetchFailed, check_scheme, remaining
+from weeknotes.net.httpget import FetchFailed, check_scheme, open_connection, remaining
 
 BODY_LIMIT = 64 * 1024
 """The most of a hub's answer read (only to finish the exchange cleanly)."""
@@ -57,14 +57,7 @@ def post_form(url: str, fields: dict[str, str], user_agent: str, timeout: float)
     """
     check_scheme(url)
     deadline = time.monotonic() + timeout
-    parts = urlsplit(url)
-    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    conn: http.client.HTTPConnection
-    if parts.scheme == "https":
-        conn = http.client.HTTPSConnection(parts.hostname or "", parts.port, timeout=remaining(deadline),
-                                           context=ssl.create_default_context())
-    else:
-        conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=remaining(deadline))
+    conn, path = open_connection(url, deadline)
     body = urlencode(fields).encode("ascii")
     headers = {"User-Agent": user_agent, "Content-Type": "application/x-www-form-urlencoded",
                "Accept-Encoding": "identity"}

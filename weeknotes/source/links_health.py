@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from weeknotes.base.errors import Problems
-from weeknotes.base.files import write_atomically
+from weeknotes.base.files import write_if_changed
 from weeknotes.model.linkhealth import STATES, LinkHealth
 from weeknotes.source import fields
 from weeknotes.source.fields import Field
@@ -132,11 +132,4 @@ def health_bytes(records: dict[str, LinkHealth]) -> bytes:
 def write_health(content_dir: Path, records: dict[str, LinkHealth]) -> bool:
     """Write the records (whole or not at all); False when the file already held these bytes."""
     path = health_path(content_dir)
-    data = health_bytes(records)
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    write_atomically(path, data)
-    return True
+    return write_if_changed(path, health_bytes(records))

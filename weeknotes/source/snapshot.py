@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from weeknotes.base.files import write_atomically
+from weeknotes.base.files import write_if_changed
 from weeknotes.model.values import YEARS, Author, in_known_years
 
 BLOGS_DIR = "blogs"
@@ -87,14 +87,7 @@ def snapshot_bytes(snapshot: Snapshot) -> bytes:
 
 def write_snapshot(path: Path, snapshot: Snapshot) -> bool:
     """Write atomically (temp file, then rename); return False when the bytes were already there."""
-    data = snapshot_bytes(snapshot)
-    try:
-        if path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    write_atomically(path, data)
-    return True
+    return write_if_changed(path, snapshot_bytes(snapshot))
 
 
 def read_snapshot(path: Path) -> Snapshot:
