@@ -81,6 +81,7 @@ def check_site(args: argparse.Namespace, now: datetime, published: id_guard.Publ
 
     `raise_errors`: content errors are raised, for the CLI to print them all (else returned)."""
     problems = Problems()
+    id_errors = 0
     try:
         # Against a published build, ids are made as they were there: with its address.
         options = BuildOptions(content=args.content, use_cache=False, base_url=published.base if published else None)
@@ -92,7 +93,6 @@ def check_site(args: argparse.Namespace, now: datetime, published: id_guard.Publ
             site = collect_site(content, audience)
             planned.append((site, plan_site(site, theme, problems)))  # two pages at one address
         problems.errors = list(dict.fromkeys(problems.errors))  # the same clash in both audiences is one
-        id_errors = 0
         if published is not None:
             id_errors = id_guard.check_ids(published, collect_site(content, published.audience(now)), problems)
         problems.raise_if_any()
@@ -100,7 +100,7 @@ def check_site(args: argparse.Namespace, now: datetime, published: id_guard.Publ
     except ContentErrors as exc:
         if raise_errors:
             raise  # every problem, then "N errors; nothing was written." (cli.py)
-        return Checked(None, list(exc.problems), list(exc.warnings))
+        return Checked(None, list(exc.problems), list(exc.warnings), id_errors)
     checks.curator_warnings(content, problems)
     return Checked(content, [], sorted(with_source_lines(problems.warnings)), id_errors)
 
