@@ -8,13 +8,14 @@ asked for, and what was never asked for.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+
+from tests.local_server import serving
 
 DATA = Path(__file__).parent / "data" / "blogs"
 
@@ -109,15 +110,11 @@ def make_handler(server: FeedServer) -> type[BaseHTTPRequestHandler]:
 
 @contextmanager
 def feed_server() -> Iterator[FeedServer]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(FeedServer("")))
-    httpd.daemon_threads = True
-    server = FeedServer(f"http://127.0.0.1:{httpd.server_address[1]}")
-    httpd.RequestHandlerClass = make_handler(server)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    servers: list[FeedServer] = []
+
+    def handler_for(url: str) -> type[BaseHTTPRequestHandler]:
+        servers.append(FeedServer(url))
+        return make_handler(servers[0])
+
+    with serving(handler_for):
+        yield servers[0]

@@ -8,8 +8,10 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs
+
+from tests.local_server import serving
 
 
 @dataclass(frozen=True)
@@ -51,14 +53,9 @@ def hub_server(status: int = 204) -> Iterator[Hub]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    hub.url = f"http://127.0.0.1:{server.server_address[1]}/"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield hub
-    finally:
-        hub.release.set()
-        server.shutdown()
-        server.server_close()
+    with serving(lambda url: Handler) as url:
+        hub.url = url + "/"
+        try:
+            yield hub
+        finally:
+            hub.release.set()  # a hanging answer ends before the server stops

@@ -14,7 +14,9 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.local_server import serving
 
 
 @dataclass(frozen=True)
@@ -147,15 +149,11 @@ def make_handler(server: LinkServer) -> type[BaseHTTPRequestHandler]:
 
 @contextmanager
 def link_server() -> Iterator[LinkServer]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(LinkServer("")))
-    httpd.daemon_threads = True
-    server = LinkServer(f"http://127.0.0.1:{httpd.server_address[1]}")
-    httpd.RequestHandlerClass = make_handler(server)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join()
+    servers: list[LinkServer] = []
+
+    def handler_for(url: str) -> type[BaseHTTPRequestHandler]:
+        servers.append(LinkServer(url))
+        return make_handler(servers[0])
+
+    with serving(handler_for):
+        yield servers[0]

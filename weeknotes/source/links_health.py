@@ -25,7 +25,7 @@ from weeknotes.model.linkhealth import STATES, LinkHealth
 from weeknotes.source import fields
 from weeknotes.source.fields import Field
 from weeknotes.source.layout import iter_files
-from weeknotes.source.sources import YamlData, display_path, load_yaml, read_source, read_text
+from weeknotes.source.sources import YamlData, display_path, load_yaml_file, read_source
 
 HEALTH_FILE = "links-health.yaml"
 HEADER = """\
@@ -60,13 +60,10 @@ def curated_addresses(content_dir: Path, problems: Problems) -> dict[str, tuple[
 def load_health(content_dir: Path, problems: Problems) -> dict[str, LinkHealth]:
     """Every record by address; a record that cannot be read is an error at its line."""
     path = health_path(content_dir)
-    if not path.is_file():
-        return {}
-    display = display_path(path)
-    text = read_text(path, problems)
-    data = load_yaml(text, display, problems) if text is not None else None
+    data = load_yaml_file(path, problems)
     if data is None:
         return {}
+    display = display_path(path)
     found = {}
     for address, record in data.values.items():
         health = read_record(address, record, data, display, problems)

@@ -21,7 +21,7 @@ import yaml
 
 from weeknotes.base.errors import Problems
 from weeknotes.base.files import write_atomically
-from weeknotes.source.sources import display_path, load_yaml, read_text
+from weeknotes.source.sources import display_path, load_yaml_file
 
 SENT_FILE = Path("digests") / "sent.yaml"
 HEADER = """\
@@ -49,13 +49,10 @@ def sent_path(content_dir: Path) -> Path:
 def load_sent(content_dir: Path, problems: Problems) -> dict[tuple[str, str], Sent]:
     """Every recorded send by (week, audience); problems in the file are reported with their line."""
     path = sent_path(content_dir)
-    if not path.is_file():
-        return {}
-    display = display_path(path)
-    text = read_text(path, problems)
-    data = load_yaml(text, display, problems) if text is not None else None
+    data = load_yaml_file(path, problems)
     if data is None:
         return {}
+    display = display_path(path)
     found: dict[tuple[str, str], Sent] = {}
     for week, audiences in data.values.items():
         if not isinstance(audiences, dict):

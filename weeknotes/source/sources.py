@@ -171,6 +171,15 @@ def load_yaml(text: str, display: str, problems: Problems, first_line: int = 1) 
     return YamlData(values, lines, first_line)
 
 
+def load_yaml_file(path: Path, problems: Problems) -> YamlData | None:
+    """A YAML file that commands write and builds read (`sent.yaml`, `links-health.yaml`);
+    None when it is missing (nothing recorded yet) or unreadable (reported with its line)."""
+    if not path.is_file():
+        return None
+    text = read_text(path, problems)
+    return load_yaml(text, display_path(path), problems) if text is not None else None
+
+
 def _refuse_anchors(text: str, display: str, problems: Problems, first_line: int) -> bool:
     """Report the first YAML anchor (`&name`) or alias (`*name`), before anything is built.
 
