@@ -26,7 +26,7 @@ from typing import Any
 import jinja2
 from jinja2 import nodes
 
-from weeknotes.model.plan import FeedLink
+from weeknotes.model.plan import FeedLink, FixedPage, ListHead
 from weeknotes.model.settings import Config
 from weeknotes.model.values import Audience, Author, Intro, Item, Page, Site
 from weeknotes.render.theme import Theme
@@ -34,9 +34,7 @@ from weeknotes.source.cache import CODE_VERSION
 
 # Model records made only of plain values (strings, dates, tuples of such records): their
 # dataclass repr is complete and deterministic, and far cheaper than walking each field.
-# (PageMeta is not one: its tuple of feed links is the same object on most pages, and is
-# digested once by identity rather than in every page's repr.)
-LEAF_RECORDS = (Item, Author, Page, Intro, Config, FeedLink)
+LEAF_RECORDS = (Item, Author, Page, Intro, Config, FeedLink, ListHead, FixedPage)
 
 # Values fed to a digest by their repr. Types are matched exactly, so subclasses (Markup,
 # a datetime subclass) take the general path, which digests their repr too.
@@ -45,6 +43,11 @@ PLAIN = frozenset({int, float, bool, type(None), datetime, date})
 # Methods of `site` that templates call, and the fields each one reads: a bound method has
 # no value to digest, what it answers from does.
 SITE_METHODS = {"has_page": ("author_handles", "tag_slugs")}
+
+# What a page's title, description and feeds are worked out from when it is rendered
+# (model/plan.py), whether or not its templates read them: the settings (always digested),
+# the site's language and the audience's kind.
+ALWAYS_READ = frozenset({"language", "audience"})
 
 # Rendered inside every page through the `entry()` helper, so it counts as part of each.
 ALWAYS_INCLUDED = ("_entry.html",)
@@ -141,9 +144,9 @@ class Fingerprinter:
         if known is not None and known[1] == part and known[0] == inputs:
             key = known[2]
         else:
-            digest = hashlib.blake2b(digest_size=16)
-            digest.update(self.theme.encode() + b"\0" + path.encode() + b"\0" + part)
-            digest.update(self.of(inputs))
+            digest = hashlib.blake2b(self.theme.encode() + b"\0" + path.encode() + b"\0" + part, digest_size=16)
+            for value in inputs:  # each value tagged and delimited by _feed, so the sequence is unambiguous
+                self._feed(digest, value)
             key = digest.hexdigest()
         self.current.keys[path] = (inputs, part, key)
         return key
@@ -156,6 +159,7 @@ class Fingerprinter:
             names = frozenset(read for name in names for read in SITE_METHODS.get(name, (name,)))
             if any(callable(getattr(self.site, name)) for name in names):  # a method not in the table
                 names = frozenset(f.name for f in dataclasses.fields(Site))
+            names |= ALWAYS_READ
             values = tuple((name, getattr(self.site, name)) for name in sorted(names))
             self.template_parts[template] = self.of((self.site.config, values))
         return self.template_parts[template]
@@ -171,6 +175,8 @@ class Fingerprinter:
         if isinstance(value, LEAF_RECORDS):
             # Records that hold only plain values: their generated repr shows every field.
             digest.update(repr(value).encode())
+        elif type(value) is tuple and all(type(part) is Item for part in value):
+            digest.update(b"".join(b"@" + part.digest for part in value))  # as _feed would, item by item
         else:
             for part in self._parts(value):
                 self._feed(digest, part)
