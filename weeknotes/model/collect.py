@@ -6,8 +6,9 @@ so every derived value (a count, a tag, a curator list, a backlink) is safe by c
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -240,12 +241,16 @@ def collect_backlinks(shown: list[Item], listed: tuple[Item, ...],
     return {key: tuple(sorted(sources.values(), key=newest_first)) for key, sources in found.items()}
 
 
-def resolved_links(item: Item, base_url: str) -> Iterator[Outbound]:
+def resolved_links(item: Item, base_url: str) -> tuple[Outbound, ...]:
     """The links in an item's body that may point to an item of this site or a curated URL."""
     if item.is_blog or not item.links:  # a member's blog post is shown by its summary alone
-        return
-    written_at = urls.path_of(item)
-    for href in item.links:
-        link = urls.resolve_outbound(href, written_at, base_url)
-        if link is not None:
-            yield link
+        return ()
+    return outbound_links(item.links, urls.path_of(item), base_url)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def outbound_links(links: tuple[str, ...], written_at: str, base_url: str) -> tuple[Outbound, ...]:
+    """Resolved once per body and place: serve's rebuilds meet the same notes again and again
+    (ten links a note, 0.2 s of every rebuild at 10,000 items)."""
+    resolved = (urls.resolve_outbound(href, written_at, base_url) for href in links)
+    return tuple(link for link in resolved if link is not None)

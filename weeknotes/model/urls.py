@@ -270,6 +270,10 @@ ITEM_PATH_RE = re.compile(r"(notes|links)/([^/]+)/?(?:index\.html)?$")
 
 def resolve_outbound(href: str, written_at: str, base_url: str) -> Outbound | None:
     """What a link in a body at `written_at` may point to: an item page here, or a curated URL."""
+    if href.startswith(("http://", "https://")):
+        host = _host_and_prefix(base_url)[0]
+        if host is None or host not in href.lower():  # most links: elsewhere, as site_path_of_url finds
+            return Outbound(href, quick=quick_key(href))
     site_path = site_path_of_url(href, written_at, base_url)
     if site_path is not None:
         match = ITEM_PATH_RE.match(site_path)
