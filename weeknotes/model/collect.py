@@ -6,9 +6,8 @@ so every derived value (a count, a tag, a curator list, a backlink) is safe by c
 
 from __future__ import annotations
 
-import functools
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -223,34 +222,33 @@ def collect_backlinks(shown: list[Item], listed: tuple[Item, ...],
         if item.is_link and item.url:
             by_url[normalize_url(item.url)].append(item)
     # Most links in notes point elsewhere: a cheap key rules them out before a full parse.
-    quick_keys = {quick_key(item.url) for item in shown if item.is_link and item.url}
+    quick_keys = frozenset(quick_key(item.url) for item in shown if item.is_link and item.url)
     found: dict[tuple[str, str], dict[tuple[str, str], Item]] = defaultdict(dict)
     for source in listed:
         if source.is_link:
             continue
-        for link in resolved_links(source, base_url):
+        for link in resolved_links(source, base_url, quick_keys):
             if link.item is not None:
                 targets = [by_key[link.item]] if link.item in by_key else []
-            elif link.quick in quick_keys:
-                targets = by_url.get(normalize_url(link.href), [])
             else:
-                continue
+                targets = by_url.get(normalize_url(link.href), [])
             for target in targets:
                 if target.key != source.key:
                     found[target.key][source.key] = source
     return {key: tuple(sorted(sources.values(), key=newest_first)) for key, sources in found.items()}
 
 
-def resolved_links(item: Item, base_url: str) -> tuple[Outbound, ...]:
-    """The links in an item's body that may point to an item of this site or a curated URL."""
+def resolved_links(item: Item, base_url: str, curated: frozenset[str]) -> Iterator[Outbound]:
+    """The links in an item's body that may point to an item of this site or to a curated URL
+    (one of `curated`, by quick key)."""
     if item.is_blog or not item.links:  # a member's blog post is shown by its summary alone
-        return ()
-    return outbound_links(item.links, urls.path_of(item), base_url)
-
-
-@functools.lru_cache(maxsize=1 << 17)
-def outbound_links(links: tuple[str, ...], written_at: str, base_url: str) -> tuple[Outbound, ...]:
-    """Resolved once per body and place: serve's rebuilds meet the same notes again and again
-    (ten links a note, 0.2 s of every rebuild at 10,000 items)."""
-    resolved = (urls.resolve_outbound(href, written_at, base_url) for href in links)
-    return tuple(link for link in resolved if link is not None)
+        return
+    written_at = urls.path_of(item)
+    for href, quick in zip(item.links, item.link_keys, strict=True):
+        if quick and urls.points_elsewhere(href, base_url):  # most links: only a curated URL may match
+            if quick in curated:
+                yield Outbound(href, quick=quick)
+            continue
+        link = urls.resolve_outbound(href, written_at, base_url)
+        if link is not None and (link.item is not None or link.quick in curated):
+            yield link

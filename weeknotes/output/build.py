@@ -109,6 +109,7 @@ def load(options: BuildOptions, problems: Problems, session: BuildSession | None
     assert content is not None and theme is not None
     if options.base_url is None:  # a --base-url given for this build is what it means
         warn_placeholder(options.content, content.config, problems)
+    session.loaded()  # the records live to the end: collecting the site need not walk them
     return content, theme
 
 

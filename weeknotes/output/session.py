@@ -10,6 +10,7 @@ between builds and shows the saved page ahead of the rest.
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,7 +25,7 @@ from weeknotes.output.fingerprint import Fingerprinter, Remembered
 from weeknotes.output.options import BuildOptions
 from weeknotes.output.staging import Manifest, StagedSite
 from weeknotes.render.theme import Theme, make_environment
-from weeknotes.source.cache import CACHE_DIR, RecordCache, RenderCache
+from weeknotes.source.cache import CACHE_DIR, CODE_VERSION, TEMPLATES_DIR, RecordCache, RenderCache
 
 
 class BuildSession:
@@ -53,7 +54,24 @@ class BuildSession:
         return None, None
 
     def environment(self, theme: Theme, language: Language) -> jinja2.Environment:
-        return make_environment(theme, language)
+        return make_environment(theme, language, self.compiled_templates())
+
+    def compiled_templates(self) -> Path | None:
+        """Where compiled templates are kept between builds, beside the other caches: compiling
+        the theme took a tenth of a one-note rebuild. One folder per weeknotes version (the
+        code's digest), older ones removed."""
+        if not self.options.use_cache:
+            return None
+        cache = self.options.content / CACHE_DIR
+        folder = cache / f"{TEMPLATES_DIR}-{CODE_VERSION[:16]}"
+        if not folder.is_dir():
+            for old in cache.glob(f"{TEMPLATES_DIR}-*"):
+                shutil.rmtree(old, ignore_errors=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError:
+                return None  # a read-only content folder: compile every time
+        return folder
 
     def collected(self, site: Site, env: jinja2.Environment, theme: Theme, audience: str) -> None:
         """The new site is collected (serve writes the saved page ahead here)."""

@@ -24,6 +24,8 @@ from weeknotes.source.sources import Stamp, content_digest, read_bytes, settled,
 CACHE_DIR = ".weeknotes-cache"
 RENDERS_DIR = "markdown"
 RECORDS_DIR = "records"
+TEMPLATES_DIR = "templates"
+"""Compiled theme templates (output/session.py), one folder per weeknotes version."""
 
 
 LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "pygments", "nh3", "python-slugify", "PyYAML", "jinja2",

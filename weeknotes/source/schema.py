@@ -13,9 +13,10 @@ from typing import Any
 from slugify import slugify
 
 from weeknotes.base.errors import Problems
+from weeknotes.model.curation import quick_key
 from weeknotes.model.settings import Config
 from weeknotes.model.tags import canonical_tags, tag_slug
-from weeknotes.model.urls import RESERVED
+from weeknotes.model.urls import RESERVED, is_web_address
 from weeknotes.model.values import REQUIRED_KEYS, VISIBILITIES, Author, Intro, Item, Page, TagRef, Via
 from weeknotes.source import fields
 from weeknotes.source.fields import Field, did_you_mean
@@ -117,6 +118,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         via=via,
         lang=lang if lang != config.language else None,
         links=rendered.links,
+        link_keys=tuple(quick_key(href) if is_web_address(href) else "" for href in rendered.links),
     )
 
 
