@@ -22,10 +22,14 @@ from weeknotes.base.workers import Workers, keep_to_the_end, long_lived
 from weeknotes.model.plan import Output
 from weeknotes.model.values import Site
 from weeknotes.output.fingerprint import Fingerprinter, Remembered
+from weeknotes.output.folders import FolderIndex
 from weeknotes.output.options import BuildOptions
 from weeknotes.output.staging import Manifest, StagedSite
 from weeknotes.render.theme import Theme, make_environment
 from weeknotes.source.cache import CACHE_DIR, CODE_VERSION, TEMPLATES_DIR, RecordCache, RenderCache
+
+FOLDERS = "-folders"
+"""The suffix of the file that keeps what the last walk of the output folder found."""
 
 
 class BuildSession:
@@ -38,6 +42,7 @@ class BuildSession:
     def __init__(self, options: BuildOptions, workers: Workers | None = None) -> None:
         self.options = options
         self.workers = workers or Workers()
+        self.staged: StagedSite | None = None
 
     @contextmanager
     def holding(self) -> Iterator[None]:
@@ -80,23 +85,30 @@ class BuildSession:
         """The outputs are planned and free of collisions."""
 
     def staged_site(self, audience: str) -> StagedSite:
-        return StagedSite(self.options.output, self.previous_manifest(), private=self.private, audience=audience)
+        folders = FolderIndex.load(self.manifest_path(FOLDERS)) if self.options.use_cache else None
+        self.staged = StagedSite(self.options.output, self.previous_manifest(), private=self.private,
+                                 audience=audience, folders=folders)
+        return self.staged
 
     def previous_manifest(self) -> Manifest | None:
         if self.options.use_cache:
             return Manifest.load(self.manifest_path())
         # A build without the cache changes the output behind the stored manifest's back.
         self.manifest_path().unlink(missing_ok=True)
+        self.manifest_path(FOLDERS).unlink(missing_ok=True)
         return None
 
     def keep_manifest(self, manifest: Manifest) -> None:
         if self.options.use_cache:
             manifest.save(self.manifest_path())
+            if self.staged is not None and self.staged.folders is not None:
+                self.staged.folders.save(self.manifest_path(FOLDERS))
 
-    def manifest_path(self) -> Path:
-        """Where the list of last-written files lives: the parse cache, keyed by output folder."""
+    def manifest_path(self, suffix: str = "") -> Path:
+        """Where the list of last-written files lives (and, with a `suffix`, what the last walk of
+        the output folder found): the parse cache, keyed by output folder."""
         key = hashlib.blake2b(str(self.options.output.resolve()).encode(), digest_size=8).hexdigest()
-        return self.options.content / CACHE_DIR / f"outputs-{key}.pickle"
+        return self.options.content / CACHE_DIR / f"outputs-{key}{suffix}.pickle"
 
     def fingerprints(self, outputs: list[Output], site: Site, env: jinja2.Environment, theme: Theme) -> dict[str, str]:
         """Output path -> fingerprint of its inputs (output/fingerprint.py), for outputs that name them."""

@@ -13,7 +13,8 @@ template error leaves the old site byte for byte. Then:
 Which files changed is decided by a manifest of the last build (a stamp and a hash per
 file) kept in the parse cache; a file whose stamp differs from the manifest is compared
 byte for byte, so a hand-edited output is still repaired. Stale files are always found by
-walking the output folder, never from the manifest alone.
+walking the output folder, never from the manifest alone (folders.py reads again only the
+folders that changed since the last walk).
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ import hashlib
 import os
 import pickle
 import shutil
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
 from weeknotes.base.files import WriteStats, write_atomically
 from weeknotes.model import urls
+from weeknotes.output.folders import FolderIndex, list_files
 from weeknotes.output.guard import LEGACY_AUDIENCE, MARKER, marker_text, recorded_audience
 from weeknotes.source.sources import Stamp, stamp_of
 
@@ -61,28 +63,6 @@ def swap_in(fresh: Path, dest: Path) -> None:
     os.rename(fresh, dest)
     if old.exists():
         shutil.rmtree(old)
-
-
-def files_under(root: Path, skip: str) -> Iterator[str]:
-    """`/`-separated paths of the files (and symlinks) under `root`, except in the folder `skip`.
-
-    A site is mostly folders holding one index.html, so this walks with os.scandir and
-    plain strings: pathlib objects for every folder cost more than the walk itself.
-    """
-    pending = [""]
-    while pending:
-        rel_dir = pending.pop()
-        try:
-            entries = list(os.scandir(os.path.join(root, rel_dir)))
-        except OSError:
-            continue  # gone or unreadable: as os.walk, skip it (a build never made such a folder)
-        for entry in entries:
-            rel = rel_dir + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if rel != skip:
-                    pending.append(rel + "/")
-            else:
-                yield rel
 
 
 def digest_of(data: bytes) -> str:
@@ -134,13 +114,16 @@ class StagedSite:
     """The new site, compared against the old one, applied only when complete."""
 
     def __init__(self, output: Path, previous: Manifest | None = None, private: bool = False,
-                 audience: str = LEGACY_AUDIENCE) -> None:
+                 audience: str = LEGACY_AUDIENCE, folders: FolderIndex | None = None) -> None:
         """`previous` is what the last build into `output` wrote, when known; `audience` is
         the label this build records in the marker.
 
         `private`: nothing but these builds writes to `output` (serve's own folder), so
         `previous` lists every file in it, and the folder need not be walked.
+        `folders`: what the last walk of `output` found (folders.py); `self.folders` is this one's.
         """
+        self.known_folders = folders or FolderIndex()
+        self.folders: FolderIndex | None = None
         self.output = output
         self.private = private and previous is not None
         self.staging = output.parent / f".{output.name}.weeknotes-new"
@@ -276,7 +259,10 @@ class StagedSite:
         Walked once and kept; a private folder's are those of the previous manifest.
         """
         if self._existing is None:
-            self._existing = list(self.old.files) if self.private else list(files_under(self.output, skip=urls.PAGEFIND_DIR))
+            if self.private:
+                self._existing = list(self.old.files)
+            else:
+                self._existing, self.folders = list_files(self.output, urls.PAGEFIND_DIR, self.known_folders)
         return self._existing
 
     def stale_files(self) -> list[str]:
