@@ -17,13 +17,12 @@ the file system's clock could leave the same stamp.
 from __future__ import annotations
 
 import os
-import pickle
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from weeknotes.base.files import write_atomically
+from weeknotes.base.files import read_pickle, write_pickle
 from weeknotes.source.sources import TRUST_AFTER_NS
 
 FolderStamp = tuple[int, int, int]
@@ -40,14 +39,11 @@ class FolderIndex:
     @classmethod
     def load(cls, path: Path) -> FolderIndex:
         """The index kept at `path`; anything unreadable or of another shape is an empty one."""
-        try:
-            folders = pickle.loads(path.read_bytes())
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
-            return cls()
+        folders = read_pickle(path)
         return cls(folders) if isinstance(folders, dict) else cls()
 
     def save(self, path: Path) -> None:
-        write_atomically(path, pickle.dumps(self.folders, protocol=pickle.HIGHEST_PROTOCOL))
+        write_pickle(path, self.folders)
 
 
 def list_files(root: Path, skip: str, known: FolderIndex,

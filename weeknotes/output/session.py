@@ -17,6 +17,7 @@ from pathlib import Path
 
 import jinja2
 
+from weeknotes.base.files import read_pickle, write_pickle
 from weeknotes.base.language import Language
 from weeknotes.base.workers import Workers, keep_to_the_end, long_lived
 from weeknotes.model.plan import Output
@@ -28,6 +29,8 @@ from weeknotes.output.staging import Manifest, StagedSite
 from weeknotes.render.theme import Theme, make_environment
 from weeknotes.source.cache import CACHE_DIR, CODE_VERSION, TEMPLATES_DIR, RecordCache, RenderCache
 
+READS = "reads.pickle"
+"""Beside the compiled templates: what each template reads of the site (fingerprint.site_attributes)."""
 FOLDERS = "-folders"
 """The suffix of the file that keeps what the last walk of the output folder found."""
 
@@ -112,9 +115,14 @@ class BuildSession:
 
     def fingerprints(self, outputs: list[Output], site: Site, env: jinja2.Environment, theme: Theme) -> dict[str, str]:
         """Output path -> fingerprint of its inputs (output/fingerprint.py), for outputs that name them."""
-        fingerprints = Fingerprinter(site, env, theme, self.remembered())
+        folder = self.compiled_templates()
+        known = read_pickle(folder / READS) if folder is not None else None
+        known = known if isinstance(known, dict) else {}
+        fingerprints = Fingerprinter(site, env, theme, self.remembered(), dict(known))
         keys = {o.path: fingerprints.key(o.path, o.template, o.inputs) for o in outputs if o.inputs is not None}
         self.remember(fingerprints.current)
+        if folder is not None and fingerprints.known_reads != known:
+            write_pickle(folder / READS, fingerprints.known_reads)
         return keys
 
     def remembered(self) -> Remembered | None:
