@@ -421,3 +421,16 @@ def test_a_withdrawn_month_loses_its_bundle(site: SiteDir, build: Callable[..., 
     listed = json.loads((site.output / "pagefind/bundles.json").read_text())["bundles"]
     assert [bundle["key"] for bundle in listed] == ["2026-10-4", "2026-10-3", "2026-10-2", "2026-10-1", "2025-12",
                                                     "pages"]
+
+
+def test_the_caches_know_the_installed_version_of_every_library_that_shapes_the_output() -> None:
+    """Upgrading Markdown, Jinja or any other such library must invalidate every cache: the
+    versions come from the installed metadata folders' names, read as importlib.metadata does."""
+    from importlib.metadata import version
+
+    from weeknotes.source.cache import LIBRARIES, distribution_key, installed_versions
+
+    found = installed_versions()
+    assert LIBRARIES
+    for name in LIBRARIES:
+        assert found.get(distribution_key(name)) == version(name), name

@@ -38,7 +38,6 @@ import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import IO
 
@@ -48,6 +47,7 @@ from weeknotes.base.workers import Workers
 from weeknotes.model import urls
 from weeknotes.model.values import Item, Site
 from weeknotes.output.staging import StagedSite
+from weeknotes.source.cache import distribution_key, installed_versions
 
 STATE = "bundles.json"
 PAGES_BUNDLE = "pages"
@@ -103,10 +103,7 @@ def plan_bundles(site: Site, digests: Mapping[str, str]) -> list[Bundle]:
 
 
 def pagefind_version() -> str:
-    try:
-        return metadata.version("pagefind")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    return installed_versions().get(distribution_key("pagefind"), "unknown")
 
 
 class SearchIndex:

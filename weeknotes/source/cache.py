@@ -7,11 +7,14 @@ HTML. A change to any of them is a miss, so the cache cannot serve stale output.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import pickle
+import re
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from weeknotes import __version__
@@ -39,12 +42,34 @@ def code_version() -> str:
     package = Path(__file__).parent.parent
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    versions = installed_versions()
     for name in LIBRARIES:
-        try:
-            digest.update(f"{name}={version(name)};".encode())
-        except PackageNotFoundError:  # pragma: no cover
-            digest.update(f"{name}=?;".encode())
+        digest.update(f"{name}={versions.get(distribution_key(name), '?')};".encode())
     return digest.hexdigest()
+
+
+def distribution_key(name: str) -> str:
+    """A distribution's name as its installed metadata folder spells it (PEP 503 and 427)."""
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+@functools.cache
+def installed_versions() -> dict[str, str]:
+    """distribution_key -> version of every distribution installed on sys.path, the first one
+    found winning, as for imports. Read from the names of their metadata folders
+    (`markdown_it_py-3.0.0.dist-info`): importlib.metadata and the email package it loads
+    cost every command 0.03 s."""
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith((".dist-info", ".egg-info")):
+                project, _, rest = name.rpartition(".")[0].partition("-")
+                found.setdefault(distribution_key(project), rest.partition("-")[0])
+    return found
 
 
 CODE_VERSION = code_version()
