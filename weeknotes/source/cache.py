@@ -254,30 +254,32 @@ class RecordCache:
         self.store.put(path, (digest, record, warnings, stamp))
         self.used.add(path)
 
-    def sort_out(self, paths: Iterable[tuple[str, Path, Path]], problems: Problems,
+    def sort_out(self, paths: Iterable[tuple[str, Path, str]], problems: Problems,
                  clock: Callable[[], int]) -> tuple[list[tuple[str, object]], list[Job]]:
-        """Split the source files (kind, kind folder, path) into the records this cache
-        answers for, with their warnings added to `problems`, and the files to parse.
+        """Split the source files (kind, kind folder, path as `str(Path)` gives it) into the
+        records this cache answers for, with their warnings added to `problems`, and the
+        files to parse.
 
         A file whose stamp is the settled one of its entry is not even read; another is read
         once, and its bytes are the key (and, when new, what the parse reads).
         """
         found: list[tuple[str, object]] = []
         fresh: list[Job] = []
-        for kind, kind_dir, path in paths:
-            stamp = stamp_of(path)  # before reading: a change made after it changes the stamp
-            hit = self.get_unchanged(str(path), stamp)
+        for kind, kind_dir, name in paths:
+            stamp = stamp_of(name)  # before reading: a change made after it changes the stamp
+            hit = self.get_unchanged(name, stamp)
             if hit is None:
+                path = Path(name)
                 raw = read_bytes(path, problems)
                 if raw is None:
                     continue
                 digest, trusted = content_digest(raw), settled(stamp, clock)
-                hit = self.get(str(path), digest)
+                hit = self.get(name, digest)
                 if hit is None:
                     fresh.append(Job(path, kind, kind_dir, raw, digest, trusted))
                     continue
                 if trusted is not None:  # touched, not changed: remember the new stamp
-                    self.put(str(path), digest, hit[0], hit[1], trusted)
+                    self.put(name, digest, hit[0], hit[1], trusted)
             found.append((kind, hit[0]))
             problems.warnings.extend(hit[1])  # type: ignore[arg-type]
         return found, fresh

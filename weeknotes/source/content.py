@@ -23,6 +23,7 @@ from weeknotes.source.config import load_authors, load_config
 from weeknotes.source.parse import parse_all
 from weeknotes.source.sources import (
     display_path,
+    iter_file_names,
     iter_files,
     read_source,
 )
@@ -89,9 +90,10 @@ def note_skipped(path: Path, what: str, count: int, problems: Problems) -> None:
                                      f"until {path.name} can be read")
 
 
-def source_paths(content_dir: Path, problems: Problems) -> list[tuple[str, Path, Path]]:
-    return [(kind, content_dir / kind, path) for kind in ("notes", "links", "pages", "digests")
-            for path in iter_files(content_dir / kind, content_dir, problems, ".md")]
+def source_paths(content_dir: Path, problems: Problems) -> list[tuple[str, Path, str]]:
+    folders = [(kind, content_dir / kind) for kind in ("notes", "links", "pages", "digests")]
+    return [(kind, folder, path) for kind, folder in folders
+            for path in iter_file_names(folder, content_dir, problems, ".md")]
 
 
 
