@@ -434,3 +434,21 @@ def test_the_caches_know_the_installed_version_of_every_library_that_shapes_the_
     assert LIBRARIES
     for name in LIBRARIES:
         assert found.get(distribution_key(name)) == version(name), name
+
+
+def test_the_digest_feed_keeps_one_rendered_digest_per_week_it_carries(site: SiteDir, build: Callable[..., Run],
+                                                                     run: Callable[..., Run]) -> None:
+    """Each week's digest in weeks/feed.xml is kept between builds (output/fragments.py) and
+    used while the week is the same; the feed still equals a cold build's, and what it no
+    longer carries is not kept."""
+    populate(site)
+    build()
+    for body in ("First.", "Second.", "Third."):
+        site.write("notes/ana/2026-10-09-note-1.md", note("Note 1", date="2026-10-09", tags="[alpha, beta]", body=body))
+        build()
+    kept = sorted(site.content.glob(".weeknotes-cache/outputs-*-fragments/*.html"))
+    assert len(kept) == 4  # the four weeks of populate(), each once
+    assert any("Third." in path.read_text() for path in kept)
+    cold = site.root / "cold"
+    assert run("build", "--content", site.content, "--output", cold, "--no-cache").code == 0
+    assert (site.output / "weeks/feed.xml").read_bytes() == (cold / "weeks/feed.xml").read_bytes()

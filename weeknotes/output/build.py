@@ -24,6 +24,8 @@ from weeknotes.model.plan import HtmlPlanner, Output, find_collisions, static_ou
 from weeknotes.model.values import Audience, Content, Site
 from weeknotes.output import search
 from weeknotes.output.drift import warn_on_feed_drift
+from weeknotes.output.fingerprint import Fingerprinter
+from weeknotes.output.fragments import WeekDigests
 from weeknotes.output.guard import article, check_output_dir
 from weeknotes.output.options import BuildOptions, now_from_environment
 from weeknotes.output.pages import render_outputs
@@ -76,7 +78,7 @@ def build(options: BuildOptions, session: BuildSession | None = None, reporter: 
         session.loaded()
         env = session.environment(theme, site.language)
         session.collected(site, env, theme, audience.label)  # serve shows the saved page here
-        outputs = plan_site(site, theme, problems, env)  # site -> every output
+        outputs = plan_site(site, theme, problems, env, session.week_digests(site, env, theme))  # site -> every output
         problems.raise_if_any()  # two outputs at one path
         session.planned(outputs)
         with session.staged_site(audience.label) as staged:  # a failure anywhere leaves the old site
@@ -113,17 +115,19 @@ def load(options: BuildOptions, problems: Problems, session: BuildSession | None
     return content, theme
 
 
-def plan_site(site: Site, theme: Theme, problems: Problems,
-              env: jinja2.Environment | None = None) -> list[Output]:
-    """Every output of the site; two that claim one path are problems."""
+def plan_site(site: Site, theme: Theme, problems: Problems, env: jinja2.Environment | None = None,
+              week_digests: WeekDigests | None = None) -> list[Output]:
+    """Every output of the site; two that claim one path are problems. `week_digests` keeps
+    the digest feed's weeks between builds (output/fragments.py)."""
     env = env or make_environment(theme, site.language)
+    digests = week_digests or WeekDigests(None, lambda: Fingerprinter(site, env, theme))
     # The content's static files override the theme's, file by file.
     static = {f.rel: f for f in theme.static_files(problems)} | {f.rel: f for f in site.static}
     outputs = [
         *static_outputs(list(static.values())),
         *HtmlPlanner(site, env).plan(),
         *digest.email_outputs(env, site),
-        *feed_outputs(site, lambda: digest.weeks_feed(env, site)),
+        *feed_outputs(site, lambda: digests.feed(env, site)),
         *index_outputs(site),
     ]
     find_collisions(outputs, problems)

@@ -22,8 +22,9 @@ from weeknotes.base.language import Language
 from weeknotes.base.workers import Workers, keep_to_the_end, long_lived
 from weeknotes.model.plan import Output
 from weeknotes.model.values import Site
-from weeknotes.output.fingerprint import Fingerprinter, Remembered
+from weeknotes.output.fingerprint import Fingerprinter, Reads, Remembered
 from weeknotes.output.folders import FolderIndex
+from weeknotes.output.fragments import WeekDigests
 from weeknotes.output.options import BuildOptions
 from weeknotes.output.staging import Manifest, StagedSite
 from weeknotes.render.theme import Theme, make_environment
@@ -31,6 +32,8 @@ from weeknotes.source.cache import CACHE_DIR, CODE_VERSION, TEMPLATES_DIR, Recor
 
 READS = "reads.pickle"
 """Beside the compiled templates: what each template reads of the site (fingerprint.site_attributes)."""
+FRAGMENTS = "-fragments"
+"""The suffix of the folder that keeps the digest feed's weeks (fragments.py)."""
 FOLDERS = "-folders"
 """The suffix of the file that keeps what the last walk of the output folder found."""
 
@@ -46,6 +49,8 @@ class BuildSession:
         self.options = options
         self.workers = workers or Workers()
         self.staged: StagedSite | None = None
+        self._fingerprinter: Fingerprinter | None = None
+        self.known_reads: dict[str, Reads] = {}
 
     @contextmanager
     def holding(self) -> Iterator[None]:
@@ -113,17 +118,29 @@ class BuildSession:
         key = hashlib.blake2b(str(self.options.output.resolve()).encode(), digest_size=8).hexdigest()
         return self.options.content / CACHE_DIR / f"outputs-{key}{suffix}.pickle"
 
+    def fingerprinter(self, site: Site, env: jinja2.Environment, theme: Theme) -> Fingerprinter:
+        """This build's fingerprints (output/fingerprint.py), made when first asked for."""
+        if self._fingerprinter is None or self._fingerprinter.site is not site:
+            folder = self.compiled_templates()
+            known = read_pickle(folder / READS) if folder is not None else None
+            self.known_reads = known if isinstance(known, dict) else {}
+            self._fingerprinter = Fingerprinter(site, env, theme, self.remembered(), dict(self.known_reads))
+        return self._fingerprinter
+
     def fingerprints(self, outputs: list[Output], site: Site, env: jinja2.Environment, theme: Theme) -> dict[str, str]:
-        """Output path -> fingerprint of its inputs (output/fingerprint.py), for outputs that name them."""
-        folder = self.compiled_templates()
-        known = read_pickle(folder / READS) if folder is not None else None
-        known = known if isinstance(known, dict) else {}
-        fingerprints = Fingerprinter(site, env, theme, self.remembered(), dict(known))
+        """Output path -> fingerprint of its inputs, for outputs that name them."""
+        fingerprints = self.fingerprinter(site, env, theme)
         keys = {o.path: fingerprints.key(o.path, o.template, o.inputs) for o in outputs if o.inputs is not None}
         self.remember(fingerprints.current)
-        if folder is not None and fingerprints.known_reads != known:
+        folder = self.compiled_templates()
+        if folder is not None and fingerprints.known_reads != self.known_reads:
             write_pickle(folder / READS, fingerprints.known_reads)
         return keys
+
+    def week_digests(self, site: Site, env: jinja2.Environment, theme: Theme) -> WeekDigests:
+        """The digest feed's weeks, kept between builds beside the other caches (output/fragments.py)."""
+        folder = self.manifest_path(FRAGMENTS).with_suffix("") if self.options.use_cache else None
+        return WeekDigests(folder, lambda: self.fingerprinter(site, env, theme))
 
     def remembered(self) -> Remembered | None:
         """The last build's fingerprints, when kept (serve)."""

@@ -19,6 +19,7 @@ from weeknotes.base.workers import Workers
 from weeknotes.model.plan import HtmlPlanner, Output
 from weeknotes.model.values import Site
 from weeknotes.output.fingerprint import Remembered
+from weeknotes.output.fragments import WeekDigests
 from weeknotes.output.options import BuildOptions
 from weeknotes.output.pages import render_outputs
 from weeknotes.output.session import BuildSession
@@ -107,6 +108,9 @@ class WarmSession(BuildSession):
 
     def previous_manifest(self) -> Manifest | None:
         return self.manifest
+
+    def week_digests(self, site: Site, env: jinja2.Environment, theme: Theme) -> WeekDigests:
+        return WeekDigests(None, lambda: self.fingerprinter(site, env, theme))  # nothing written beside the content
 
     def keep_manifest(self, manifest: Manifest) -> None:
         self.manifest = manifest
