@@ -84,9 +84,12 @@ def with_canonical_tags(items: list[Item]) -> list[Item]:
     names = {slug: min(counter, key=lambda name: (-counter[name], name)) for slug, counter in spellings.items()}
     result = []
     for item in items:
-        tags = canonical_tags(item.tags, names)
-        # Replaced only when it differs: an unchanged item keeps its digest (model.Item.digest).
-        result.append(item if tags == item.tags else replace(item, tags=tags))
+        # An item's tags are one per slug in slug order already (schema.py), so only a tag
+        # spelled otherwise than most makes a new item; the others keep their digest.
+        if all(names.get(tag.slug, tag.name) == tag.name for tag in item.tags):
+            result.append(item)
+        else:
+            result.append(replace(item, tags=canonical_tags(item.tags, names)))
     return result
 
 
@@ -218,11 +221,11 @@ def collect_backlinks(shown: list[Item], listed: tuple[Item, ...],
     is published (its path, the site's base_url), which parsing does not know."""
     by_key = {item.key: item for item in shown}
     by_url: dict[str, list[Item]] = defaultdict(list)
-    for item in shown:
-        if item.is_link and item.url:
-            by_url[normalize_url(item.url)].append(item)
+    curations = [(item, item.url) for item in shown if item.is_link and item.url]
+    for item, url in curations:
+        by_url[normalize_url(url)].append(item)
     # Most links in notes point elsewhere: a cheap key rules them out before a full parse.
-    quick_keys = frozenset(quick_key(item.url) for item in shown if item.is_link and item.url)
+    quick_keys = frozenset(quick_key(url) for _item, url in curations)
     found: dict[tuple[str, str], dict[tuple[str, str], Item]] = defaultdict(dict)
     for source in listed:
         if source.is_link:
@@ -244,8 +247,11 @@ def resolved_links(item: Item, base_url: str, curated: frozenset[str]) -> Iterat
     if item.is_blog or not item.links:  # a member's blog post is shown by its summary alone
         return
     written_at = urls.path_of(item)
+    host = urls.site_host(base_url)
     for href, quick in zip(item.links, item.link_keys, strict=True):
-        if quick and urls.points_elsewhere(href, base_url):  # most links: only a curated URL may match
+        # Most links are web addresses elsewhere (urls.points_elsewhere, written out here for
+        # ten links a note): only a curated URL may match them, by quick key first.
+        if quick and (host is None or host not in href.lower()):
             if quick in curated:
                 yield Outbound(href, quick=quick)
             continue

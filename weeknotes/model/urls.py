@@ -272,10 +272,15 @@ def is_web_address(href: str) -> bool:
     return href.startswith(("http://", "https://"))
 
 
+def site_host(base_url: str) -> str | None:
+    """The site's host name, lowercase."""
+    return _host_and_prefix(base_url)[0]
+
+
 def points_elsewhere(href: str, base_url: str) -> bool:
     """A web address surely not on this site (most links in bodies): site_path_of_url would
     say None, found without taking it apart."""
-    host = _host_and_prefix(base_url)[0]
+    host = site_host(base_url)
     return is_web_address(href) and (host is None or host not in href.lower())
 
 
