@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 from markupsafe import Markup
@@ -23,9 +23,12 @@ from weeknotes.model.urls import Linker, file_of, paginated, path_of, rebase_htm
 from weeknotes.model.values import Author, Item, Page, Site, StaticFile, Tag, TagRef, Week
 
 
-@dataclass(frozen=True)
-class Output:
-    """One file of the built site."""
+class Output(NamedTuple):
+    """One file of the built site.
+
+    (A named tuple rather than a frozen dataclass: a build plans 16,000 of them at 10,000
+    items, and a frozen dataclass takes four times as long to make.)
+    """
 
     path: str
     """File path relative to the output root, e.g. `notes/hello/index.html`."""

@@ -147,6 +147,10 @@ class Fingerprinter:
         self.memo: dict[int, bytes] = {}
         self.keep_alive: list[object] = []  # ids stay unique only while their objects live
         self.template_parts: dict[str, bytes] = {}
+        self.prefix = self.theme.encode() + b"\0"
+        self.remembering = previous is not None
+        """Whether the inputs of each key are kept for the next build (serve); a one-shot
+        build does not keep 16,000 of them for nothing."""
         self.previous = previous if previous is not None and previous.theme == self.theme else Remembered(self.theme)
         self.current = Remembered(self.theme)
 
@@ -159,11 +163,11 @@ class Fingerprinter:
         if known is not None and known[1] == part and known[0] == inputs:
             key = known[2]
         else:
-            digest = hashlib.blake2b(self.theme.encode() + b"\0" + path.encode() + b"\0" + part, digest_size=16)
-            for value in inputs:  # each value tagged and delimited by _feed, so the sequence is unambiguous
-                self._feed(digest, value)
-            key = digest.hexdigest()
-        self.current.keys[path] = (inputs, part, key)
+            # Each value tagged and delimited by _chunk, so the sequence is unambiguous.
+            chunks = [self.prefix, path.encode(), b"\0", part, *map(self._chunk, inputs)]
+            key = hashlib.blake2b(b"".join(chunks), digest_size=16).hexdigest()
+        if self.remembering:
+            self.current.keys[path] = (inputs, part, key)
         return key
 
     def template_part(self, template: str) -> bytes:
@@ -190,29 +194,28 @@ class Fingerprinter:
         if isinstance(value, LEAF_RECORDS):
             # Records that hold only plain values: their generated repr shows every field.
             digest.update(repr(value).encode())
-        elif type(value) is tuple and all(type(part) is Item for part in value):
-            digest.update(b"".join(b"@" + part.digest for part in value))  # as _feed would, item by item
         else:
-            for part in self._parts(value):
-                self._feed(digest, part)
+            digest.update(b"".join(map(self._chunk, self._parts(value))))
         result = digest.digest()
         self.memo[id(value)] = result
         self.keep_alive.append(value)
         return result
 
-    def _feed(self, digest: Any, value: Any) -> None:
-        """Add one value to a digest: plain values directly (tagged with their length), others by digest."""
+    def _chunk(self, value: Any) -> bytes:
+        """One value as bytes to digest: plain values directly (tagged with their length),
+        others by their digest (tagged, of fixed length)."""
         kind = type(value)
         if kind is Item:  # the commonest part by far: every list holds items
-            digest.update(b"@" + value.digest)
-        elif kind is str:
-            text = value.encode()
-            digest.update(b"s%d:" % len(text) + text)
-        elif kind in PLAIN:
+            return b"@" + bytes(value.digest)
+        if kind is str:
+            text: bytes = value.encode()
+            return b"s%d:" % len(text) + text
+        if kind is int:
+            return b"i%d;" % value
+        if kind in PLAIN:
             text = repr(value).encode()
-            digest.update(b"r%d:" % len(text) + text)
-        else:
-            digest.update(b"@" + self.of(value))
+            return b"r%d:" % len(text) + text
+        return b"@" + self.of(value)
 
     def _parts(self, value: Any) -> Iterable[Any]:
         if isinstance(value, Audience):
