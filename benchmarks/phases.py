@@ -20,7 +20,8 @@ from collections.abc import Callable
 from typing import Any
 
 started, started_cpu = time.perf_counter(), time.process_time()
-import weeknotes.output.build as build  # noqa: E402  (timed: importing is part of every build)
+import weeknotes.model.reuse as reuse  # noqa: E402  (timed: importing is part of every build)
+import weeknotes.output.build as build  # noqa: E402
 import weeknotes.output.search as search  # noqa: E402
 import weeknotes.output.session as session  # noqa: E402
 import weeknotes.output.staging as staging  # noqa: E402
@@ -54,7 +55,8 @@ STAGES: list[tuple[Any, str, str]] = [
     (content, "parse_all", "  parse changed sources"),
     (cache.ShardedStore, "_read", "  unpickle cache shards"),
     (cache.RecordCache, "save", "  save the record cache"),
-    (build, "collect_site", "collect the audience's site"),
+    (session.BuildSession, "collect", "collect the audience's site"),
+    (reuse, "collect_site", "  collect it in full"),
     (build, "plan_site", "plan the outputs"),
     (session.BuildSession, "fingerprints", "fingerprint the outputs"),
     (build, "warn_on_feed_drift", "drift guard"),

@@ -24,6 +24,7 @@ from weeknotes.model.values import (
     MergedLink,
     NoteGroup,
     Outbound,
+    Page,
     Site,
     StaticFile,
     Tag,
@@ -64,7 +65,7 @@ def collect_site(content: Content, audience: Audience) -> Site:
         authors=authors,
         tags=collect_tags(listed),
         weeks=collect_weeks(listed, intros, content),
-        pages=tuple(sorted((p for p in content.pages if admits(audience, p.visibility, ())), key=lambda p: p.slug)),
+        pages=visible_pages(content, audience),
         static=visible_static(content, audience),
         author_items=author_items,
         backlinks=collect_backlinks(with_pages, listed, content.config.base_url),
@@ -97,6 +98,10 @@ def without_curated_blog_posts(shown: list[Item]) -> list[Item]:
     """A blog post someone also curated as a link is shown once: as the curation, with its commentary."""
     curated = {normalize_url(i.url) for i in shown if i.is_link and i.url and i.is_listed}
     return [i for i in shown if not (i.is_blog and i.url and normalize_url(i.url) in curated)]
+
+
+def visible_pages(content: Content, audience: Audience) -> tuple[Page, ...]:
+    return tuple(sorted((p for p in content.pages if admits(audience, p.visibility, ())), key=lambda p: p.slug))
 
 
 def visible_static(content: Content, audience: Audience) -> tuple[StaticFile, ...]:

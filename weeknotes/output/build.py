@@ -19,7 +19,6 @@ from weeknotes.base.errors import Problem, Problems, UsageError
 from weeknotes.base.files import WriteStats
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
-from weeknotes.model.collect import collect_site
 from weeknotes.model.plan import HtmlPlanner, Output, find_collisions, static_outputs
 from weeknotes.model.values import Audience, Content, Site
 from weeknotes.output import search
@@ -74,7 +73,7 @@ def build(options: BuildOptions, session: BuildSession | None = None, reporter: 
     check_output_dir(options.output, options.content, options.force, audience.label)  # before anything is written
     with session.holding():
         content, theme = load(options, problems, session, reporter)  # files -> validated records
-        site = collect_site(content, audience)  # records -> the site this audience may see
+        site = session.collect(content, audience)  # records -> the site this audience may see
         session.loaded()
         env = session.environment(theme, site.language)
         session.collected(site, env, theme, audience.label)  # serve shows the saved page here

@@ -20,8 +20,9 @@ import jinja2
 from weeknotes.base.files import read_pickle, write_pickle
 from weeknotes.base.language import Language
 from weeknotes.base.workers import Workers, keep_to_the_end, long_lived
+from weeknotes.model import reuse
 from weeknotes.model.plan import Output
-from weeknotes.model.values import Site
+from weeknotes.model.values import Audience, Content, Site
 from weeknotes.output.fingerprint import Fingerprinter, Reads, Remembered
 from weeknotes.output.folders import FolderIndex
 from weeknotes.output.fragments import WeekDigests
@@ -34,6 +35,8 @@ READS = "reads.pickle"
 """Beside the compiled templates: what each template reads of the site (fingerprint.site_attributes)."""
 FRAGMENTS = "-fragments"
 """The suffix of the folder that keeps the digest feed's weeks (fragments.py)."""
+SHAPE, SHAPE_SITE = "-shape", "-shape-site"
+"""The suffixes of the files that keep the collected site's shape (model/reuse.py)."""
 FOLDERS = "-folders"
 """The suffix of the file that keeps what the last walk of the output folder found."""
 
@@ -65,6 +68,35 @@ class BuildSession:
     def caches(self) -> tuple[RenderCache | None, RecordCache | None]:
         """The Markdown and record caches to use; None: the loader opens the content folder's."""
         return None, None
+
+    def collect(self, content: Content, audience: Audience) -> Site:
+        """The site this audience sees: restored from the shape the last build kept when no
+        changed file moves anything in it, else collected (model/reuse.py)."""
+        shape = self.last_shape()
+        site, new = reuse.collect(content, audience, shape, CODE_VERSION.encode())
+        self.keep_shape(new, shape)
+        return site
+
+    def last_shape(self) -> reuse.Shape | None:
+        """What the last build into this output folder kept, beside the manifest."""
+        if not self.options.use_cache:
+            return None
+        fields, site = read_pickle(self.manifest_path(SHAPE)), read_pickle(self.manifest_path(SHAPE_SITE))
+        if not isinstance(fields, dict) or not isinstance(site, bytes):
+            return None
+        try:
+            return reuse.Shape(site=site, **fields)
+        except TypeError:  # written by another version
+            return None
+
+    def keep_shape(self, shape: reuse.Shape, last: reuse.Shape | None) -> None:
+        """Keep the shape for the next build; the pickled site only when it is not the last one's."""
+        if not self.options.use_cache:
+            return
+        if last is None or shape.site is not last.site:
+            write_pickle(self.manifest_path(SHAPE_SITE), shape.site)
+        write_pickle(self.manifest_path(SHAPE), {"context": shape.context, "items": shape.items, "now": shape.now,
+                                                 "until": shape.until})
 
     def environment(self, theme: Theme, language: Language) -> jinja2.Environment:
         return make_environment(theme, language, self.compiled_templates())
@@ -102,8 +134,8 @@ class BuildSession:
         if self.options.use_cache:
             return Manifest.load(self.manifest_path())
         # A build without the cache changes the output behind the stored manifest's back.
-        self.manifest_path().unlink(missing_ok=True)
-        self.manifest_path(FOLDERS).unlink(missing_ok=True)
+        for suffix in ("", FOLDERS, SHAPE, SHAPE_SITE):
+            self.manifest_path(suffix).unlink(missing_ok=True)
         return None
 
     def keep_manifest(self, manifest: Manifest) -> None:

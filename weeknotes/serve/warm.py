@@ -16,6 +16,7 @@ import jinja2
 from weeknotes.base.language import Language
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.workers import Workers
+from weeknotes.model import reuse
 from weeknotes.model.plan import HtmlPlanner, Output
 from weeknotes.model.values import Site
 from weeknotes.output.fingerprint import Remembered
@@ -69,6 +70,8 @@ class WarmSession(BuildSession):
         """The last build's fingerprints and their inputs: an output whose inputs are equal is not digested again."""
         self.ahead: Ahead | None = None
         """The pages to show before the rest of the next build, if any."""
+        self.shape: reuse.Shape | None = None
+        """How the last build collected its site (model/reuse.py)."""
 
     @contextmanager
     def holding(self) -> Iterator[None]:
@@ -108,6 +111,12 @@ class WarmSession(BuildSession):
 
     def previous_manifest(self) -> Manifest | None:
         return self.manifest
+
+    def last_shape(self) -> reuse.Shape | None:
+        return self.shape
+
+    def keep_shape(self, shape: reuse.Shape, last: reuse.Shape | None) -> None:
+        self.shape = shape
 
     def week_digests(self, site: Site, env: jinja2.Environment, theme: Theme) -> WeekDigests:
         return WeekDigests(None, lambda: self.fingerprinter(site, env, theme))  # nothing written beside the content
