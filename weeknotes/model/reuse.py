@@ -16,6 +16,7 @@ in place: field for field the site collect_site would make (the tests build both
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import io
 import pickle
@@ -98,19 +99,35 @@ def due(content: Content, audience: Audience, now: datetime) -> datetime | None:
     return min(moments, default=None)
 
 
+# While a shape is restored: the content's items by key, and the items made from them.
+_RESTORING: contextvars.ContextVar[tuple[dict[ItemKey, Item], dict[Any, Item]]] = contextvars.ContextVar("restoring")
+
+
+def _item(pid: Any) -> Item:
+    """An item of the restored site: the content's item of that key, as it is now (or as
+    collect re-spelled it). Called once per item: pickle's memo serves its other places."""
+    items, made = _RESTORING.get()
+    if type(pid[0]) is str:
+        return items[pid]
+    if pid not in made:
+        key, tags, via = pid
+        made[pid] = replace(items[key], tags=tags, via=via)
+    return made[pid]
+
+
 class _Flattener(pickle.Pickler):
     def __init__(self, file: io.BytesIO, items: dict[ItemKey, Item]) -> None:
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
         self.originals = items
 
-    def persistent_id(self, obj: Any) -> Any:
+    def reducer_override(self, obj: Any) -> Any:
         if type(obj) is not Item:
-            return None
+            return NotImplemented
         if obj is self.originals.get(obj.key):
-            return obj.key
+            return _item, (obj.key,)
         # collect gave it the most used spelling of its tags, or dropped a `via` naming an
         # author this audience may not see: the same for the same heads, so kept as done.
-        return (obj.key, obj.tags, obj.via)
+        return _item, ((obj.key, obj.tags, obj.via),)
 
 
 def flatten(site: Site, items: dict[ItemKey, Item]) -> bytes:
@@ -119,22 +136,11 @@ def flatten(site: Site, items: dict[ItemKey, Item]) -> bytes:
     return buffer.getvalue()
 
 
-class _Restorer(pickle.Unpickler):
-    def __init__(self, data: bytes, items: dict[ItemKey, Item]) -> None:
-        super().__init__(io.BytesIO(data))
-        self.items = items
-        self.made: dict[Any, Item] = {}
-
-    def persistent_load(self, pid: Any) -> Item:
-        if type(pid[0]) is str:  # a key: the item as it is now
-            return self.items[pid]
-        if pid not in self.made:  # one object per item, wherever the site lists it
-            key, tags, via = pid
-            self.made[pid] = replace(self.items[key], tags=tags, via=via)
-        return self.made[pid]
-
-
 def restore(shape: Shape, content: Content, audience: Audience, items: dict[ItemKey, Item]) -> Site:
-    fields = _Restorer(shape.site, items).load()
+    token = _RESTORING.set((items, {}))
+    try:
+        fields = pickle.loads(shape.site)
+    finally:
+        _RESTORING.reset(token)
     return Site(config=content.config, audience=audience, pages=visible_pages(content, audience),
                 static=visible_static(content, audience), language=content.language, **fields)
