@@ -81,10 +81,85 @@ def edit_intro(site: SiteDir) -> None:
     site.write("digests/2026-W41.md", "---\ntitle: A better intro\neditors: [ana, ben]\n---\n\nHello again.\n")
 
 
+def rename_file(site: SiteDir) -> None:
+    """The file moves to another folder under another name: the note's URL moves with it."""
+    old = site.content / "notes/ana/2026-10-09-note-1.md"
+    new = site.content / "notes/ben/2026-10-09-first-steps.md"
+    new.parent.mkdir(parents=True, exist_ok=True)
+    old.rename(new)
+
+
+def move_file(site: SiteDir) -> None:
+    """The file moves to another folder, its name and so its URL kept."""
+    old = site.content / "links/2026-10-16-link-2.md"
+    new = site.content / "links/archive/2026-10-16-link-2.md"
+    new.parent.mkdir(parents=True, exist_ok=True)
+    old.rename(new)
+
+
+def add_tag_to_old_note(site: SiteDir) -> None:
+    """The oldest note gains a tag others have (its pages grow) and one nobody had (a new tag page)."""
+    site.write("notes/ana/2026-10-02-note-0.md",
+               note("Note 0", date="2026-10-02", tags="[alpha, gamma, brand-new]", body="Body 0. See [the next](../note-1/)."))
+
+
+def schedule_note(site: SiteDir) -> None:
+    """A note dated after "now": held back from this build (and shown once its day comes)."""
+    site.write("notes/ben/2026-11-25-scheduled.md", note("Scheduled", date="2026-11-25", author="ben", tags="[beta]"))
+
+
+def publish_draft(site: SiteDir) -> None:
+    make_draft(site)
+    site.write("notes/ana/2026-10-23-note-3.md", note("Note 3", date="2026-10-23", tags="[alpha, beta]",
+                                                      visibility="public"))
+
+
+def make_internal(site: SiteDir) -> None:
+    site.write("notes/ana/2026-10-16-note-2.md", note("Note 2", date="2026-10-16", tags="[alpha]",
+                                                      visibility="internal", body="Body 2."))
+
+
+def make_unlisted(site: SiteDir) -> None:
+    site.write("links/2026-10-09-link-1.md", link("https://example.net/1", date="2026-10-09", author="ben",
+                                                  tags="[gamma]", visibility="unlisted"))
+
+
+def withdraw_author(site: SiteDir) -> None:
+    """Ben's consent changes in authors.yaml: nothing of his may stay in a public build."""
+    site.write("authors.yaml", (site.content / "authors.yaml").read_text().replace(
+        "  name: Ben Okafor\n  publish: public", "  name: Ben Okafor\n  publish: internal"))
+
+
+def edit_settings(site: SiteDir) -> None:
+    """Settings every list page reads: fewer entries per page, another timezone for the weeks."""
+    site.write("site.yaml", (site.content / "site.yaml").read_text().replace("Europe/London", "Pacific/Auckland")
+               + "per_page: 2\n")
+
+
+def edit_base_template(site: SiteDir) -> None:
+    """An override of the template every page extends."""
+    folder = site.root / "themes/default/templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    base = Path(__file__).parent.parent / "themes/default/templates/base.html"
+    (folder / "base.html").write_text(base.read_text().replace("Skip to main content", "Skip ahead"))
+
+
+def edit_static(site: SiteDir) -> None:
+    site.write("static/humans.txt", "Made by the circle.\n")
+
+
+def edit_page(site: SiteDir) -> None:
+    site.write("pages/about.md", "---\ntitle: About us\n---\n\nWe [write](../notes/note-0/) weekly.\n")
+
+
 CHANGES: dict[str, Callable[[SiteDir], None]] = {
     "body": edit_body, "title": edit_title, "tags": edit_tags, "author name": edit_author_name,
     "site title": edit_site_title, "template": edit_template, "new note": add_note,
     "deleted note": delete_note, "now a draft": make_draft, "digest intro": edit_intro,
+    "renamed file": rename_file, "moved file": move_file, "tag added to an old note": add_tag_to_old_note,
+    "scheduled note": schedule_note, "draft published": publish_draft, "now internal": make_internal,
+    "now unlisted": make_unlisted, "author withdraws": withdraw_author, "settings": edit_settings,
+    "base template": edit_base_template, "static file": edit_static, "standalone page": edit_page,
 }
 
 
@@ -98,6 +173,42 @@ def test_an_updated_site_equals_a_cold_build(site: SiteDir, build: Callable[...,
     result = run("build", "--content", site.content, "--output", cold, "--no-cache")
     assert result.code == 0, result.err
     assert snapshot(site.output) == snapshot(cold)
+
+
+def test_a_scheduled_note_appears_when_its_day_comes_as_in_a_cold_build(
+        site: SiteDir, build: Callable[..., Run], run: Callable[..., Run], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing changes on disk, only the clock: the rebuild must still show the note (and its
+    week, tags and feeds) exactly as a cold build at that moment does."""
+    populate(site)
+    schedule_note(site)
+    site.write("digests/2026-W48.md", "---\ntitle: Next week's intro\neditors: [ben]\n---\n\nSoon.\n")
+    build()
+    assert not (site.output / "notes/scheduled/index.html").exists()
+    assert not (site.output / "weeks/2026-W48/index.html").exists()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1796000000")  # 2026-11-30: both days have come
+    build()
+    assert (site.output / "notes/scheduled/index.html").exists()
+    cold = site.root / "cold"
+    result = run("build", "--content", site.content, "--output", cold, "--no-cache")
+    assert result.code == 0, result.err
+    assert snapshot(site.output) == snapshot(cold)
+
+
+@pytest.mark.parametrize("audience", ["internal", "public + drafts"])
+def test_a_preview_rebuilt_after_visibility_changes_equals_a_cold_build(
+        site: SiteDir, run: Callable[..., Run], audience: str) -> None:
+    """The same for the other audiences: what each may see changes with every visibility edit."""
+    flags = ["--audience", "internal"] if audience == "internal" else ["--drafts"]
+    output, cold = site.root / "preview", site.root / "cold"
+    populate(site)
+    make_internal(site)
+    for change in (make_draft, publish_draft, make_unlisted, withdraw_author, edit_body):
+        change(site)
+        result = run("build", "--content", site.content, "--output", output, *flags)
+        assert result.code == 0, result.err
+    result = run("build", "--content", site.content, "--output", cold, "--no-cache", *flags)
+    assert result.code == 0, result.err
+    assert snapshot(output) == snapshot(cold)
 
 
 def test_a_body_edit_rewrites_only_the_pages_that_show_it(site: SiteDir, build: Callable[..., Run]) -> None:
@@ -341,3 +452,34 @@ def test_after_an_edit_the_next_build_renders_nothing_again(site: SiteDir, build
     again = rendered_by(site)
     assert {"robots.txt", "sitemap.xml"} <= set(again)  # made again always (no inputs to compare)
     assert [p for p in again if p.endswith((".html", ".json")) or "feed" in p or p == "rss.xml"] == []
+
+
+def test_the_caches_know_the_installed_version_of_every_library_that_shapes_the_output() -> None:
+    """Upgrading Markdown, Jinja or any other such library must invalidate every cache: the
+    versions come from the installed metadata folders' names, read as importlib.metadata does."""
+    from importlib.metadata import version
+
+    from weeknotes.source.cache import LIBRARIES, distribution_key, installed_versions
+
+    found = installed_versions()
+    assert LIBRARIES
+    for name in LIBRARIES:
+        assert found.get(distribution_key(name)) == version(name), name
+
+
+def test_the_digest_feed_keeps_one_rendered_digest_per_week_it_carries(site: SiteDir, build: Callable[..., Run],
+                                                                     run: Callable[..., Run]) -> None:
+    """Each week's digest in weeks/feed.xml is kept between builds (output/fragments.py) and
+    used while the week is the same; the feed still equals a cold build's, and what it no
+    longer carries is not kept."""
+    populate(site)
+    build()
+    for body in ("First.", "Second.", "Third."):
+        site.write("notes/ana/2026-10-09-note-1.md", note("Note 1", date="2026-10-09", tags="[alpha, beta]", body=body))
+        build()
+    kept = sorted(site.content.glob(".weeknotes-cache/outputs-*-fragments/*.html"))
+    assert len(kept) == 4  # the four weeks of populate(), each once
+    assert any("Third." in path.read_text() for path in kept)
+    cold = site.root / "cold"
+    assert run("build", "--content", site.content, "--output", cold, "--no-cache").code == 0
+    assert (site.output / "weeks/feed.xml").read_bytes() == (cold / "weeks/feed.xml").read_bytes()

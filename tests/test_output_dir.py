@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import Run, SiteDir, note
+from weeknotes.output.folders import FolderIndex, list_files
+from weeknotes.source.sources import TRUST_AFTER_NS
 
 
 @pytest.fixture
@@ -51,6 +54,73 @@ def test_a_previous_build_is_replaced_and_stale_files_go(ready: SiteDir, build: 
     build()
     assert not (ready.output / "notes/n/index.html").exists()
     assert (ready.output / "notes/renamed/index.html").is_file()
+
+
+def test_stray_files_are_found_in_folders_unchanged_since_the_last_walk(ready: SiteDir, build: Callable[..., Run]) -> None:
+    """A rebuild reads again only the folders that changed since the last walk (folders.py);
+    a file dropped into any folder changes that folder, so it is still found and removed."""
+    ready.write("notes/ana/2026-11-09-older.md", note("Older", date="2026-11-09"))
+    build()
+    time.sleep(2.1)  # the folders' stamps settle, so the next walk records them
+    build()
+    strays = [ready.output / "notes/n/stray.html", ready.output / "notes/older/deeper/stray.txt",
+              ready.output / "stray-folder/inside.txt"]
+    for stray in strays:
+        stray.parent.mkdir(parents=True, exist_ok=True)
+        stray.write_text("not ours")
+    build()
+    assert [stray for stray in strays if stray.exists()] == []
+    assert not (ready.output / "stray-folder").exists()
+    assert (ready.output / "notes/n/index.html").is_file() and (ready.output / "notes/older/index.html").is_file()
+
+
+def test_a_listing_trusts_only_folders_whose_stamp_is_unchanged(tmp_path: Path) -> None:
+    root = tmp_path / "site"
+    for rel in ("index.html", "a/index.html", "a/b/index.html", "pagefind/x.js"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel)
+
+    def later() -> int:  # a clock past the trust window, so every stamp counts as settled
+        return time.time_ns() + TRUST_AFTER_NS + 1
+
+    files, index = list_files(root, FolderIndex(), later)
+    assert sorted(files) == ["a/b/index.html", "a/index.html", "index.html", "pagefind/x.js"]
+    assert files["a/index.html"] == (root / "a/index.html").stat().st_ino
+    assert {folder for folder, _stamp in index.latest} == {"", "a/", "a/b/", "pagefind/"}
+    (root / "a/b/new.txt").write_text("new")
+    (root / "a/b/c").mkdir()
+    (root / "a/b/c/deep.txt").write_text("deep")
+    (root / "a/index.html").unlink()
+    (root / "index.html").unlink()
+    (root / "index.html").write_text("the same name, another file")
+    files, index = list_files(root, index, later)
+    assert sorted(files) == ["a/b/c/deep.txt", "a/b/index.html", "a/b/new.txt", "index.html", "pagefind/x.js"]
+    assert files["index.html"] == (root / "index.html").stat().st_ino
+    files, fresh = list_files(root, FolderIndex(), time.time_ns)
+    assert sorted(files) == ["a/b/c/deep.txt", "a/b/index.html", "a/b/new.txt", "index.html", "pagefind/x.js"]
+    assert fresh.latest == {}  # just changed: nothing is trusted yet
+
+
+def test_a_listing_remembers_both_trees_a_rebuild_exchanges(tmp_path: Path) -> None:
+    """A rebuild exchanges the output with the spare site (issue 22), so the output folder
+    alternates between two trees: what both held is kept, and a stray file dropped into
+    either is found all the same."""
+    trees = [tmp_path / "one", tmp_path / "two"]
+    for tree in trees:
+        (tree / "notes/n").mkdir(parents=True)
+        (tree / "notes/n/index.html").write_text("n")
+
+    def later() -> int:
+        return time.time_ns() + TRUST_AFTER_NS + 1
+
+    index = FolderIndex()
+    for tree in trees:
+        _files, index = list_files(tree, index, later)
+    assert {folder for folder, _stamp in index.latest} == {"", "notes/", "notes/n/"}
+    assert {folder for folder, _stamp in index.earlier} == {"", "notes/", "notes/n/"}
+    (trees[0] / "notes/n/stray.html").write_text("not ours")
+    files, _index = list_files(trees[0], index, later)
+    assert sorted(files) == ["notes/n/index.html", "notes/n/stray.html"]
 
 
 def test_a_failed_build_leaves_the_old_site_byte_for_byte(ready: SiteDir, build: Callable[..., Run]) -> None:

@@ -1,12 +1,15 @@
 """Files written whole: a temporary file beside the target, renamed over it, so a reader
-(a server, the next build) never sees half a file; and what a write did."""
+(a server, the next build) never sees half a file; what a write did; small caches kept
+as pickles."""
 
 from __future__ import annotations
 
 import os
+import pickle
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -24,6 +27,19 @@ def write_atomically(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def read_pickle(path: Path) -> Any:
+    """What a cache file written by `write_pickle` holds; None if it is missing or unreadable
+    (a cache is only ever used to skip work, so a broken one is an empty one)."""
+    try:
+        return pickle.loads(path.read_bytes())
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+        return None
+
+
+def write_pickle(path: Path, value: object) -> None:
+    write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 @dataclass

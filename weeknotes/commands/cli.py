@@ -20,7 +20,6 @@ from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
 from weeknotes.commands import check_formats, scaffold, starter
 from weeknotes.commands import verbs as commands
-from weeknotes.commands.delivery import run_send
 from weeknotes.commands.report import ConsoleReporter
 from weeknotes.model.audience import AUDIENCES
 from weeknotes.source.fields import is_web_url
@@ -273,6 +272,13 @@ VERBS: tuple[Callable[[AddVerb], None], ...] = (
     add_init_verb,
 )
 """Every verb, in the order `--help` lists them."""
+
+
+def run_send(args: argparse.Namespace) -> int:
+    """`send`, with the mail modules imported only when mail is sent (not on every build)."""
+    from weeknotes.commands.delivery import run_send as send
+
+    return send(args)
 
 
 def main(argv: Sequence[str] | None = None, reporter: Reporter | None = None) -> int:

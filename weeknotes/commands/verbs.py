@@ -29,10 +29,9 @@ from weeknotes.model.references import warn_broken_references
 from weeknotes.model.values import Audience, Content
 from weeknotes.output import id_guard
 from weeknotes.output.build import BuildOptions, build, load, now_from_environment, plan_site
-from weeknotes.render import digest, email_message
+from weeknotes.render import digest
 from weeknotes.render.feeds import feed_paths
 from weeknotes.render.theme import make_environment
-from weeknotes.serve.server import serve
 from weeknotes.source.config import load_authors, load_config, warn_placeholder
 from weeknotes.source.sources import display_path
 
@@ -170,6 +169,8 @@ def chosen(path: str, wanted: list[Path]) -> bool:
 
 
 def run_digest(args: argparse.Namespace) -> int:
+    from weeknotes.render import email_message  # the email package: only this verb and send need it
+
     problems = Problems()
     options = build_options(args)
     content, theme = load(options, problems)
@@ -308,6 +309,10 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
+    # Imported here, as fetch's and send's modules are: every `weeknotes build` would load
+    # the server, the file watcher and their libraries (0.02 s) for nothing.
+    from weeknotes.serve.server import serve
+
     options = build_options(args, output=Path(), audience=args.audience or ("public" if args.public_only else "internal"),
                             drafts=not args.public_only)
     return serve(options, args.host, args.port, args.reporter)

@@ -24,6 +24,7 @@ from weeknotes.model.values import (
     Intro,
     Item,
     Outbound,
+    Page,
     Site,
     StaticFile,
     Tag,
@@ -67,7 +68,7 @@ def collect_site(content: Content, audience: Audience) -> Site:
         authors=authors,
         tags=collect_tags(listed),
         weeks=weeks,
-        pages=tuple(sorted((p for p in content.pages if admits(audience, p.visibility, ())), key=lambda p: p.slug)),
+        pages=visible_pages(content, audience),
         static=visible_static(content, audience),
         author_items=author_items,
         backlinks=collect_backlinks(with_pages, listed, content.config.base_url),
@@ -88,9 +89,12 @@ def with_canonical_tags(items: list[Item]) -> list[Item]:
     names = {slug: min(counter, key=lambda name: (-counter[name], name)) for slug, counter in spellings.items()}
     result = []
     for item in items:
-        tags = canonical_tags(item.tags, names)
-        # Replaced only when it differs: an unchanged item keeps its digest (model.Item.digest).
-        result.append(item if tags == item.tags else replace(item, tags=tags))
+        # An item's tags are one per slug in slug order already (schema.py), so only a tag
+        # spelled otherwise than most makes a new item; the others keep their digest.
+        if all(names.get(tag.slug, tag.name) == tag.name for tag in item.tags):
+            result.append(item)
+        else:
+            result.append(replace(item, tags=canonical_tags(item.tags, names)))
     return result
 
 
@@ -106,6 +110,10 @@ def without_curated_blog_posts(shown: list[Item]) -> list[Item]:
     """A blog post someone also curated as a link is shown once: as the curation, with its commentary."""
     curated = {normalize_url(i.url) for i in shown if i.is_link and i.url and i.is_listed}
     return [i for i in shown if not (i.is_blog and i.url and normalize_url(i.url) in curated)]
+
+
+def visible_pages(content: Content, audience: Audience) -> tuple[Page, ...]:
+    return tuple(sorted((p for p in content.pages if admits(audience, p.visibility, ())), key=lambda p: p.slug))
 
 
 def visible_static(content: Content, audience: Audience) -> tuple[StaticFile, ...]:
@@ -281,34 +289,40 @@ def collect_backlinks(shown: list[Item], listed: tuple[Item, ...],
     is published (its path, the site's base_url), which parsing does not know."""
     by_key = {item.key: item for item in shown}
     by_url: dict[str, list[Item]] = defaultdict(list)
-    for item in shown:
-        if item.is_link and item.url:
-            by_url[normalize_url(item.url)].append(item)
+    curations = [(item, item.url) for item in shown if item.is_link and item.url]
+    for item, url in curations:
+        by_url[normalize_url(url)].append(item)
     # Most links in notes point elsewhere: a cheap key rules them out before a full parse.
-    quick_keys = {quick_key(item.url) for item in shown if item.is_link and item.url}
+    quick_keys = frozenset(quick_key(url) for _item, url in curations)
     found: dict[tuple[str, str], dict[tuple[str, str], Item]] = defaultdict(dict)
     for source in listed:
         if source.is_link:
             continue
-        for link in resolved_links(source, base_url):
+        for link in resolved_links(source, base_url, quick_keys):
             if link.item is not None:
                 targets = [by_key[link.item]] if link.item in by_key else []
-            elif link.quick in quick_keys:
-                targets = by_url.get(normalize_url(link.href), [])
             else:
-                continue
+                targets = by_url.get(normalize_url(link.href), [])
             for target in targets:
                 if target.key != source.key:
                     found[target.key][source.key] = source
     return {key: tuple(sorted(sources.values(), key=newest_first)) for key, sources in found.items()}
 
 
-def resolved_links(item: Item, base_url: str) -> Iterator[Outbound]:
-    """The links in an item's body that may point to an item of this site or a curated URL."""
+def resolved_links(item: Item, base_url: str, curated: frozenset[str]) -> Iterator[Outbound]:
+    """The links in an item's body that may point to an item of this site or to a curated URL
+    (one of `curated`, by quick key)."""
     if item.is_blog or not item.links:  # a member's blog post is shown by its summary alone
         return
     written_at = urls.path_of(item)
-    for href in item.links:
+    host = urls.site_host(base_url)
+    for href, quick in zip(item.links, item.link_keys, strict=True):
+        # Most links are web addresses elsewhere (urls.points_elsewhere, written out here for
+        # ten links a note): only a curated URL may match them, by quick key first.
+        if quick and (host is None or host not in href.lower()):
+            if quick in curated:
+                yield Outbound(href, quick=quick)
+            continue
         link = urls.resolve_outbound(href, written_at, base_url)
-        if link is not None:
+        if link is not None and (link.item is not None or link.quick in curated):
             yield link

@@ -6,6 +6,7 @@ slash, the fragment, or tracking parameters are one URL (DESIGN.md).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote_plus, urlencode, urlsplit
 
@@ -23,6 +24,7 @@ def is_tracking_param(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalize_url(url: str) -> str:
     """A comparison key for a URL: `example.org/path?kept=params` (no scheme, no fragment)."""
     parts = urlsplit(url.strip())

@@ -311,13 +311,31 @@ def _host_and_prefix(base_url: str) -> tuple[str | None, str]:
 ITEM_PATH_RE = re.compile(r"(notes|links)/([^/]+)/?(?:index\.html)?$")
 
 
+def is_web_address(href: str) -> bool:
+    return href.startswith(("http://", "https://"))
+
+
+def site_host(base_url: str) -> str | None:
+    """The site's host name, lowercase."""
+    return _host_and_prefix(base_url)[0]
+
+
+def points_elsewhere(href: str, base_url: str) -> bool:
+    """A web address surely not on this site (most links in bodies): site_path_of_url would
+    say None, found without taking it apart."""
+    host = site_host(base_url)
+    return is_web_address(href) and (host is None or host not in href.lower())
+
+
 def resolve_outbound(href: str, written_at: str, base_url: str) -> Outbound | None:
     """What a link in a body at `written_at` may point to: an item page here, or a curated URL."""
+    if points_elsewhere(href, base_url):
+        return Outbound(href, quick=quick_key(href))
     site_path = site_path_of_url(href, written_at, base_url)
     if site_path is not None:
         match = ITEM_PATH_RE.match(site_path)
         return Outbound(href, item=(match.group(1), match.group(2))) if match else None
-    if href.startswith(("http://", "https://")):
+    if is_web_address(href):
         return Outbound(href, quick=quick_key(href))
     return None
 

@@ -138,6 +138,10 @@ class Item:
     via: Via | None = None
     links: tuple[str, ...] = ()
     """The links in the body, as written; collect.py resolves them into backlinks."""
+    link_keys: tuple[str, ...] = ()
+    """For each of `links` that is a web address, its curation.quick_key ("" for others):
+    worked out once when the item is read, so a build matches ten links a note against
+    the curated URLs without taking each apart again."""
     lang: str | None = None
     """BCP 47 tag of an item written in another language than the site's (front matter `lang:`)."""
     archive: str | None = None

@@ -19,12 +19,13 @@ from weeknotes.base.errors import Problem, Problems, UsageError
 from weeknotes.base.files import WriteStats
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
-from weeknotes.model.collect import collect_site
 from weeknotes.model.plan import HtmlPlanner, Output, find_collisions, static_outputs, without_taken_places
 from weeknotes.model.references import warn_broken_references
 from weeknotes.model.values import Audience, Content, Site
 from weeknotes.output import search
 from weeknotes.output.drift import warn_on_feed_drift
+from weeknotes.output.fingerprint import Fingerprinter
+from weeknotes.output.fragments import WeekDigests
 from weeknotes.output.guard import article, check_output_dir
 from weeknotes.output.options import BuildOptions, now_from_environment
 from weeknotes.output.pages import render_outputs
@@ -78,11 +79,11 @@ def build(options: BuildOptions, session: BuildSession | None = None, reporter: 
     with session.holding():
         content, theme = load(options, problems, session, reporter)  # files -> validated records
         warn_placeholder(options, content, problems)
-        site = collect_site(content, audience)  # records -> the site this audience may see
+        site = session.collect(content, audience)  # records -> the site this audience may see
         session.loaded()
         env = session.environment(theme, site.language)
         session.collected(site, env, theme, audience.label)  # serve shows the saved page here
-        outputs = plan_site(site, theme, problems, env)  # site -> every output
+        outputs = plan_site(site, theme, problems, env, session.week_digests(site, env, theme))  # site -> every output
         problems.raise_if_any()  # two outputs at one path
         warn_broken_references([(site, outputs)], problems)  # links and images to nothing
         session.planned(outputs)
@@ -110,6 +111,7 @@ def load(options: BuildOptions, problems: Problems, session: BuildSession | None
         content = replace(content, language=theme_language(theme, content.config.language, problems, *where))
     problems.raise_if_any()
     assert content is not None and theme is not None
+    session.loaded()  # the records live to the end: collecting the site need not walk them
     return content, theme
 
 
@@ -119,10 +121,12 @@ def warn_placeholder(options: BuildOptions, content: Content, problems: Problems
         warn_placeholder_address(options.content, content.config, problems)
 
 
-def plan_site(site: Site, theme: Theme, problems: Problems,
-              env: jinja2.Environment | None = None) -> list[Output]:
-    """Every output of the site; two that claim one path are problems."""
+def plan_site(site: Site, theme: Theme, problems: Problems, env: jinja2.Environment | None = None,
+              week_digests: WeekDigests | None = None) -> list[Output]:
+    """Every output of the site; two that claim one path are problems. `week_digests` keeps
+    the digest feed's weeks between builds (output/fragments.py)."""
     env = env or make_environment(theme, site.language)
+    digests = week_digests or WeekDigests(None, lambda: Fingerprinter(site, env, theme))
     # The content's static files override the theme's, file by file.
     static = {f.rel: f for f in theme.static_files(problems)} | {f.rel: f for f in site.static}
     planner = HtmlPlanner(site, env)
@@ -130,7 +134,7 @@ def plan_site(site: Site, theme: Theme, problems: Problems,
         *static_outputs(list(static.values())),
         *planner.plan(),
         *digest.email_outputs(env, site),
-        *feed_outputs(site, lambda: digest.weeks_feed(env, site)),
+        *feed_outputs(site, lambda: digests.feed(env, site)),
         *index_outputs(site),
     ]
     outputs += without_taken_places(planner.redirects(), outputs, problems,  # old addresses (`aliases:`)

@@ -50,32 +50,43 @@ def warn_on_feed_drift(output: Path, existing: Iterable[str], site: Site, proble
     `existing` lists the files in `output`. A feed that is `unchanged` (to be written again
     byte for byte) cannot drift, and is not read.
     """
-    current = current_entries(site)
+    current: Entries | None = None  # worked out once, when a feed needs it (most rebuilds: none)
     found: dict[Drift, list[str]] = {}
     for rel in feed_files(output, existing):
         if unchanged(rel):
             continue
         feed = read_feed(output / rel, rel)
-        for drift in find_drifts(feed, current, site.config.base_url) if feed else ():
+        if feed is None:
+            continue
+        current = current or current_entries(site)
+        for drift in find_drifts(feed, current, site.config.base_url):
             found.setdefault(drift, []).append(rel)
     for drift, feeds in sorted(found.items()):
         warn(problems, output, site.config.base_url, drift, feeds)
 
 
-def current_entries(site: Site) -> dict[str, Current]:
-    """Site path -> the id this build gives the entry there, for everything its feeds may hold."""
-    entries = {path_of(i): Current(i.id, i.source) for i in site.listed if not i.is_blog}  # blog posts keep the original's id
-    entries.update({path_of(w): Current(week_id(site, w), None) for w in site.weeks})
-    return entries
+@dataclass(frozen=True)
+class Entries:
+    """Everything this build's feeds may hold."""
+
+    by_path: dict[str, Current]
+    """Site path -> the id this build gives the entry there."""
+    ids: frozenset[str]
+    """Every id in use."""
 
 
-def find_drifts(feed: PublishedFeed, current: dict[str, Current], base_url: str) -> Iterator[Drift]:
-    ids_in_use = {c.id for c in current.values()}
+def current_entries(site: Site) -> Entries:
+    by_path = {path_of(i): Current(i.id, i.source) for i in site.listed if not i.is_blog}  # blog posts keep the original's id
+    by_path.update({path_of(w): Current(week_id(site, w), None) for w in site.weeks})
+    return Entries(by_path, frozenset(c.id for c in by_path.values()))
+
+
+def find_drifts(feed: PublishedFeed, current: Entries, base_url: str) -> Iterator[Drift]:
     for entry in feed.entries:
         paths = site_paths(entry.urls, feed.base or base_url)
-        path = next((p for p in paths if p in current), None)
-        if path is not None and entry.id and entry.id not in ids_in_use:
-            now = current[path]
+        path = next((p for p in paths if p in current.by_path), None)
+        if path is not None and entry.id and entry.id not in current.ids:
+            now = current.by_path[path]
             yield Drift(path, entry.id, now.id, now.source)
 
 

@@ -38,7 +38,6 @@ import sys
 import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 from typing import IO
 
@@ -48,6 +47,7 @@ from weeknotes.base.workers import Workers
 from weeknotes.model import urls
 from weeknotes.model.values import Item, Site
 from weeknotes.output.staging import StagedSite
+from weeknotes.source.cache import distribution_key, installed_versions
 
 STATE = "bundles.json"
 PAGES_BUNDLE = "pages"
@@ -75,8 +75,11 @@ def never() -> bool:
     return False
 
 
-def bundle_key(item: Item, newest_month: str) -> str:
-    month = f"{item.date:%Y-%m}"
+def month_of(item: Item) -> str:
+    return "%04d-%02d" % (item.date.year, item.date.month)  # noqa: UP031 (as `%Y-%m`, without strftime's cost)
+
+
+def bundle_key(month: str, item: Item, newest_month: str) -> str:
     return month if month != newest_month else f"{month}-{(item.date.day - 1) // 7 + 1}"
 
 
@@ -85,28 +88,25 @@ def plan_bundles(site: Site, digests: Mapping[str, str]) -> list[Bundle]:
     if not site.searchable:
         return []
     members: dict[str, list[str]] = {}
-    items = [item for item in site.listed if not item.is_blog]  # a blog post's page is on its own site
-    newest_month = max((f"{item.date:%Y-%m}" for item in items), default="")
-    for item in items:
-        members.setdefault(bundle_key(item, newest_month), []).append(urls.file_of(urls.path_of(item)))
+    items = [(month_of(item), item) for item in site.listed if not item.is_blog]  # a blog post's page is on its own site
+    newest_month = max((month for month, _item in items), default="")
+    for month, item in items:
+        members.setdefault(bundle_key(month, item, newest_month), []).append(urls.file_of(urls.path_of(item)))
     for page in site.listed_pages:
         members.setdefault(PAGES_BUNDLE, []).append(urls.file_of(urls.path_of(page)))
     version = pagefind_version()
     bundles = []
     for key, pages in sorted(members.items()):
         pages.sort()
-        digest = hashlib.blake2b(f"pagefind {version}\n".encode(), digest_size=16)
-        for rel in pages:  # what Pagefind reads of each page (staging.digest_of, after its `+`)
-            digest.update(f"{rel}\0{digests[rel].rpartition('+')[2]}\n".encode())
+        # what Pagefind reads of each page (staging.digest_of, after its `+`)
+        listed = "".join(f"{rel}\0{digests[rel].rpartition('+')[2]}\n" for rel in pages)
+        digest = hashlib.blake2b(f"pagefind {version}\n{listed}".encode(), digest_size=16)
         bundles.append(Bundle(key, tuple(pages), digest.hexdigest()))
     return bundles
 
 
 def pagefind_version() -> str:
-    try:
-        return metadata.version("pagefind")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    return installed_versions().get(distribution_key("pagefind"), "unknown")
 
 
 class StagedIndex:

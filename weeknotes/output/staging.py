@@ -16,7 +16,8 @@ new one, never a mix (issue 22):
 Which files changed is decided by a manifest of the last build (a stamp and a hash per
 file) kept in the parse cache; a file whose stamp differs from the manifest is compared
 byte for byte, so a hand-edited output is still repaired. Stale files are always found by
-walking the output folder, never from the manifest alone.
+walking the output folder, never from the manifest alone (folders.py reads again only the
+folders that changed since the last walk).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from typing import Protocol
 
 from weeknotes.base.files import WriteStats, write_atomically
 from weeknotes.model import urls
+from weeknotes.output.folders import FolderIndex, list_files
 from weeknotes.output.guard import LEGACY_AUDIENCE, MARKER, marker_text, recorded_audience
 from weeknotes.output.spare import Linked, Moved, Spare, Wanted, exchange, put_in_place, recover, walk_inodes
 from weeknotes.source.sources import Stamp, stamp_of
@@ -134,18 +136,23 @@ class StagedSite:
     """The new site, compared against the old one, applied only when complete."""
 
     def __init__(self, output: Path, previous: Manifest | None = None, private: bool = False,
-                 audience: str = LEGACY_AUDIENCE, spare: Spare | None = None) -> None:
+                 audience: str = LEGACY_AUDIENCE, spare: Spare | None = None,
+                 folders: FolderIndex | None = None) -> None:
         """`previous` is what the last build into `output` wrote, when known; `audience` is
         the label this build records in the marker; `spare` the spare site a rebuild
         exchanges with the output (spare.py; by default beside the output, walked).
 
         `private`: nothing but these builds writes to `output` (serve's own folder), so
         `previous` lists every file in it, and the folder need not be walked.
+        `folders`: what the last walk of `output` found (folders.py); `self.folders` is this one's.
         """
         # An output that is a link to a folder (a web server's) is that folder: it is the one
         # exchanged, beside it that staging happens, and the link stays as it was.
         output = output.resolve() if output.is_symlink() else output
         recover(output)  # from a kill in the middle of a fallback exchange
+        self.known_folders = folders or FolderIndex()
+        self.folders: FolderIndex | None = None
+        """What this build's walk of the output folder found, to be kept for the next (folders.py)."""
         self.output = output
         self.spare = spare or Spare(output.parent / f".{output.name}.weeknotes-spare")
         self.private = private and previous is not None
@@ -322,7 +329,7 @@ class StagedSite:
     def _walked(self) -> dict[str, int]:
         """Path -> inode of every file in the output folder, walked once."""
         if self._walk is None:
-            self._walk = dict(walk_inodes(self.output))
+            self._walk, self.folders = list_files(self.output, self.known_folders)
         return self._walk
 
     def stale_files(self) -> list[str]:

@@ -4,6 +4,7 @@ and its Markdown export. All read the same model value; none works anything out 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
 from functools import partial
 
@@ -51,8 +52,15 @@ def email_html(env: jinja2.Environment, site: Site, week: Week) -> str:
     return inliner.inline(html)
 
 
-def weeks_feed(env: jinja2.Environment, site: Site) -> bytes:
-    """One Atom entry per digest, newest first; content is the whole digest."""
+def week_content(env: jinja2.Environment, site: Site, week: Week) -> str:
+    """The whole digest, as the digest feed carries it (absolute URLs)."""
+    return render_week(env, "digest_content.html", site, week, path_of(week), absolute=True)
+
+
+def weeks_feed(env: jinja2.Environment, site: Site, content: Callable[[Week], str] | None = None) -> bytes:
+    """One Atom entry per digest, newest first; content is the whole digest (`content(week)`,
+    which may keep it from an earlier build: output/fragments.py)."""
+    content = content or partial(week_content, env, site)
     weeks = feed_weeks(site)
     fg: FeedGenerator = new_generator(site, urls.feed_path(urls.WEEKS), feed_title(site, urls.WEEKS),
                                       urls.WEEKS, [])
@@ -71,7 +79,7 @@ def weeks_feed(env: jinja2.Environment, site: Site) -> bytes:
             fe.author({"name": site.config.title, "uri": site.config.base_url})
         fe.published(week_published(site, week))
         fe.updated(week_updated(site, week))
-        fe.content(render_week(env, "digest_content.html", site, week, path_of(week), absolute=True), type="html")
+        fe.content(content(week), type="html")
     return bytes(fg.atom_str(pretty=True))
 
 

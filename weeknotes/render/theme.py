@@ -68,11 +68,18 @@ def human_date(value: date | datetime, language: Language = ENGLISH) -> str:
     return language.date(value)
 
 
-def make_environment(theme: Theme, language: Language = ENGLISH) -> jinja2.Environment:
-    """Templates of the theme, speaking the site's language (`_()`, `ngettext()`, dates, numbers)."""
+def make_environment(theme: Theme, language: Language = ENGLISH, compiled: Path | None = None) -> jinja2.Environment:
+    """Templates of the theme, speaking the site's language (`_()`, `ngettext()`, dates, numbers).
+
+    `compiled` is a folder to keep compiled templates in between runs (Jinja's bytecode
+    cache: each is used only while its template's source is the same); it must be one
+    folder per weeknotes version, since what a template compiles to depends on the
+    settings below and on Jinja's version too.
+    """
     loader = jinja2.ChoiceLoader([jinja2.FileSystemLoader(folder / "templates") for folder in theme.folders])
     env = jinja2.Environment(
         loader=loader,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -16,9 +16,11 @@ import jinja2
 from weeknotes.base.language import Language
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.workers import Workers
+from weeknotes.model import reuse
 from weeknotes.model.plan import HtmlPlanner, Output
 from weeknotes.model.values import Site
 from weeknotes.output.fingerprint import Remembered
+from weeknotes.output.fragments import WeekDigests
 from weeknotes.output.options import BuildOptions
 from weeknotes.output.pages import render_outputs
 from weeknotes.output.session import BuildSession
@@ -72,6 +74,8 @@ class WarmSession(BuildSession):
         output = options.output
         self._spare = Spare(output.parent / f".{output.name}.weeknotes-spare")
         """Beside the site, in the session's own folder; what it holds is known from one build to the next."""
+        self.shape: reuse.Shape | None = None
+        """How the last build collected its site (model/reuse.py)."""
 
     @contextmanager
     def holding(self) -> Iterator[None]:
@@ -114,6 +118,15 @@ class WarmSession(BuildSession):
 
     def spare(self) -> Spare:
         return self._spare
+
+    def last_shape(self) -> reuse.Shape | None:
+        return self.shape
+
+    def keep_shape(self, shape: reuse.Shape, last: reuse.Shape | None) -> None:
+        self.shape = shape
+
+    def week_digests(self, site: Site, env: jinja2.Environment, theme: Theme) -> WeekDigests:
+        return WeekDigests(None, lambda: self.fingerprinter(site, env, theme))  # nothing written beside the content
 
     def keep_manifest(self, manifest: Manifest) -> None:
         self.manifest = manifest

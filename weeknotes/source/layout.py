@@ -108,13 +108,14 @@ MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkdn", ".mkd", ".
 """Names that suggest a post (compared in lower case): `.MD` or `.markdown` is one saved by another tool."""
 
 
-def source_paths(content_dir: Path, problems: Problems) -> list[tuple[str, Path, Path]]:
-    """(kind, kind folder, file) of every source; a warning for each post-like file that is not one."""
+def source_paths(content_dir: Path, problems: Problems) -> list[tuple[str, Path, str]]:
+    """(kind, kind folder, file as `str(path)` gives it) of every source; a warning for each
+    post-like file that is not one."""
     found = []
     for kind in KINDS:
         for path in iter_files(content_dir / kind, content_dir, problems, None):
             if path.suffix == ".md":
-                found.append((kind, content_dir / kind, path))
+                found.append((kind, content_dir / kind, str(path)))
             elif looks_like_a_post(path):
                 problems.warn(printable_path(path), 0, f"not read: only `.md` files are {KIND_WORDS[kind]}",
                               hint=f"rename it to `{path.stem}.md`")

@@ -15,9 +15,10 @@ from slugify import slugify
 from weeknotes.base.errors import Problems
 from weeknotes.base.wording import shortened
 from weeknotes.model import urls
+from weeknotes.model.curation import quick_key
 from weeknotes.model.settings import Config
 from weeknotes.model.tags import canonical_tags, tag_slug
-from weeknotes.model.urls import HTML_SUFFIXES, PAGEFIND, RESERVED, alias_path
+from weeknotes.model.urls import HTML_SUFFIXES, PAGEFIND, RESERVED, alias_path, is_web_address
 from weeknotes.model.values import REQUIRED_KEYS, VISIBILITIES, Author, Intro, Item, Page, Reference, TagRef, Via
 from weeknotes.source import fields
 from weeknotes.source.fields import Field, did_you_mean
@@ -139,6 +140,7 @@ def parse_item(source: Source, rendered: Rendered, config: Config, authors: dict
         links=rendered.links,
         aliases=aliases,
         references=references_in(source, rendered),
+        link_keys=tuple(quick_key(href) if is_web_address(href) else "" for href in rendered.links),
     )
 
 
