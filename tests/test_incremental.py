@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -452,6 +453,34 @@ def test_after_an_edit_the_next_build_renders_nothing_again(site: SiteDir, build
     again = rendered_by(site)
     assert {"robots.txt", "sitemap.xml"} <= set(again)  # made again always (no inputs to compare)
     assert [p for p in again if p.endswith((".html", ".json")) or "feed" in p or p == "rss.xml"] == []
+
+
+def test_the_first_rebuild_makes_its_spare_meanwhile_and_a_failed_one_leaves_none(
+        site: SiteDir, build: Callable[..., Run], run: Callable[..., Run]) -> None:
+    """The first rebuild after a cold build has no spare site to exchange with: it links one
+    in another process while it renders (spare.py). Its site is a cold build's, and its spare
+    shares every unchanged file; a rebuild that fails meanwhile leaves neither the copy nor a
+    change to the site."""
+    populate(site)
+    build()
+    before = snapshot(site.output)
+    edit_body(site)
+    folder = site.root / "themes/default/templates"
+    folder.mkdir(parents=True)
+    base = Path(__file__).parent.parent / "themes/default/templates/item.html"
+    (folder / "item.html").write_text(base.read_text() + "{{ broken(")
+    assert build(ok=False).code == 1
+    assert snapshot(site.output) == before
+    assert list((site.content / ".weeknotes-cache").glob("site-*")) == []
+    shutil.rmtree(site.root / "themes")
+    build()
+    cold = site.root / "cold"
+    assert run("build", "--content", site.content, "--output", cold, "--no-cache").code == 0
+    assert snapshot(site.output) == snapshot(cold)
+    [spare] = (site.content / ".weeknotes-cache").glob("site-*/")
+    inodes = {p.relative_to(spare).as_posix(): p.stat().st_ino for p in spare.rglob("*") if p.is_file()}
+    shared = [rel for rel, inode in inodes.items() if (site.output / rel).stat().st_ino == inode]
+    assert "notes/note-0/index.html" in shared and "notes/note-1/index.html" not in shared
 
 
 def test_the_caches_know_the_installed_version_of_every_library_that_shapes_the_output() -> None:

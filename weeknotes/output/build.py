@@ -156,6 +156,8 @@ def render(outputs: list[Output], keys: dict[str, str], staged: StagedSite, them
            reporter: Reporter) -> None:
     """Stage every output whose file is not already made from the same inputs."""
     changed = [o for o in outputs if staged.keep(o.path, keys.get(o.path)) is None]
+    if changed:
+        staged.prepare_spare()  # the first rebuild has none: made meanwhile, in another process
     staged.record_all(render_outputs(changed, keys, theme, session.workers, reporter, staged.stage))
 
 

@@ -14,6 +14,11 @@ builds changed, and bringing it up to date costs a link or a move per changed fi
 the spare holds (path -> inode) is remembered between builds; while it is being changed that
 record is forgotten, so after a kill the next build walks the spare instead of trusting it.
 
+The first rebuild after a cold build has no spare yet: making one links every file of the
+site (16,000 folders and 27,000 links at 10,000 items: 1.7 s, nearly all of it the kernel's).
+So a rebuild that will have something to exchange starts that copy (`Spare.prepare`) in
+another process (GNU `cp -al`) once it knows which files it keeps, and renders meanwhile.
+
 Hard links share a file's inode, and with it its contents: that is safe because no build
 ever writes into a file in place (staged files are renamed in, see staging.py), and it is
 why a file's stamp keeps its inode. Linking changes a file's ctime, so files linked or moved
@@ -27,6 +32,7 @@ import errno
 import os
 import pickle
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -154,8 +160,50 @@ class Spare:
     """Where what it holds is kept between builds (None: only in memory, as serve does)."""
     files: dict[str, int] | None = field(default=None, repr=False)
     """Path -> inode of every file in it; None until known (then it is walked)."""
+    linking: tuple[subprocess.Popen[bytes], dict[str, int]] | None = field(default=None, repr=False)
+    """The copy being made by `prepare`, and what it will hold."""
+    linked_all: bool = False
+    """Whether `prepare` linked every file of the site: their ctimes, part of their stamps, changed."""
+
+    def prepare(self, site: Path, files: dict[str, int]) -> None:
+        """Start making the spare as a copy of `site` (which holds `files`: path -> inode) of
+        hard links, in another process, when there is no spare at all; `contents` waits for it.
+
+        Only where GNU cp is (Linux); elsewhere, and whenever it fails, `update` links the
+        files itself."""
+        if self.linking is not None or self.files is not None or self.folder.exists():
+            return
+        if not sys.platform.startswith("linux") or shutil.which("cp") is None:
+            return
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        command = ["cp", "-al", "--no-target-directory", "--", str(site), str(self.folder)]
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        self.linking = (process, dict(files))
+
+    def _linked(self) -> dict[str, int] | None:
+        """What `prepare`'s copy holds, once it is made (None if it failed: then it is removed)."""
+        assert self.linking is not None
+        process, files = self.linking
+        self.linking = None
+        if process.wait() == 0:
+            self.linked_all = True
+            return files
+        shutil.rmtree(self.folder, ignore_errors=True)
+        return None
+
+    def stop_linking(self) -> None:
+        """The build failed: stop `prepare`'s copy and remove what it made."""
+        if self.linking is not None:
+            process, _files = self.linking
+            self.linking = None
+            process.kill()
+            process.wait()
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     def contents(self) -> dict[str, int]:
+        if self.files is None and self.linking is not None:
+            self.files = self._linked()
         if self.files is None:
             self.files = self._recorded()
         if self.files is None:

@@ -260,8 +260,18 @@ class StagedSite:
         touched: set[str] = set()
         if self.stale_files() or any(c.changed for c in self.changes.values()) or not index.made_in(self.output):
             touched = self._exchange_with_spare(index)
+        elif self.spare.linking is not None:  # prepared, but nothing to exchange: it stays the spare
+            self.spare.keep(self.spare.contents())
         shutil.rmtree(self.staging, ignore_errors=True)
+        if self.spare.linked_all:  # every file of the site got another link: all are stamped again
+            touched = set(self.changes)
         keep(self._manifest(touched))
+
+    def prepare_spare(self) -> None:
+        """Start making the spare site in the background if there is none (spare.py), once the
+        files to keep are known: linking a file changes the stamp that decides that."""
+        if self.incremental:
+            self.spare.prepare(self.output, self._old_site())
 
     def _exchange_with_spare(self, index: SiteIndex) -> set[str]:
         """Bring the spare up to date, make the index in it, exchange it with the output folder.
@@ -350,6 +360,7 @@ class StagedSite:
         return manifest
 
     def abandon(self) -> None:
+        self.spare.stop_linking()
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
