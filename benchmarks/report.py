@@ -192,13 +192,16 @@ def cpu_table(outcomes: Sequence[Outcome], size: int) -> str:
     return "\n".join(lines)
 
 
-# Issue 13's targets: (what, measured tool, metric, anchor tool, highest ratio that meets it).
+# Issue 23's targets: (what, measured tool, metric, anchor tool, highest ratio that meets it).
+# (At 100,000 items the one-note target is 0.1 times Hugo's; the table applies the 10,000 one.)
 TARGETS = (
-    ("cold build, search on ÷ Hugo + Pagefind", "weeknotes", "cold", "hugo-pagefind", 1.0),
+    ("cold build, search on ÷ Hugo + Pagefind", "weeknotes", "cold", "hugo-pagefind", 0.8),
     ("cold build, search off ÷ Hugo", "weeknotes-nosearch", "cold", "hugo", 1.5),
-    ("one-note rebuild, search on ÷ Hugo's", "weeknotes", "change", "hugo", 0.3),
-    ("peak RSS, search on ÷ Hugo's", "weeknotes", "peak", "hugo", 1.0),
+    ("one-note rebuild, search on ÷ Hugo's", "weeknotes", "change", "hugo", 0.15),
+    ("peak RSS, search on ÷ Hugo's", "weeknotes", "peak", "hugo", 0.5),
 )
+SERVE_TARGET = 0.3
+"""Seconds from a save to the page with the edit, search on (issue 23)."""
 
 
 def _cpu_median(metric: Metric) -> float | None:
@@ -219,7 +222,7 @@ def _quotient(a: float | None, b: float | None) -> float | None:
 
 
 def targets_table(outcomes: Sequence[Outcome], size: int) -> str:
-    """Issue 13's targets at one size, wall time and CPU time ratios from this one run."""
+    """Issue 23's targets at one size, wall time and CPU time ratios from this one run."""
     found = {o.tool: o for o in outcomes if o.size == size and not o.skipped}
     lines = [
         "| target | wall (or memory) ratio | CPU-time ratio | target | on wall time (memory) | on CPU time |",
@@ -237,8 +240,8 @@ def targets_table(outcomes: Sequence[Outcome], size: int) -> str:
         lines.append(f"| {title} | {cells[0]} | {cells[1]} | ≤ {limit}{TIMES} | {verdicts[0]} | {verdicts[1]} |")
     serve = found.get("weeknotes")
     if serve and serve.serve.median is not None:
-        verdict = "met" if serve.serve.median < 1.0 else "missed"
-        lines.append(f"| serve edit→page, search on | {seconds(serve.serve.median)} | | < 1 s | {verdict} | |")
+        verdict = "met" if serve.serve.median <= SERVE_TARGET else "missed"
+        lines.append(f"| serve edit→page, search on | {seconds(serve.serve.median)} | | ≤ {SERVE_TARGET} s | {verdict} | |")
     return "\n".join(lines) if len(lines) > 2 else ""
 
 
@@ -290,7 +293,7 @@ def render(outcomes: Sequence[Outcome], info: RunInfo) -> str:
         parts += ["", "CPU time of the same builds (user + system, all processes; median):"]
         parts += ["", cpu_table(outcomes, size)]
         if targets := targets_table(outcomes, size):
-            parts += ["", f"Issue 13's targets at {size:,} items (this run):", "", targets]
+            parts += ["", f"Issue 23's targets at {size:,} items (this run):", "", targets]
     notes = _notes(outcomes)
     if notes:
         parts += ["", "## Notes", "", *notes]

@@ -77,6 +77,7 @@ def build(options: BuildOptions, session: BuildSession | None = None, reporter: 
     audience = Audience(options.audience, options.drafts, options.future, now_from_environment())
     check_output_dir(options.output, options.content, options.force, audience.label)  # before anything is written
     with session.holding():
+        session.start_spare(audience.label)  # a first rebuild has none: made meanwhile (spare.py)
         content, theme = load(options, problems, session, reporter)  # files -> validated records
         warn_placeholder(options, content, problems)
         site = session.collect(content, audience)  # records -> the site this audience may see
@@ -156,8 +157,6 @@ def render(outputs: list[Output], keys: dict[str, str], staged: StagedSite, them
            reporter: Reporter) -> None:
     """Stage every output whose file is not already made from the same inputs."""
     changed = [o for o in outputs if staged.keep(o.path, keys.get(o.path)) is None]
-    if changed:
-        staged.prepare_spare()  # the first rebuild has none: made meanwhile, in another process
     staged.record_all(render_outputs(changed, keys, theme, session.workers, reporter, staged.stage))
 
 

@@ -27,6 +27,7 @@ from weeknotes.model.values import Audience, Content, Site
 from weeknotes.output.fingerprint import Fingerprinter, Reads, Remembered
 from weeknotes.output.folders import FolderIndex
 from weeknotes.output.fragments import WeekDigests
+from weeknotes.output.guard import recorded_audience
 from weeknotes.output.options import BuildOptions
 from weeknotes.output.spare import Spare
 from weeknotes.output.staging import Manifest, StagedSite
@@ -56,12 +57,30 @@ class BuildSession:
         self.staged: StagedSite | None = None
         self._fingerprinter: Fingerprinter | None = None
         self.known_reads: dict[str, Reads] = {}
+        self._spare: Spare | None = None
 
     @contextmanager
     def holding(self) -> Iterator[None]:
         """One build: the cycle collector skips what was made before it, and what `loaded` marks."""
-        with long_lived():
+        with long_lived(), self.spare_stopped_on_failure():
             yield
+
+    @contextmanager
+    def spare_stopped_on_failure(self) -> Iterator[None]:
+        """A build that fails stops the spare site it started making (`start_spare`)."""
+        try:
+            yield
+        except BaseException:
+            self.spare().stop_linking()
+            raise
+
+    def start_spare(self, audience: str) -> None:
+        """A rebuild for the same audience with no spare site starts making one now, in
+        another process, so that it is ready, or nearly, when the new site is put in place
+        (spare.py)."""
+        output = self.options.output.resolve() if self.options.output.is_symlink() else self.options.output
+        if recorded_audience(output) == audience:
+            self.spare().prepare(output)
 
     def loaded(self) -> None:
         """Everything made so far lives until the build ends (the model, the plan, the fingerprints)."""
@@ -133,13 +152,18 @@ class BuildSession:
         return self.staged
 
     def spare(self) -> Spare:
-        """The spare site a rebuild exchanges with the output (spare.py).
+        """The spare site a rebuild exchanges with the output (spare.py), made when first asked for.
 
         In the parse cache, keyed by output folder like the manifest, where that is on the
         output's file system (a hard link or an exchange cannot cross file systems): there it
         is out of sight, already ignored by git, and removed with the cache. Else beside the
         output, hidden, walked by each rebuild instead of trusted.
         """
+        if self._spare is None:
+            self._spare = self.find_spare()
+        return self._spare
+
+    def find_spare(self) -> Spare:
         output = self.options.output.resolve() if self.options.output.is_symlink() else self.options.output
         beside = Spare(output.parent / f".{output.name}.weeknotes-spare")
         if not self.options.use_cache:

@@ -16,8 +16,9 @@ record is forgotten, so after a kill the next build walks the spare instead of t
 
 The first rebuild after a cold build has no spare yet: making one links every file of the
 site (16,000 folders and 27,000 links at 10,000 items: 1.7 s, nearly all of it the kernel's).
-So a rebuild that will have something to exchange starts that copy (`Spare.prepare`) in
-another process (GNU `cp -al`) once it knows which files it keeps, and renders meanwhile.
+So a rebuild that finds no spare starts that copy (`Spare.prepare`) in another process (GNU
+`cp -al`) as it begins, and reads, collects, plans and renders meanwhile. (Linking changes a
+file's ctime, so the stamps that tell a build an output file is unchanged leave it out.)
 
 Hard links share a file's inode, and with it its contents: that is safe because no build
 ever writes into a file in place (staged files are renamed in, see staging.py), and it is
@@ -160,14 +161,12 @@ class Spare:
     """Where what it holds is kept between builds (None: only in memory, as serve does)."""
     files: dict[str, int] | None = field(default=None, repr=False)
     """Path -> inode of every file in it; None until known (then it is walked)."""
-    linking: tuple[subprocess.Popen[bytes], dict[str, int]] | None = field(default=None, repr=False)
-    """The copy being made by `prepare`, and what it will hold."""
-    linked_all: bool = False
-    """Whether `prepare` linked every file of the site: their ctimes, part of their stamps, changed."""
+    linking: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+    """The copy `prepare` is making."""
 
-    def prepare(self, site: Path, files: dict[str, int]) -> None:
-        """Start making the spare as a copy of `site` (which holds `files`: path -> inode) of
-        hard links, in another process, when there is no spare at all; `contents` waits for it.
+    def prepare(self, site: Path) -> None:
+        """Start making the spare as a copy of `site` made of hard links, in another process,
+        when there is no spare at all; `contents` waits for it.
 
         Only where GNU cp is (Linux); elsewhere, and whenever it fails, `update` links the
         files itself."""
@@ -177,33 +176,33 @@ class Spare:
             return
         self.folder.parent.mkdir(parents=True, exist_ok=True)
         command = ["cp", "-al", "--no-target-directory", "--", str(site), str(self.folder)]
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL)
-        self.linking = (process, dict(files))
+        self.linking = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
 
-    def _linked(self) -> dict[str, int] | None:
-        """What `prepare`'s copy holds, once it is made (None if it failed: then it is removed)."""
+    def _linked(self, site_files: Mapping[str, int] | None) -> dict[str, int] | None:
+        """What `prepare`'s copy holds once it is made: the files of the site it copied, which
+        nothing changes during a build (None if it failed, and then it is removed, or if
+        `site_files` are not known, and then it is walked)."""
         assert self.linking is not None
-        process, files = self.linking
-        self.linking = None
+        process, self.linking = self.linking, None
         if process.wait() == 0:
-            self.linked_all = True
-            return files
+            return dict(site_files) if site_files is not None else None
         shutil.rmtree(self.folder, ignore_errors=True)
         return None
 
     def stop_linking(self) -> None:
         """The build failed: stop `prepare`'s copy and remove what it made."""
         if self.linking is not None:
-            process, _files = self.linking
-            self.linking = None
+            process, self.linking = self.linking, None
             process.kill()
             process.wait()
             shutil.rmtree(self.folder, ignore_errors=True)
 
-    def contents(self) -> dict[str, int]:
+    def contents(self, site_files: Mapping[str, int] | None = None) -> dict[str, int]:
+        """Path -> inode of every file in the spare; `site_files`, those of the site
+        `prepare` copied, if that is what it holds."""
         if self.files is None and self.linking is not None:
-            self.files = self._linked()
+            self.files = self._linked(site_files)
         if self.files is None:
             self.files = self._recorded()
         if self.files is None:
@@ -211,12 +210,13 @@ class Spare:
             self.files = dict(walk_inodes(self.folder, prune=True)) if self.folder.is_dir() else {}
         return self.files
 
-    def update(self, site: Path, wanted: Mapping[str, Wanted]) -> set[str]:
-        """Make the spare hold exactly the files `wanted` (those linked are linked from `site`).
+    def update(self, site: Path, wanted: Mapping[str, Wanted], site_files: Mapping[str, int] | None = None) -> set[str]:
+        """Make the spare hold exactly the files `wanted` (those linked are linked from `site`,
+        which holds `site_files`).
 
         Returns the paths linked or moved in: their ctime has changed.
         """
-        have = self.contents()
+        have = self.contents(site_files)
         self.forget()  # until the exchange, what it holds is known to no one
         self.folder.mkdir(parents=True, exist_ok=True)
         for rel in sorted(set(have) - set(wanted), reverse=True):  # files before their folders

@@ -55,6 +55,14 @@ class Rendered:
     """Fingerprint of what it was made from ("" when unknown)."""
 
 
+def same_file(stamp: Stamp | None, known: Stamp) -> bool:
+    """Whether an output file is still the one a manifest stamped: the same size, mtime and
+    inode. Not its ctime: the spare site's hard links change that (spare.py), and a file's
+    bytes cannot change without its mtime but by a write in place that puts the old mtime
+    back, which no build does."""
+    return stamp is not None and stamp[:3] == known[:3]
+
+
 def digest_of(data: bytes) -> str:
     """The digest of a file's bytes. A page the search index reads gets a second one after a
     `+`: of what the index is made from (its <html> tag, for the language, and the element marked
@@ -184,7 +192,7 @@ class StagedSite:
         known = self.old.files.get(rel)
         if not (self.incremental and inputs and known and known[2] == inputs):
             return False
-        return stamp_of(os.path.join(self.output, rel)) == known[0]
+        return same_file(stamp_of(os.path.join(self.output, rel)), known[0])
 
     def keep(self, rel: str, inputs: str | None) -> Change | None:
         """Keep the old file without rendering, if it was made from these very inputs and is intact."""
@@ -229,7 +237,7 @@ class StagedSite:
         stamp = stamp_of(old)
         if stamp is None:
             return Change(rel, True, len(data), digest, inputs)
-        if known and known[0] == stamp:
+        if known and same_file(stamp, known[0]):
             changed = known[1] != digest
         else:
             changed = stamp[0] != len(data) or old.read_bytes() != data
@@ -260,18 +268,10 @@ class StagedSite:
         touched: set[str] = set()
         if self.stale_files() or any(c.changed for c in self.changes.values()) or not index.made_in(self.output):
             touched = self._exchange_with_spare(index)
-        elif self.spare.linking is not None:  # prepared, but nothing to exchange: it stays the spare
-            self.spare.keep(self.spare.contents())
+        elif self.spare.linking is not None:  # made meanwhile, but nothing to exchange: kept as the spare
+            self.spare.keep(self.spare.contents(self._old_site()))
         shutil.rmtree(self.staging, ignore_errors=True)
-        if self.spare.linked_all:  # every file of the site got another link: all are stamped again
-            touched = set(self.changes)
         keep(self._manifest(touched))
-
-    def prepare_spare(self) -> None:
-        """Start making the spare site in the background if there is none (spare.py), once the
-        files to keep are known: linking a file changes the stamp that decides that."""
-        if self.incremental:
-            self.spare.prepare(self.output, self._old_site())
 
     def _exchange_with_spare(self, index: SiteIndex) -> set[str]:
         """Bring the spare up to date, make the index in it, exchange it with the output folder.
@@ -288,7 +288,7 @@ class StagedSite:
             else:
                 assert change.stamp is not None, "an unchanged file was stamped when compared"
                 wanted[change.rel] = Linked(change.stamp[2])
-        touched = self.spare.update(self.output, wanted)
+        touched = self.spare.update(self.output, wanted, old_site)
         index.make_in(self.spare.folder)
         exchange(self.spare.folder, self.output)
         self.spare.keep(old_site)

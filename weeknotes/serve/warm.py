@@ -79,7 +79,8 @@ class WarmSession(BuildSession):
 
     @contextmanager
     def holding(self) -> Iterator[None]:
-        yield  # a long session frees what it no longer uses: no freezing
+        with self.spare_stopped_on_failure():  # a long session frees what it no longer uses: no freezing
+            yield
 
     def loaded(self) -> None:
         pass
@@ -116,7 +117,12 @@ class WarmSession(BuildSession):
     def previous_manifest(self) -> Manifest | None:
         return self.manifest
 
+    def start_spare(self, audience: str) -> None:
+        """Not while the build runs: the saved page is put in place ahead of the rest, into the
+        very folder a copy made meanwhile would be taken from. The spare is linked when needed."""
+
     def spare(self) -> Spare:
+        assert self._spare is not None  # made with the session
         return self._spare
 
     def last_shape(self) -> reuse.Shape | None:
