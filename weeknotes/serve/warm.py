@@ -7,6 +7,7 @@ manifest lists every file there and the folder is never walked.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -79,8 +80,18 @@ class WarmSession(BuildSession):
 
     @contextmanager
     def holding(self) -> Iterator[None]:
-        with self.spare_stopped_on_failure():  # a long session frees what it no longer uses: no freezing
-            yield
+        """One rebuild, with the cycle collector paused: each of its full collections walked
+        the whole warm state (0.5 s at 10,000 items), set off while the saved page was on
+        its way. Nothing is frozen: a long session still frees what it no longer uses, in
+        the collections that follow the rebuild."""
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            with self.spare_stopped_on_failure():
+                yield
+        finally:
+            if paused:
+                gc.enable()
 
     def loaded(self) -> None:
         pass

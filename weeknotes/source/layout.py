@@ -120,9 +120,10 @@ def source_paths(content_dir: Path, problems: Problems) -> list[tuple[str, Path,
     post-like file that is not one."""
     found = []
     for kind in KINDS:
-        for name in iter_file_names(content_dir / kind, content_dir, problems, None):
+        folder = content_dir / kind
+        for name in iter_file_names(folder, content_dir, problems, None):
             if name.endswith(".md"):
-                found.append((kind, content_dir / kind, name))
+                found.append((kind, folder, name))
             elif looks_like_a_post(path := Path(name)):
                 problems.warn(printable_path(path), 0, f"not read: only `.md` files are {KIND_WORDS[kind]}",
                               hint=f"rename it to `{path.stem}.md`")
