@@ -19,7 +19,8 @@ from weeknotes.base.errors import Problem, Problems, UsageError
 from weeknotes.base.files import WriteStats
 from weeknotes.base.reporter import Reporter
 from weeknotes.base.wording import counted
-from weeknotes.model.plan import HtmlPlanner, Output, find_collisions, static_outputs, without_taken_places
+from weeknotes.model.collisions import find_collisions, without_taken_places
+from weeknotes.model.plan import HtmlPlanner, Output, static_outputs
 from weeknotes.model.references import warn_broken_references
 from weeknotes.model.values import Audience, Content, Site
 from weeknotes.output import search
