@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,44 @@ def test_a_template_error_in_a_forked_worker_is_reported_once(site: SiteDir) -> 
     errors = [line for line in done.stderr.splitlines() if ": error:" in line]
     assert len(errors) == 1 and "item.html:2: error:" in errors[0], done.stderr
     assert not output.exists()  # nothing was written
+
+
+def running_together(count: int, tmp_path: Path, sizes: list[int] | None = None, at_once: int = 0) -> list[set[int]]:
+    """Run `count` short programs through `Workers.run`; return, for each moment one started,
+    the set of programs running then (read from the log they append to)."""
+    log = tmp_path / "log"
+
+    def starter(index: int) -> Callable[[], subprocess.Popen[bytes]]:
+        script = f"echo start {index} >> {log}; sleep 1; echo end {index} >> {log}"
+        return lambda: subprocess.Popen(["sh", "-c", script])
+
+    ended = [index for index, _process in Workers().run([starter(i) for i in range(count)], sizes=sizes,
+                                                       at_once=at_once)]
+    assert sorted(ended) == list(range(count))
+    running: set[int] = set()
+    moments = []
+    for line in log.read_text().splitlines():
+        event, index = line.split()
+        if event == "start":
+            running.add(int(index))
+            moments.append(set(running))
+        else:
+            running.discard(int(index))
+    return moments
+
+
+@needs_two_cores
+def test_programs_run_one_per_core(tmp_path: Path) -> None:
+    moments = running_together(2, tmp_path)
+    assert moments[-1] == {0, 1}, moments  # the second started before the first ended
+
+
+@needs_two_cores
+def test_programs_run_side_by_side_only_while_their_sizes_fit_together(tmp_path: Path) -> None:
+    """Pagefind on two large months at once would hold both in memory (search.PAGES_AT_ONCE)."""
+    moments = running_together(5, tmp_path, sizes=[500, 500, 2000, 2000, 4000], at_once=3000)
+    assert len(moments) == 5
+    assert {0, 1} in moments, moments  # the small ones: side by side
+    assert not any({2, 3} <= together for together in moments), moments  # the large ones: one after the other
+    assert {4} in moments, moments  # larger than the whole allowance: alone, but it runs
+    assert not any(4 in together and len(together) > 1 for together in moments), moments

@@ -10,8 +10,8 @@ what it does, not how it is made fast:
   run here, serially, with the same results.
 - Before forking, freed heap memory goes back to the system (glibc `malloc_trim`), so each
   child does not start with a copy of the parent's garbage: 454 -> 375 MiB peak at 10k items.
-- `Workers.run` runs other programs (Pagefind), as many at once as there are cores, and
-  wakes when one ends (a thread waits on each), never on a timer.
+- `Workers.run` runs other programs (Pagefind), as many at once as there are cores and
+  as their memory allows, and wakes when one ends (a thread waits on each), never on a timer.
 - Python's cycle collector is told to skip what a build keeps to the end (`long_lived`,
   `keep_to_the_end`) and is paused while caches are unpickled (`collector_paused`): after
   loading, a build holds about a hundred acyclic objects per item, and the collector would
@@ -90,9 +90,14 @@ class Workers:
 
 
     def run(self, starts: Sequence[Callable[[], subprocess.Popen[bytes]]],
-            cancelled: Callable[[], bool] = lambda: False) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+            cancelled: Callable[[], bool] = lambda: False,
+            sizes: Sequence[int] | None = None, at_once: int = 0) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
         """Start each program (`starts[i]()` starts one), as many at once as there are cores;
         yield `(i, process)` as each ends, in the order they end.
+
+        With `sizes` (what each program holds in memory, in any unit), another program starts
+        beside those running only while their sizes together stay within `at_once`; one alone
+        always starts, however large.
 
         Stops starting new ones and kills those running once `cancelled()` says so (asked
         between programs ending, and every CANCEL_CHECK seconds), or when the caller stops.
@@ -100,9 +105,13 @@ class Workers:
         ended: queue.SimpleQueue[int] = queue.SimpleQueue()
         waiting, running = list(range(len(starts)))[::-1], dict[int, subprocess.Popen[bytes]]()
         slots = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+        def fits(index: int) -> bool:
+            return not running or sizes is None or sum(sizes[i] for i in running) + sizes[index] <= at_once
+
         try:
             while (waiting or running) and not cancelled():
-                while waiting and len(running) < slots:
+                while waiting and len(running) < slots and fits(waiting[-1]):
                     index = waiting.pop()
                     running[index] = process = starts[index]()
                     threading.Thread(target=_wait_for, args=(process, index, ended), daemon=True).start()

@@ -14,7 +14,8 @@ and merges the others (Pagefind's `mergeIndex`), so one query searches them all.
 
 - an edit re-indexes one month, not the whole site (issue 13: a one-note edit re-indexed
   all 10,000 pages);
-- Pagefind holds one bundle in memory at a time, so peak memory follows the busiest
+- a Pagefind process holds one bundle in memory, and processes run side by side only
+  while their pages together stay under PAGES_AT_ONCE, so peak memory follows the busiest
   month, not the size of the whole site.
 
 Which bundle a page is in, and what a bundle holds, depends only on the pages this build
@@ -279,9 +280,17 @@ def glob_of(pages: tuple[str, ...]) -> str:
     return "{" + ",".join(GLOB_SPECIAL.sub(r"\\\1", page) for page in pages) + "}"
 
 
+PAGES_AT_ONCE = 3000
+"""How many pages the Pagefind processes running together may index: Pagefind holds about
+300 KB per page until it is done (855 MB for a month of 2,881 pages at 100,000 items), so
+two such months at once cost 1.7 GB beside the build's own memory. Months of a smaller site
+(280 pages at 10,000 items) are still indexed two at a time."""
+
+
 def run_pagefind(site_dir: Path, work: Path, todo: list[Bundle], cancelled: Cancelled) -> list[Bundle]:
-    """Index each bundle into `work/KEY/out`, as many at once as there are cores (through the
-    one runner of other programs, base/workers.py); return those made."""
+    """Index each bundle into `work/KEY/out`, as many at once as there are cores and
+    PAGES_AT_ONCE allows (through the one runner of other programs, base/workers.py); return
+    those made."""
     command = pagefind_command()
     logs: dict[int, IO[bytes]] = {}
 
@@ -293,7 +302,8 @@ def run_pagefind(site_dir: Path, work: Path, todo: list[Bundle], cancelled: Canc
 
     done: list[Bundle] = []
     try:
-        for index, process in Workers().run([starter(i) for i in range(len(todo))], cancelled):
+        starts, sizes = [starter(i) for i in range(len(todo))], [len(bundle.pages) for bundle in todo]
+        for index, process in Workers().run(starts, cancelled, sizes, PAGES_AT_ONCE):
             finish(todo[index], process, logs.pop(index))
             done.append(todo[index])
     finally:
