@@ -82,6 +82,19 @@ def test_duplicate_slugs_name_both_files(site: SiteDir, build: Callable[..., Run
     assert "set a different `slug:`" in result.err
 
 
+def test_a_copied_feed_id_names_the_newer_post(site: SiteDir, build: Callable[..., Run]) -> None:
+    """Two posts at different addresses with one `id:`: the newer one is in the wrong (readers'
+    feed readers already know the older one by it), whichever file is read first."""
+    site.write("notes/ana/2026-11-16-first-week.md", note("First week", id="tag:example.org,2026:week"))
+    site.write("notes/ana/2026-11-09-an-older-week.md", note("An older week", date="2026-11-09",
+                                                          id="tag:example.org,2026:week"))
+    result = build(ok=False)
+    assert re.search(r"notes/ana/2026-11-16-first-week\.md:1: error: feed id tag:example\.org,2026:week is already "
+                     r"used by .*notes/ana/2026-11-09-an-older-week\.md", result.err), result.err
+    assert "each `id:` must be unique" in result.err
+    assert "URL" not in result.err
+
+
 def test_unknown_keys_warn_with_the_nearest_known_key(site: SiteDir, build: Callable[..., Run]) -> None:
     site.write("notes/ana/2026-11-16-n.md", note("N", tgas="[x]"))
     result = build()
