@@ -280,11 +280,12 @@ def glob_of(pages: tuple[str, ...]) -> str:
     return "{" + ",".join(GLOB_SPECIAL.sub(r"\\\1", page) for page in pages) + "}"
 
 
-PAGES_AT_ONCE = 3000
-"""How many pages the Pagefind processes running together may index: Pagefind holds about
+PAGES_AT_ONCE = 6000
+"""How many pages the Pagefind processes running together may index. Pagefind holds about
 300 KB per page until it is done (855 MB for a month of 2,881 pages at 100,000 items), so
-two such months at once cost 1.7 GB beside the build's own memory. Months of a smaller site
-(280 pages at 10,000 items) are still indexed two at a time."""
+memory would otherwise grow with the busiest months times the cores. Two such months still
+run at once (1.7 GB, less than the render workers hold at that size, and one at a time
+doubled the indexing time); a site with larger months indexes them one at a time."""
 
 
 def run_pagefind(site_dir: Path, work: Path, todo: list[Bundle], cancelled: Cancelled) -> list[Bundle]:
