@@ -193,13 +193,14 @@ def cpu_table(outcomes: Sequence[Outcome], size: int) -> str:
 
 
 # Issue 23's targets: (what, measured tool, metric, anchor tool, highest ratio that meets it).
-# (At 100,000 items the one-note target is 0.1 times Hugo's; the table applies the 10,000 one.)
 TARGETS = (
     ("cold build, search on ÷ Hugo + Pagefind", "weeknotes", "cold", "hugo-pagefind", 0.8),
     ("cold build, search off ÷ Hugo", "weeknotes-nosearch", "cold", "hugo", 1.5),
     ("one-note rebuild, search on ÷ Hugo's", "weeknotes", "change", "hugo", 0.15),
     ("peak RSS, search on ÷ Hugo's", "weeknotes", "peak", "hugo", 0.5),
 )
+LIMITS_AT_100K = {"change": 0.1}
+"""Issue 23's targets at 100,000 items where they differ from those at 10,000."""
 SERVE_TARGET = 0.3
 """Seconds from a save to the page with the edit, search on (issue 23)."""
 
@@ -231,6 +232,7 @@ def targets_table(outcomes: Sequence[Outcome], size: int) -> str:
     for title, tool, key, anchor, limit in TARGETS:
         if tool not in found or anchor not in found:
             continue
+        limit = LIMITS_AT_100K.get(key, limit) if size >= 100_000 else limit
         (wall, cpu), (base_wall, base_cpu) = _figures(found[tool], key), _figures(found[anchor], key)
         ratio, cpu_ratio = _quotient(wall, base_wall), _quotient(cpu, base_cpu)
         # Both verdicts: wall time is what a user waits for; CPU time is what other work on
