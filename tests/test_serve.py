@@ -39,11 +39,6 @@ from weeknotes.source.sources import display_path
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "content"
 WAIT = 10.0
-EXIT_WAIT = 30.0
-"""How long a stopped server may take to exit: it joins the file watcher's threads and the
-builder (which stops Pagefind) one after another. One clean-clone CI run took over 10 s (the
-cause was not found; 55 tries here, some on a loaded machine, took under 2 s). A server that
-does not stop at all still fails."""
 EPOCH = "1795000000"  # the `run` fixture's "now", so served and built pages can be compared
 EXAMPLE_EPOCH = "1795132800"  # 2026-11-20, the example site's last day
 HOOK = "data-weeknotes-live-reload"
@@ -109,7 +104,7 @@ class Server:
 
     def interrupt(self) -> int:
         self.process.send_signal(signal.SIGINT)
-        code = self.process.wait(timeout=EXIT_WAIT)
+        code = self.process.wait(timeout=WAIT)
         poll(lambda: self.output.endswith("stopped.\n") or None, what="the server's last words")
         return code
 
