@@ -45,6 +45,13 @@ HOOK = "data-weeknotes-live-reload"
 OVERLAY = 'id="weeknotes-build-errors"'
 
 
+def hear_ctrl_c() -> None:
+    """In the server's process, before it starts: Ctrl-C as in a terminal. A suite started in
+    the background by a shell without job control (`(cmd &)`, `nohup`) hands its children
+    SIGINT ignored, and Python keeps it so: the server would never hear the tests' Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 class Server:
     """`weeknotes serve --port 0` in a subprocess; its output is collected as it comes."""
 
@@ -68,6 +75,7 @@ class Server:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            preexec_fn=hear_ctrl_c,
         )
         self.lines: list[str] = []
         self.pump = threading.Thread(target=self._pump, daemon=True)
